@@ -1,0 +1,43 @@
+"""GovWiki: a civic wiki for participatory policy drafting."""
+from __future__ import annotations
+
+from flask import Flask
+
+from govwiki.config import instance_path, load_config
+
+
+def create_app(test_config: dict | None = None, *, instance: str | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI, error handlers. No database I/O."""
+    app = Flask(
+        __name__,
+        instance_path=instance or instance_path(),
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    load_config(app, test_config)
+
+    from govwiki import database, security, i18n, errors
+
+    database.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    _register_blueprints(app)
+    errors.init_app(app)
+
+    from govwiki.cli import govwiki_cli
+
+    app.cli.add_command(govwiki_cli)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from govwiki.api import api
+    from govwiki.web.auth import auth
+    from govwiki.web.consultations import consultations
+    from govwiki.web.pages import pages
+
+    app.register_blueprint(auth)
+    app.register_blueprint(consultations)
+    app.register_blueprint(pages)
+    app.register_blueprint(api, url_prefix="/api/v1")

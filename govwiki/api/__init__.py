@@ -1,0 +1,43 @@
+"""The JSON API, /api/v1 (see shared/API.md): thin handlers over the same services as the web.
+
+Bearer tokens authenticate without CSRF; a browser session cookie authenticates too, and then
+writes must carry the CSRF token header, as forms do.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, request
+from flask_login import current_user
+
+from govwiki.extensions import csrf, limiter
+from govwiki.security import bearer_attempted
+from govwiki.services.errors import Unauthenticated
+
+api = Blueprint("api", __name__)
+csrf.exempt(api)
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+@api.before_request
+def _check_credentials() -> None:
+    """A bad token is an error even on reads; cookie-authenticated writes need the CSRF header."""
+    if bearer_attempted() and not current_user.is_authenticated:
+        raise Unauthenticated("The API token is unknown or revoked.")
+    if request.method in WRITE_METHODS and current_user.is_authenticated:
+        if not g.get("token_authenticated") and current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()
+
+
+def _write_limit() -> str:
+    return current_app.config["RATELIMIT_WRITES"]
+
+
+def _limit_key() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{request.remote_addr}"
+
+
+limiter.limit(_write_limit, key_func=_limit_key, methods=list(WRITE_METHODS))(api)
+
+from govwiki.api import consultations, openapi, pages  # noqa: E402,F401 - routes register on import

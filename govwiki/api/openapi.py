@@ -1,0 +1,139 @@
+"""The OpenAPI 3 document of the API, built from one table of operations so that a test can
+check it against the app's URL map (a route missing here fails that test)."""
+from __future__ import annotations
+
+from flask import jsonify, url_for
+
+from govwiki.api import api
+
+PAGINATION = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+]
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(**properties) -> dict:
+    return {"type": "object", "properties": properties}
+
+
+STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+TIME = {"type": "string", "format": "date-time", "nullable": True}
+USER = _obj(username=STRING, display_name=STRING)
+
+SCHEMAS = {
+    "Error": _obj(error=_obj(code=STRING, message=STRING, fields={"type": "object"})),
+    "User": USER,
+    "PageRef": _obj(slug=STRING, title=STRING, revision=INTEGER, updated_at=TIME, url=STRING),
+    "Consultation": _obj(
+        slug=STRING, title=STRING, summary=STRING,
+        status={"type": "string", "enum": ["draft", "open", "closed", "adopted", "withdrawn"]},
+        edit_policy={"type": "string", "enum": ["comment", "suggest", "edit"]},
+        visibility={"type": "string", "enum": ["public", "invited"]},
+        opens_at=TIME, closes_at=TIME, created_by=USER,
+        pages={"type": "array", "items": _ref("PageRef")},
+    ),
+    "ConsultationInput": _obj(
+        title=STRING, summary=STRING, slug=STRING, edit_policy=STRING, visibility=STRING,
+        closes_at=TIME, status=STRING,
+    ),
+    "Page": _obj(
+        slug=STRING, title=STRING, consultation=STRING, revision=INTEGER, head_revision=INTEGER,
+        body=STRING, html=STRING, updated_at=TIME, merged=BOOLEAN, unchanged=BOOLEAN,
+        contributors={"type": "array", "items": _obj(username=STRING, display_name=STRING, revisions=INTEGER)},
+    ),
+    "PageInput": _obj(title=STRING, body=STRING, slug=STRING, summary=STRING),
+    "Edit": _obj(body=STRING, summary=STRING, base_revision=INTEGER),
+    "Revision": _obj(
+        number=INTEGER, author=USER, summary=STRING, created_at=TIME, size=INTEGER,
+        sha256=STRING, parent={"type": "integer", "nullable": True}, merged_by=USER,
+        body=STRING,
+    ),
+    "Diff": _obj(
+        **{"from": INTEGER, "to": INTEGER},
+        ops={"type": "array", "items": _obj(op={"type": "string", "enum": ["equal", "insert", "delete"]}, text=STRING)},
+        stats=_obj(inserted=INTEGER, deleted=INTEGER),
+    ),
+    "Blame": _obj(revision=INTEGER, spans={"type": "array", "items": _obj(text=STRING, revision=INTEGER, author=USER)}),
+    "Revert": _obj(to_revision=INTEGER, summary=STRING),
+}
+
+
+def _listing(item: str) -> dict:
+    return _obj(items={"type": "array", "items": _ref(item)}, page=INTEGER, per_page=INTEGER, total=INTEGER)
+
+
+#: (method, path, summary, request schema, success status, response schema, extra parameters)
+OPERATIONS = [
+    ("get", "/consultations", "List the consultations you may see", None, 200, _listing("Consultation"),
+     PAGINATION + [{"name": "status", "in": "query", "schema": STRING}]),
+    ("post", "/consultations", "Create a consultation (officials)", "ConsultationInput", 201, _ref("Consultation"), []),
+    ("get", "/consultations/{c}", "A consultation with its pages", None, 200, _ref("Consultation"), []),
+    ("patch", "/consultations/{c}", "Change a consultation or its status", "ConsultationInput", 200, _ref("Consultation"), []),
+    ("post", "/consultations/{c}/pages", "Create a page at revision 1", "PageInput", 201, _ref("Page"), []),
+    ("get", "/pages/{p}", "A page (head or ?revision=N)", None, 200, _ref("Page"),
+     [{"name": "revision", "in": "query", "schema": INTEGER}]),
+    ("put", "/pages/{p}", "Save an edit made on base_revision (merges or 409)", "Edit", 200, _ref("Page"), []),
+    ("get", "/pages/{p}/revisions", "History, newest first", None, 200, _listing("Revision"), PAGINATION),
+    ("get", "/pages/{p}/revisions/{n}", "One revision with its body", None, 200, _ref("Revision"), []),
+    ("get", "/pages/{p}/diff", "Word-level diff between two revisions", None, 200, _ref("Diff"),
+     [{"name": "from", "in": "query", "schema": INTEGER}, {"name": "to", "in": "query", "schema": INTEGER}]),
+    ("get", "/pages/{p}/blame", "Who introduced each span", None, 200, _ref("Blame"),
+     [{"name": "revision", "in": "query", "schema": INTEGER}]),
+    ("post", "/pages/{p}/revert", "Restore an old revision as a new one", "Revert", 200, _ref("Page"), []),
+    ("get", "/openapi.json", "This document", None, 200, {"type": "object"}, []),
+]
+
+ERRORS = {
+    "400": "bad_request", "401": "unauthenticated", "403": "forbidden or consultation_closed",
+    "404": "not_found", "409": "edit_conflict, slug_taken, invalid_transition", "413": "too_large",
+    "422": "invalid", "429": "rate_limited",
+}
+
+
+def _path_parameters(path: str) -> list[dict]:
+    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
+    kinds = {"n": INTEGER}
+    return [{"name": n, "in": "path", "required": True, "schema": kinds.get(n, STRING)} for n in names]
+
+
+def _operation(method, path, summary, request, status, response, parameters) -> dict:
+    operation = {
+        "summary": summary,
+        "operationId": f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '').replace('.', '_')}",
+        "parameters": _path_parameters(path) + parameters,
+        "responses": {
+            str(status): {"description": "success", "content": {"application/json": {"schema": response}}},
+            **{code: {"description": why, "content": {"application/json": {"schema": _ref("Error")}}}
+               for code, why in ERRORS.items()},
+        },
+    }
+    if request:
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(request)}}}
+    return operation
+
+
+def document(server_url: str) -> dict:
+    paths: dict[str, dict] = {}
+    for method, path, *rest in OPERATIONS:
+        paths.setdefault(path, {})[method] = _operation(method, path, *rest)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "GovWiki API", "version": "1",
+                 "description": "Open data and participation API of GovWiki."},
+        "servers": [{"url": server_url}],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{}, {"bearer": []}],
+    }
+
+
+@api.get("/openapi.json")
+def openapi_document():
+    return jsonify(document(url_for("api.openapi_document", _external=True).rsplit("/", 1)[0]))

@@ -1,0 +1,86 @@
+"""API: pages, revisions, diffs, blame and reverts."""
+from __future__ import annotations
+
+from flask import current_app, jsonify
+
+from govwiki.api import api
+from govwiki.api.helpers import actor, db, int_arg, json_body, listing, pagination
+from govwiki.api.serialize import ops_list, page_dict, revision_dict, user_ref
+from govwiki.services import history, pages
+from govwiki.services.access import load_page
+
+
+def _page_response(page, revision, **extra):
+    body = page_dict(page, revision, pages.contributors(db.session, page))
+    return jsonify({**body, **extra})
+
+
+@api.get("/pages/<slug>")
+def get_page(slug: str):
+    page = load_page(db.session, actor(), slug)
+    number = int_arg("revision")
+    revision = (
+        pages.get_revision(db.session, page, number) if number is not None
+        else pages.head_revision(db.session, page)
+    )
+    return _page_response(page, revision)
+
+
+@api.put("/pages/<slug>")
+def save_page(slug: str):
+    page = load_page(db.session, actor(), slug)
+    data = json_body()
+    result = pages.save_page(
+        db.session, actor(), page, body=data.get("body"), summary=data.get("summary", ""),
+        base_revision=data.get("base_revision"), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+    )
+    return _page_response(page, result.revision, merged=result.merged, unchanged=result.unchanged)
+
+
+@api.get("/pages/<slug>/revisions")
+def list_revisions(slug: str):
+    page = load_page(db.session, actor(), slug)
+    number, per_page = pagination()
+    items, total = pages.list_revisions(db.session, page, page_no=number, per_page=per_page)
+    return listing([revision_dict(r) for r in items], number, per_page, total)
+
+
+@api.get("/pages/<slug>/revisions/<int:number>")
+def get_revision(slug: str, number: int):
+    page = load_page(db.session, actor(), slug)
+    return jsonify(revision_dict(pages.get_revision(db.session, page, number), with_body=True))
+
+
+@api.get("/pages/<slug>/diff")
+def diff(slug: str):
+    page = load_page(db.session, actor(), slug)
+    result = history.diff_revisions(
+        db.session, page, int_arg("from"), int_arg("to"), timeout=current_app.config["DIFF_TIMEOUT"]
+    )
+    return jsonify({
+        "from": result.old.number, "to": result.new.number, "ops": ops_list(result.ops),
+        "stats": result.stats,
+    })
+
+
+@api.get("/pages/<slug>/blame")
+def blame(slug: str):
+    page = load_page(db.session, actor(), slug)
+    revision, spans = history.blame_revision(db.session, page, int_arg("revision"))
+    return jsonify({
+        "revision": revision.number,
+        "spans": [
+            {"text": s.text, "revision": s.revision, "author": user_ref(s.author)} for s in spans
+        ],
+    })
+
+
+@api.post("/pages/<slug>/revert")
+def revert(slug: str):
+    page = load_page(db.session, actor(), slug)
+    data = json_body()
+    result = pages.revert_page(
+        db.session, actor(), page, to_revision=data.get("to_revision"),
+        summary=data.get("summary", ""),
+    )
+    return _page_response(page, result.revision, unchanged=result.unchanged)

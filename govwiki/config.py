@@ -1,0 +1,108 @@
+"""Configuration: defaults in code, then the instance config file, then GOVWIKI_* variables,
+then the test dict. Defaults make a fresh checkout run on SQLite in the instance folder."""
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a long edit must not lose its CSRF token; the session bounds it
+    #: largest page body in bytes (UTF-8); larger bodies answer 413
+    MAX_PAGE_BYTES = 2 * 1024 * 1024
+    #: largest comment body in bytes
+    MAX_COMMENT_BYTES = 20 * 1024
+    #: whole-request cap: a page body plus JSON or form overhead
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 6 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    LANGUAGES = ("en", "zh")
+    RATELIMIT_STORAGE_URI = "memory://"
+    #: writes per client per minute before 429 (registration and sign-in have their own limits)
+    RATELIMIT_WRITES = "120/minute"
+    RATELIMIT_HEADERS_ENABLED = True
+    #: seconds a diff may spend before it settles for a coarser (still exact) answer
+    DIFF_TIMEOUT = 0.5
+    PER_PAGE_DEFAULT = 50
+    PER_PAGE_MAX = 200
+
+
+#: GOVWIKI_<NAME> environment variables and the config key each one sets
+ENVIRONMENT = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "INDEX_DIR": "INDEX_DIR",
+    "MAIL_URL": "MAIL_URL",
+    "RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_WRITES": "RATELIMIT_WRITES",
+    "MAX_PAGE_BYTES": "MAX_PAGE_BYTES",
+    "MAX_COMMENT_BYTES": "MAX_COMMENT_BYTES",
+}
+INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES"}
+
+
+def instance_path() -> str:
+    """Return the absolute instance folder from GOVWIKI_INSTANCE_PATH (default `instance/`)."""
+    return str(Path(os.environ.get("GOVWIKI_INSTANCE_PATH", PROJECT_ROOT / "instance")).resolve())
+
+
+def load_config(app, test_config: dict | None) -> None:
+    """Fill `app.config` in order: defaults, instance file, environment, test dict."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for name, key in ENVIRONMENT.items():
+        value = os.environ.get(f"GOVWIKI_{name}")
+        if value:
+            app.config[key] = int(value) if key in INTEGER_KEYS else value
+    if test_config:
+        app.config.update(test_config)
+    _fill_instance_defaults(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain postgresql:// URLs at psycopg 3 (SQLAlchemy would pick psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _fill_instance_defaults(app) -> None:
+    folder = Path(app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{folder / 'govwiki.sqlite3'}")
+    app.config.setdefault("INDEX_DIR", str(folder / "search-index"))
+    app.config.setdefault("OUTBOX_DIR", str(folder / "outbox"))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(folder / "secret_key")
+
+
+def _instance_secret(path: Path) -> str:
+    """Read the secret key kept in the instance folder, generating it the first time."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret(path)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return _read_secret(path)
+
+
+def _read_secret(path: Path) -> str:
+    # Another process may have created the file a moment ago and not written it yet.
+    for _ in range(100):
+        secret = path.read_text().strip()
+        if secret:
+            return secret
+        time.sleep(0.01)
+    raise RuntimeError(f"the secret key file {path} is empty; delete it or set GOVWIKI_SECRET_KEY")

@@ -1,0 +1,152 @@
+"""The one permission policy: may this person do this action on this consultation now?
+
+Every channel (web pages, the JSON API, the CLI, search, exports) asks `decide`. It works on
+plain facts (site role, role in the consultation, the consultation's status, edit policy,
+visibility and deadline, the clock), so it can be tested as a table without a database.
+
+The answer carries the reason for a refusal because the reason picks the error people see:
+what a caller may not read is `not_found` (private means invisible), a write without
+credentials is `unauthenticated`, a write the consultation does not accept now is
+`consultation_closed`, anything else is `forbidden`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+SITE_ROLES = ("resident", "official", "admin")
+MEMBER_ROLES = ("official", "expert")
+STATUSES = ("draft", "open", "closed", "adopted", "withdrawn")
+EDIT_POLICIES = ("comment", "suggest", "edit")
+VISIBILITIES = ("public", "invited")
+
+#: the lifecycle: which status may follow which (withdrawn is reachable from every other state)
+TRANSITIONS = {
+    "draft": ("open", "withdrawn"),
+    "open": ("closed", "withdrawn"),
+    "closed": ("adopted", "open", "withdrawn"),
+    "adopted": ("withdrawn",),
+    "withdrawn": (),
+}
+
+
+class Action(str, Enum):
+    READ = "read"
+    CREATE_PAGE = "create_page"
+    EDIT = "edit"
+    REVERT = "revert"
+    PROPOSE = "propose"
+    COMMENT = "comment"
+    MERGE = "merge"
+    REJECT = "reject"
+    MANAGE = "manage"  # change title, summary, edit policy, deadline, status
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the policy needs to know about one consultation at one moment."""
+
+    status: str
+    edit_policy: str
+    visibility: str
+    closes_at: datetime | None
+    now: datetime
+
+    @property
+    def accepting(self) -> bool:
+        """True while the public may contribute: open and before the deadline."""
+        return self.status == "open" and (self.closes_at is None or self.now < self.closes_at)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""  # "", "not_found", "unauthenticated", "forbidden", "consultation_closed"
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+NOT_FOUND = Decision(False, "not_found")
+UNAUTHENTICATED = Decision(False, "unauthenticated")
+FORBIDDEN = Decision(False, "forbidden")
+CLOSED = Decision(False, "consultation_closed")
+
+#: states in which the text can still change through each group's own hands
+OFFICIAL_WRITE_STATES = ("draft", "open", "closed")
+EXPERT_WRITE_STATES = ("draft", "open")
+
+
+def can_create_consultation(site_role: str | None) -> Decision:
+    """Officials and admins open consultations."""
+    if site_role is None:
+        return UNAUTHENTICATED
+    return ALLOW if site_role in ("official", "admin") else FORBIDDEN
+
+
+def may_assign_roles(site_role: str | None) -> bool:
+    """Only admins change site roles."""
+    return site_role == "admin"
+
+
+def decide(site_role: str | None, member_role: str | None, action: Action, s: Situation) -> Decision:
+    """Decide whether someone may do `action`; `site_role` None means signed out."""
+    official = site_role == "admin" or member_role == "official"
+    expert = member_role == "expert"
+    if not _may_read(official or expert, s):
+        return NOT_FOUND
+    if action is Action.READ:
+        return ALLOW
+    if site_role is None:
+        return UNAUTHENTICATED
+    if official:
+        return _official(action, s)
+    if expert:
+        return _expert(action, s)
+    return _public(action, s)
+
+
+def _may_read(insider: bool, s: Situation) -> bool:
+    return insider or (s.status != "draft" and s.visibility == "public")
+
+
+def _official(action: Action, s: Situation) -> Decision:
+    if action is Action.MANAGE:
+        return ALLOW
+    if action in (Action.PROPOSE, Action.COMMENT):
+        return _public_window(s)
+    return ALLOW if s.status in OFFICIAL_WRITE_STATES else CLOSED
+
+
+def _expert(action: Action, s: Situation) -> Decision:
+    if action in (Action.MERGE, Action.REJECT, Action.MANAGE):
+        return FORBIDDEN
+    if action in (Action.PROPOSE, Action.COMMENT):
+        return _public_window(s)
+    if s.status == "draft" or s.accepting:
+        return ALLOW
+    return CLOSED
+
+
+def _public(action: Action, s: Situation) -> Decision:
+    if action is Action.COMMENT:
+        return _public_window(s)
+    if action is Action.PROPOSE:
+        return _public_window(s) if s.edit_policy in ("suggest", "edit") else FORBIDDEN
+    if action is Action.EDIT:
+        return _public_window(s) if s.edit_policy == "edit" else FORBIDDEN
+    return FORBIDDEN
+
+
+def _public_window(s: Situation) -> Decision:
+    """Contributions from the public are welcome only while the consultation accepts them."""
+    if s.status == "draft":
+        return ALLOW  # only insiders see a draft; let them try out comments and proposals
+    return ALLOW if s.accepting else CLOSED
+
+
+def may_transition(current: str, target: str) -> bool:
+    """Whether the lifecycle allows moving from `current` to `target`."""
+    return target in TRANSITIONS.get(current, ())

@@ -1,0 +1,90 @@
+"""Draft pages and their immutable revisions.
+
+A page points at its head by number; `(page, number)` is unique and the head moves only with a
+guarded update (`WHERE head_number = <expected>`), so two concurrent saves can never both become
+revision N. Each revision keeps its blame (who introduced each span) so that reading blame never
+walks the history, and each page keeps a contributor tally so that listing contributors does not
+either.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from govwiki.models.base import Base, UTCDateTime, utcnow
+from govwiki.models.consultations import Consultation
+from govwiki.models.users import User
+
+
+class Page(Base):
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    #: unique across the site: pages are addressed as /pages/<slug>
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: order of the page within its consultation
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    #: number of the current revision; moves only by a guarded update
+    head_number: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="pages")
+
+    def __repr__(self) -> str:
+        return f"<Page {self.slug!r} at r{self.head_number}>"
+
+
+class Revision(Base):
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("page_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    #: 1, 2, 3… per page
+    number: Mapped[int] = mapped_column(Integer)
+    #: number of the revision this one replaced (None for the first)
+    parent_number: Mapped[int | None] = mapped_column(Integer)
+    #: whose words these are: the editor, or the proposer of a merged proposal
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    #: the official who merged a proposal into this revision
+    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the revision this one restores, for reverts
+    reverted_to: Mapped[int | None] = mapped_column(Integer)
+    #: the editor's base revision when the save was merged over newer revisions
+    merged_from_base: Mapped[int | None] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    body: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: body length in UTF-8 bytes
+    size: Mapped[int] = mapped_column(Integer)
+    #: run-length attribution: [[length, revision number], ...] covering the body
+    blame: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    merged_by: Mapped[User | None] = relationship(foreign_keys=[merged_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Revision {self.page_id}#{self.number}>"
+
+
+class PageContributor(Base):
+    """How many revisions each person authored on a page (kept up to date on save)."""
+
+    __tablename__ = "page_contributors"
+    __table_args__ = (UniqueConstraint("page_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    revisions: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()

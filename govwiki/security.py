@@ -1,0 +1,70 @@
+"""Who is asking: sessions, bearer tokens, CSRF, rate limits and protective headers."""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+from govwiki.extensions import csrf, db, limiter, login_manager
+from govwiki.models import User
+
+# No inline script or style anywhere: templates load /static files only.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' https: data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    # "basic" marks a session from a new network non-fresh instead of dropping it: a phone moving
+    # from Wi-Fi to mobile data must not lose a half-written edit.
+    login_manager.session_protection = "basic"
+    login_manager.login_view = "auth.login"
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+    app.after_request(_protective_headers)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+
+
+@login_manager.request_loader
+def _load_user_from_token(req) -> User | None:
+    """Authenticate `Authorization: Bearer <token>`; the API marks such requests CSRF-free."""
+    from govwiki.services.accounts import user_for_token
+
+    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    user = user_for_token(db.session, token.strip())
+    g.token_authenticated = user is not None
+    return user
+
+
+def actor() -> User | None:
+    """The signed-in user as services expect it: a User, or None when signed out."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def bearer_attempted() -> bool:
+    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+
+
+def _protective_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response

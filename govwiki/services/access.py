@@ -1,0 +1,56 @@
+"""Loading things on behalf of someone, and asking the one policy about them."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govwiki.core.policy import Action, Decision, decide
+from govwiki.models import Consultation, Membership, Page, User
+from govwiki.services import clock
+from govwiki.services.errors import NotFound, refusal
+
+
+def member_role(session: Session, actor: User | None, consultation: Consultation) -> str | None:
+    """Return the actor's role in the consultation ('official', 'expert') or None."""
+    if actor is None:
+        return None
+    return session.scalar(
+        select(Membership.role).where(
+            Membership.consultation_id == consultation.id, Membership.user_id == actor.id
+        )
+    )
+
+
+def decision(
+    session: Session, actor: User | None, consultation: Consultation, action: Action
+) -> Decision:
+    """Ask the policy whether `actor` may do `action` on `consultation` now."""
+    role = actor.role if actor is not None else None
+    return decide(role, member_role(session, actor, consultation), action, consultation.situation(clock.now()))
+
+
+def require(
+    session: Session, actor: User | None, consultation: Consultation, action: Action, **details
+) -> None:
+    """Raise the matching error unless the policy allows the action; `details` ride along."""
+    verdict = decision(session, actor, consultation, action)
+    if not verdict:
+        raise refusal(verdict.reason, **details)
+
+
+def load_consultation(session: Session, actor: User | None, slug: str) -> Consultation:
+    """Return the consultation if the actor may read it; 404 otherwise, whether or not it exists."""
+    consultation = session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        raise NotFound("No such consultation.")
+    require(session, actor, consultation, Action.READ)
+    return consultation
+
+
+def load_page(session: Session, actor: User | None, slug: str) -> Page:
+    """Return the page if the actor may read its consultation; 404 otherwise."""
+    page = session.scalar(select(Page).where(Page.slug == slug))
+    if page is None:
+        raise NotFound("No such page.")
+    require(session, actor, page.consultation, Action.READ)
+    return page

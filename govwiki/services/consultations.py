@@ -1,0 +1,160 @@
+"""Consultations: create one, change it, move it through its lifecycle, list what people may see."""
+from __future__ import annotations
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from govwiki.core.policy import (
+    EDIT_POLICIES, STATUSES, VISIBILITIES, Action, can_create_consultation, may_transition,
+)
+from govwiki.core.slugs import slugify, unique_slug
+from govwiki.models import Consultation, Membership, User, utcnow
+from govwiki.services import clock
+from govwiki.services.access import member_role, require
+from govwiki.services.errors import Conflict, Invalid, refusal
+from govwiki.services.validation import (
+    check_choice, check_datetime, check_display, check_slug, check_text, raise_if,
+)
+
+SUMMARY_MAX = 20_000
+
+
+def create_consultation(
+    session: Session,
+    actor: User | None,
+    *,
+    title,
+    summary="",
+    edit_policy="suggest",
+    visibility="public",
+    slug=None,
+    closes_at=None,
+) -> Consultation:
+    """Create a consultation in `draft`, with its creator as its first official."""
+    verdict = can_create_consultation(actor.role if actor else None)
+    if not verdict:
+        raise refusal(verdict.reason, "Only officials can open consultations.")
+    fields: dict[str, str] = {}
+    title = check_display(fields, "title", title, max_length=200)
+    summary = check_text(fields, "summary", summary, max_length=SUMMARY_MAX)
+    check_choice(fields, "edit_policy", edit_policy, EDIT_POLICIES)
+    check_choice(fields, "visibility", visibility, VISIBILITIES)
+    slug = check_slug(fields, "slug", slug)
+    closes_at = check_datetime(fields, "closes_at", closes_at)
+    raise_if(fields)
+    slug = _claim_slug(session, slug, title)
+    consultation = Consultation(
+        slug=slug, title=title, summary=summary, edit_policy=edit_policy, visibility=visibility,
+        closes_at=closes_at, created_by_id=actor.id, status="draft",
+    )
+    session.add(consultation)
+    session.flush()
+    session.add(Membership(consultation_id=consultation.id, user_id=actor.id, role="official"))
+    session.commit()
+    return consultation
+
+
+def _claim_slug(session: Session, wanted: str | None, title: str) -> str:
+    def taken(candidate: str) -> bool:
+        return bool(session.scalar(select(exists().where(Consultation.slug == candidate))))
+
+    if wanted:
+        if taken(wanted):
+            raise Conflict("slug_taken", f"The address {wanted!r} is taken.", slug=wanted)
+        return wanted
+    return unique_slug(slugify(title), taken, fallback="consultation")
+
+
+def update_consultation(session: Session, actor: User | None, consultation: Consultation, changes: dict) -> Consultation:
+    """Apply `changes` (status, title, summary, edit_policy, closes_at, visibility)."""
+    require(session, actor, consultation, Action.MANAGE)
+    unknown = set(changes) - {"status", "title", "summary", "edit_policy", "closes_at", "visibility"}
+    fields = {name: "not a field that can be changed" for name in unknown}
+    values = _checked_changes(fields, changes)
+    raise_if(fields)
+    if "status" in values:
+        _change_status(consultation, values.pop("status"))
+    for name, value in values.items():
+        setattr(consultation, name, value)
+    consultation.updated_at = utcnow()
+    session.commit()
+    return consultation
+
+
+def _checked_changes(fields: dict, changes: dict) -> dict:
+    checks = {
+        "title": lambda v: check_display(fields, "title", v, max_length=200),
+        "summary": lambda v: check_text(fields, "summary", v, max_length=SUMMARY_MAX),
+        "edit_policy": lambda v: check_choice(fields, "edit_policy", v, EDIT_POLICIES),
+        "visibility": lambda v: check_choice(fields, "visibility", v, VISIBILITIES),
+        "status": lambda v: check_choice(fields, "status", v, STATUSES),
+        "closes_at": lambda v: check_datetime(fields, "closes_at", v),
+    }
+    return {name: checks[name](value) for name, value in changes.items() if name in checks}
+
+
+def _change_status(consultation: Consultation, target: str) -> None:
+    if target == consultation.status:
+        return
+    if not may_transition(consultation.status, target):
+        raise Conflict(
+            "invalid_transition",
+            f"A consultation cannot go from {consultation.status} to {target}.",
+            status=consultation.status,
+        )
+    consultation.status = target
+    if target == "open" and consultation.opens_at is None:
+        consultation.opens_at = clock.now()
+
+
+def add_member(session: Session, actor: User | None, consultation: Consultation, user: User, role: str) -> Membership:
+    """Make `user` an official or expert of the consultation (officials of it and admins may)."""
+    require(session, actor, consultation, Action.MANAGE)
+    if role not in ("official", "expert"):
+        raise Invalid({"role": "must be official or expert"})
+    membership = session.scalar(
+        select(Membership).where(
+            Membership.consultation_id == consultation.id, Membership.user_id == user.id
+        )
+    )
+    if membership is None:
+        membership = Membership(consultation_id=consultation.id, user_id=user.id, role=role)
+        session.add(membership)
+    membership.role = role
+    session.commit()
+    return membership
+
+
+def visible_filter(actor: User | None):
+    """A SQL condition selecting the consultations `actor` may read (mirrors the policy)."""
+    public = (Consultation.status != "draft") & (Consultation.visibility == "public")
+    if actor is None:
+        return public
+    if actor.role == "admin":
+        return Consultation.id.is_not(None)
+    insider = exists().where(
+        Membership.consultation_id == Consultation.id, Membership.user_id == actor.id
+    )
+    return or_(public, insider)
+
+
+def list_consultations(
+    session: Session, actor: User | None, *, status: str | None = None, page: int = 1, per_page: int = 50
+) -> tuple[list[Consultation], int]:
+    """Return one page of the consultations `actor` may read, newest first, and the total."""
+    query = select(Consultation).where(visible_filter(actor))
+    if status:
+        if status not in STATUSES:
+            raise Invalid({"status": "must be one of: " + ", ".join(STATUSES)})
+        query = query.where(Consultation.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = session.scalars(
+        query.order_by(Consultation.created_at.desc(), Consultation.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)
+    )
+    return list(items), total
+
+
+def role_in(session: Session, actor: User | None, consultation: Consultation) -> str | None:
+    """The actor's role in the consultation, for display."""
+    return member_role(session, actor, consultation)

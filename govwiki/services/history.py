@@ -1,0 +1,59 @@
+"""Reading history: diffs between any two revisions and blame of any revision."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from govwiki.core.blame import blame_spans
+from govwiki.core.diff import DiffOp, diff_stats, diff_texts
+from govwiki.models import Page, Revision, User
+from govwiki.services.pages import get_revision, page_head_number
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    old: Revision
+    new: Revision
+    ops: list[DiffOp]
+    stats: dict
+
+
+@dataclass(frozen=True)
+class BlameSpan:
+    text: str
+    revision: int
+    author: User
+
+
+def diff_revisions(
+    session: Session, page: Page, from_number=None, to_number=None, *, timeout: float = 0.5
+) -> RevisionDiff:
+    """Diff two revisions; defaults: the head against the revision before it."""
+    if to_number is None:
+        to_number = page_head_number(session, page)
+    if from_number is None:
+        from_number = max(1, to_number - 1)
+    old = get_revision(session, page, from_number)
+    new = get_revision(session, page, to_number)
+    ops = diff_texts(old.body, new.body, timeout=timeout)
+    return RevisionDiff(old, new, ops, diff_stats(ops))
+
+
+def blame_revision(session: Session, page: Page, number=None) -> tuple[Revision, list[BlameSpan]]:
+    """Attribute every span of a revision to the revision (and author) that introduced it."""
+    revision = get_revision(session, page, number if number is not None else page_head_number(session, page))
+    pieces = blame_spans(revision.body, [tuple(span) for span in revision.blame])
+    authors = _authors_of(session, page, {number for _, number in pieces})
+    spans = [BlameSpan(text, number, authors[number]) for text, number in pieces]
+    return revision, spans
+
+
+def _authors_of(session: Session, page: Page, numbers: set[int]) -> dict[int, User]:
+    rows = session.execute(
+        select(Revision.number, User)
+        .join(User, User.id == Revision.author_id)
+        .where(Revision.page_id == page.id, Revision.number.in_(numbers))
+    )
+    return {number: user for number, user in rows}

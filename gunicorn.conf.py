@@ -1,0 +1,16 @@
+"""Production gunicorn settings; every value can be set from the environment."""
+import multiprocessing
+import os
+
+bind = os.environ.get("GOVWIKI_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GOVWIKI_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GOVWIKI_THREADS", "2"))
+# Load the app once in the master: workers share its memory (jieba's dictionary is large).
+# Safe because creating the app opens no database connection and no index writer.
+preload_app = True
+timeout = int(os.environ.get("GOVWIKI_TIMEOUT", "60"))
+# Recycle workers now and then so a slow leak cannot grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
+accesslog = os.environ.get("GOVWIKI_ACCESS_LOG", "-")
+forwarded_allow_ips = os.environ.get("GOVWIKI_FORWARDED_ALLOW_IPS", "127.0.0.1")

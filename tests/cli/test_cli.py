@@ -1,0 +1,49 @@
+"""The command line of API.md."""
+from govwiki.models import ApiToken, Consultation, Page, User
+from govwiki.services import accounts
+
+
+def test_create_user_with_role(runner, session):
+    result = runner.invoke(args=["govwiki", "create-user", "ada", "--email", "ada@example.org", "--password", "password123", "--role", "official"])
+    assert result.exit_code == 0
+    assert session.query(User).filter_by(username="ada").one().role == "official"
+
+
+def test_create_user_with_a_bad_email_fails_with_one_line(runner):
+    result = runner.invoke(args=["govwiki", "create-user", "ada", "--email", "nope", "--password", "password123"])
+    assert result.exit_code != 0 and "email" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_set_role(runner, make_user, session):
+    user = make_user()
+    result = runner.invoke(args=["govwiki", "set-role", user.username, "admin"])
+    session.expire_all()
+    assert result.exit_code == 0 and session.get(User, user.id).role == "admin"
+
+
+def test_set_role_rejects_unknown_role(runner, make_user):
+    result = runner.invoke(args=["govwiki", "set-role", make_user().username, "king"])
+    assert result.exit_code != 0 and "role" in result.output
+
+
+def test_set_role_of_unknown_user_fails(runner):
+    assert runner.invoke(args=["govwiki", "set-role", "ghost", "admin"]).exit_code != 0
+
+
+def test_create_token_prints_a_working_token_last_and_stores_only_its_hash(runner, make_user, session, client):
+    user = make_user()
+    result = runner.invoke(args=["govwiki", "create-token", user.username])
+    token = result.output.strip().splitlines()[-1]
+    assert result.exit_code == 0
+    assert accounts.user_for_token(session, token).id == user.id
+    assert all(token not in row.token_hash for row in session.query(ApiToken))
+    assert client.get("/api/v1/consultations", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_demo_loads_once(runner, session):
+    first = runner.invoke(args=["govwiki", "demo"])
+    second = runner.invoke(args=["govwiki", "demo"])
+    assert first.exit_code == 0 and second.exit_code == 0 and "already" in second.output
+    assert session.query(Consultation).count() == 1
+    rules = session.query(Page).filter_by(slug="draft-rules").one()
+    assert rules.head_number >= 4

@@ -1,0 +1,81 @@
+"""`flask --app app db upgrade` builds the whole schema from nothing, matching the models."""
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+
+from govwiki import create_app
+from govwiki.config import normalise_database_url
+from govwiki.extensions import db
+from govwiki.models import Base
+from tests.conftest import POSTGRES_SERVER
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    if not POSTGRES_SERVER:
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    server = normalise_database_url(POSTGRES_SERVER)
+    name = f"govwiki_migrate_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.rsplit("/", 1)[0] + "/" + name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def fresh_app(empty_database_url, tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url}, instance=str(tmp_path / "i"))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _differences() -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+
+def test_upgrade_from_nothing_matches_the_models(fresh_app):
+    upgrade()
+    assert _differences() == []
+
+
+def test_downgrade_to_nothing_and_back(fresh_app):
+    upgrade()
+    downgrade(revision="base")
+    upgrade()
+    assert _differences() == []
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(app, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only")
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_secret_key_is_generated_once_in_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("GOVWIKI_SECRET_KEY", raising=False)
+    first = create_app(instance=str(tmp_path / "inst")).config["SECRET_KEY"]
+    second = create_app(instance=str(tmp_path / "inst")).config["SECRET_KEY"]
+    assert first == second and len(first) == 64
+    assert (tmp_path / "inst" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_environment_overrides_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVWIKI_DATABASE_URL", "postgresql://u@db.example/gw")
+    monkeypatch.setenv("GOVWIKI_MAX_PAGE_BYTES", "1234")
+    app = create_app(instance=str(tmp_path / "inst"))
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/gw"
+    assert app.config["MAX_PAGE_BYTES"] == 1234

@@ -1,0 +1,211 @@
+"""Shared fixtures: an app on a real database (SQLite by default, PostgreSQL when
+GOVWIKI_TEST_POSTGRES names a server), factories for people, consultations and pages, and
+helpers that sign people in on the web and on the API.
+
+Isolation: the schema is built once per run; after each test every table is emptied with real
+statements, so tests may commit, and concurrency tests may use several connections.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from govwiki import create_app
+from govwiki.config import normalise_database_url
+from govwiki.extensions import db as _db
+from govwiki.models import Base
+from govwiki.services import accounts, clock, consultations, pages
+
+#: e.g. postgresql://postgres@127.0.0.1:5432/postgres — a throwaway database is made beside it
+POSTGRES_SERVER = os.environ.get("GOVWIKI_TEST_POSTGRES")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    # scrypt costs ~50 ms a hash; tests create hundreds of users.
+    original = accounts.PASSWORD_METHOD
+    accounts.PASSWORD_METHOD = "pbkdf2:sha256:1000"
+    yield
+    accounts.PASSWORD_METHOD = original
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if not POSTGRES_SERVER:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    server = normalise_database_url(POSTGRES_SERVER)
+    name = f"govwiki_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    engine = create_engine(normalise_database_url(database_url))
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield
+
+
+def _empty_all_tables() -> None:
+    _db.session.remove()
+    with _db.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    _db.engine.dispose()
+
+
+@pytest.fixture
+def app_config(database_url, request):
+    """The test configuration; `@pytest.mark.config(KEY=value)` on a test changes it."""
+    marker = request.node.get_closest_marker("config")
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "localhost",
+        **(marker.kwargs if marker else {}),
+    }
+
+
+class FreshContextClient(FlaskClient):
+    """Run each request in its own app context, as a server does, so `g` (where Flask-Login
+    keeps the signed-in user) and the database session never leak from one request to the next
+    or from the test's own context."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(app_config, _schema, tmp_path):
+    application = create_app(app_config, instance=str(tmp_path / "instance"))
+    application.test_client_class = FreshContextClient
+    with application.app_context():
+        yield application
+        _empty_all_tables()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def session(app):
+    return _db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(session):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "resident", username: str | None = None, **extra):
+        name = username or f"{role}-{next(counter)}"
+        return accounts.register_user(
+            session, name, f"{name}@example.org", "password123", role=role, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def official(make_user):
+    return make_user("official", "olivia-official")
+
+
+@pytest.fixture
+def make_consultation(session, official):
+    counter = iter(range(1, 10_000))
+
+    def make(owner=None, *, status: str = "open", edit_policy: str = "edit", **extra):
+        owner = owner or official
+        consultation = consultations.create_consultation(
+            session, owner, title=extra.pop("title", f"Consultation {next(counter)}"),
+            edit_policy=edit_policy, **extra,
+        )
+        _walk_to(session, owner, consultation, status)
+        return consultation
+
+    return make
+
+
+def _walk_to(session, owner, consultation, status: str) -> None:
+    paths = {
+        "draft": [], "open": ["open"], "closed": ["open", "closed"],
+        "adopted": ["open", "closed", "adopted"], "withdrawn": ["withdrawn"],
+    }
+    for step in paths[status]:
+        consultations.update_consultation(session, owner, consultation, {"status": step})
+
+
+@pytest.fixture
+def make_page(session, make_consultation):
+    def make(consultation=None, *, body: str = "First text.\n", title: str | None = None, author=None):
+        consultation = consultation or make_consultation()
+        author = author or consultation.created_by
+        return pages.create_page(
+            session, author, consultation, title=title or "A page", body=body
+        )
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the web test client (through the session, as Flask-Login keeps it)."""
+
+    def sign_in(user):
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = str(user.id)
+            flask_session["_fresh"] = True
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def bearer(session):
+    """Return Authorization headers carrying a new API token for `user`."""
+
+    def headers(user) -> dict:
+        return {"Authorization": f"Bearer {accounts.create_token(session, user, 'test')}"}
+
+    return headers
+
+
+@pytest.fixture
+def move_clock(monkeypatch):
+    """Move the server clock forward by a timedelta (deadlines pass without waiting)."""
+
+    def move(delta: timedelta) -> None:
+        moved = clock.now() + delta
+        monkeypatch.setattr(clock, "now", lambda: moved)
+
+    return move

@@ -1,0 +1,94 @@
+"""The permission policy as a table: (site role, role here) × action × state."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from govwiki.core.policy import Action, Situation, decide, may_transition
+
+NOW = datetime(2026, 11, 22, 12, tzinfo=timezone.utc)
+ANON, RESIDENT, MEMBER_OFFICIAL, OTHER_OFFICIAL, ADMIN, EXPERT = (
+    (None, None), ("resident", None), ("official", "official"), ("official", None),
+    ("admin", None), ("resident", "expert"),
+)
+
+
+def situation(status="open", policy="edit", visibility="public", closes_in=timedelta(days=1)):
+    closes_at = NOW + closes_in if closes_in is not None else None
+    return Situation(status, policy, visibility, closes_at, NOW)
+
+
+def verdict(who, action, s):
+    return decide(who[0], who[1], action, s).reason or "ok"
+
+
+@pytest.mark.parametrize("who, expected", [
+    (ANON, "not_found"), (RESIDENT, "not_found"), (OTHER_OFFICIAL, "not_found"),
+    (MEMBER_OFFICIAL, "ok"), (ADMIN, "ok"), (EXPERT, "ok"),
+])
+def test_drafts_are_read_by_insiders_only(who, expected):
+    assert verdict(who, Action.READ, situation("draft")) == expected
+
+
+@pytest.mark.parametrize("who", [ANON, RESIDENT, OTHER_OFFICIAL])
+def test_invited_consultations_are_invisible_to_outsiders(who):
+    assert verdict(who, Action.READ, situation(visibility="invited")) == "not_found"
+
+
+@pytest.mark.parametrize("policy, expected", [("edit", "ok"), ("suggest", "forbidden"), ("comment", "forbidden")])
+def test_residents_edit_only_under_the_edit_policy(policy, expected):
+    assert verdict(RESIDENT, Action.EDIT, situation(policy=policy)) == expected
+
+
+@pytest.mark.parametrize("status", ["closed", "adopted", "withdrawn"])
+def test_residents_cannot_edit_once_not_open(status):
+    assert verdict(RESIDENT, Action.EDIT, situation(status)) == "consultation_closed"
+
+
+def test_deadline_closes_the_consultation_to_residents():
+    assert verdict(RESIDENT, Action.EDIT, situation(closes_in=timedelta(seconds=-1))) == "consultation_closed"
+
+
+def test_deadline_exactly_now_is_closed():
+    assert verdict(RESIDENT, Action.PROPOSE, situation(closes_in=timedelta(0))) == "consultation_closed"
+
+
+def test_anonymous_writes_are_unauthenticated():
+    assert verdict(ANON, Action.EDIT, situation()) == "unauthenticated"
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("draft", "ok"), ("open", "ok"), ("closed", "ok"), ("adopted", "consultation_closed"),
+    ("withdrawn", "consultation_closed"),
+])
+def test_officials_edit_until_adoption(status, expected):
+    assert verdict(MEMBER_OFFICIAL, Action.EDIT, situation(status)) == expected
+
+
+def test_official_of_another_consultation_is_a_resident_here():
+    assert verdict(OTHER_OFFICIAL, Action.MANAGE, situation()) == "forbidden"
+    assert verdict(OTHER_OFFICIAL, Action.EDIT, situation(policy="suggest")) == "forbidden"
+
+
+@pytest.mark.parametrize("action", [Action.MERGE, Action.REJECT, Action.MANAGE])
+def test_experts_do_not_decide(action):
+    assert verdict(EXPERT, action, situation()) == "forbidden"
+
+
+@pytest.mark.parametrize("action", [Action.EDIT, Action.REVERT, Action.CREATE_PAGE])
+def test_experts_coauthor_while_open(action):
+    assert verdict(EXPERT, action, situation(policy="comment")) == "ok"
+    assert verdict(EXPERT, action, situation("closed")) == "consultation_closed"
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_admin_may_do_everything_an_official_may(action):
+    assert verdict(ADMIN, action, situation()) == verdict(MEMBER_OFFICIAL, action, situation())
+
+
+@pytest.mark.parametrize("current, target, allowed", [
+    ("draft", "open", True), ("open", "closed", True), ("closed", "adopted", True),
+    ("open", "adopted", False), ("adopted", "open", False), ("withdrawn", "open", False),
+    ("draft", "withdrawn", True), ("adopted", "withdrawn", True), ("draft", "closed", False),
+])
+def test_lifecycle_transitions(current, target, allowed):
+    assert may_transition(current, target) is allowed
