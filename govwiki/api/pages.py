@@ -45,7 +45,7 @@ def list_revisions(slug: str):
     return listing([revision_dict(r) for r in items], number, per_page, total)
 
 
-@api.get("/pages/<slug>/revisions/<int:number>")
+@api.get("/pages/<slug>/revisions/<int(max=2147483647):number>")
 def get_revision(slug: str, number: int):
     page = load_page(db.session, actor(), slug)
     return jsonify(revision_dict(pages.get_revision(db.session, page, number), with_body=True))

@@ -1,10 +1,13 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 from govwiki.models.base import Base, utcnow
 from govwiki.models.consultations import Consultation, Membership
+from govwiki.models.notifications import Notification, Watch
 from govwiki.models.pages import Page, PageContributor, Revision
+from govwiki.models.proposals import Proposal
+from govwiki.models.records import AuditEvent, AuditHead, Snapshot
 from govwiki.models.users import ApiToken, User
 
 __all__ = [
-    "ApiToken", "Base", "Consultation", "Membership", "Page", "PageContributor", "Revision",
-    "User", "utcnow",
+    "ApiToken", "AuditEvent", "AuditHead", "Base", "Consultation", "Membership", "Notification",
+    "Page", "PageContributor", "Proposal", "Revision", "Snapshot", "User", "Watch", "utcnow",
 ]

@@ -55,6 +55,8 @@ class Revision(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     #: the official who merged a proposal into this revision
     merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the proposal merged into this revision (its author is this revision's author)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"), index=True)
     #: the revision this one restores, for reverts
     reverted_to: Mapped[int | None] = mapped_column(Integer)
     #: the editor's base revision when the save was merged over newer revisions

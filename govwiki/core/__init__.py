@@ -1,0 +1,1 @@
+"""Plain-Python domain core: no Flask or SQLAlchemy imports."""

@@ -1,0 +1,92 @@
+"""The append-only audit log of privileged actions, chained by hashes.
+
+Each event stores the hash of the event before it and its own hash over its content and that
+previous hash. Appending first updates the single `audit_head` row, which takes the write lock
+(PostgreSQL row lock, SQLite database lock) before the previous hash is read, so concurrent
+appends queue up instead of forking the chain. The append joins the caller's transaction: the
+event exists exactly when the action it records does.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from govwiki.models import AuditEvent, AuditHead, Consultation, User
+from govwiki.services import clock
+from govwiki.services.upsert import insert_or_ignore
+
+GENESIS = "0" * 64
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The hash of an event's content and the hash before it."""
+    content = {
+        "at": event.at.isoformat(), "actor_id": event.actor_id, "action": event.action,
+        "consultation_id": event.consultation_id, "subject_type": event.subject_type,
+        "subject_id": event.subject_id, "details": event.details, "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session, actor: User | None, action: str, *, subject_type: str, subject_id,
+    consultation: Consultation | None = None, details: dict | None = None,
+) -> AuditEvent:
+    """Append an event in the caller's transaction (the caller commits)."""
+    previous = _lock_head(session)
+    event = AuditEvent(
+        at=clock.now().replace(microsecond=0), actor_id=actor.id if actor else None, action=action,
+        consultation_id=consultation.id if consultation else None, subject_type=subject_type,
+        subject_id=str(subject_id), details=details or {}, prev_hash=previous,
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=event.hash))
+    return event
+
+
+def _lock_head(session: Session) -> str:
+    bump = update(AuditHead).where(AuditHead.id == 1).values(count=AuditHead.count + 1)
+    if not session.execute(bump).rowcount:
+        # The very first event: create the head row (once, even when two arrive together).
+        insert_or_ignore(session, AuditHead.__table__, {"id": 1, "hash": GENESIS, "count": 0}, ["id"])
+        session.execute(bump)
+    return session.scalar(select(AuditHead.hash).where(AuditHead.id == 1))
+
+
+@dataclass(frozen=True)
+class Problem:
+    event_id: int
+    what: str
+
+
+def verify(session: Session) -> list[Problem]:
+    """Walk the chain from the first event; report every row that does not fit."""
+    problems: list[Problem] = []
+    expected_prev = GENESIS
+    last_hash = GENESIS
+    for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(500):
+        if event.prev_hash != expected_prev:
+            problems.append(Problem(event.id, "does not follow the event before it (a row was removed or reordered)"))
+        if event_hash(event) != event.hash:
+            problems.append(Problem(event.id, "its content does not match its hash (the row was edited)"))
+        expected_prev = last_hash = event.hash
+    head = session.scalar(select(AuditHead.hash).where(AuditHead.id == 1))
+    if head is not None and head != last_hash:
+        problems.append(Problem(0, "the newest event is missing (the chain was truncated)"))
+    return problems
+
+
+def list_events(session: Session, *, consultation: Consultation | None = None, page: int = 1, per_page: int = 50):
+    """One page of events, newest first, and the total."""
+    query = select(AuditEvent)
+    if consultation is not None:
+        query = query.where(AuditEvent.consultation_id == consultation.id)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = session.scalars(query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    return list(items), total

@@ -1,0 +1,24 @@
+"""INSERT … ON CONFLICT for the two databases we run on: "once per key" without losing races."""
+from __future__ import annotations
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+
+def _insert(session: Session, table: Table):
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def insert_or_ignore(session: Session, table: Table, values: dict, keys: list[str] | None = None) -> None:
+    """Insert the row unless it would break a unique constraint (on `keys`, or any)."""
+    session.execute(_insert(session, table).values(**values).on_conflict_do_nothing(index_elements=keys))
+
+
+def insert_or_update(session: Session, table: Table, values: dict, keys: list[str], changes) -> None:
+    """Insert the row, or apply `changes(excluded)` to the existing one with the same `keys`.
+
+    `changes` receives the proposed row (`excluded`) and returns the columns to set."""
+    statement = _insert(session, table).values(**values)
+    session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes(statement.excluded)))

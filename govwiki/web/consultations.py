@@ -1,0 +1,122 @@
+"""Consultations on the web: the home list, opening one, its page, and officials' controls."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from govwiki.core.policy import STATUSES, Action, can_create_consultation
+from govwiki.security import actor
+from govwiki.services import clock
+from govwiki.services import consultations as service
+from govwiki.services import pages as page_service
+from govwiki.services.access import load_consultation, require
+from govwiki.services.errors import Invalid, ServiceError, refusal
+from govwiki.web import labels, templating
+from govwiki.web.forms import ConsultationForm, NewPageForm, attach_errors
+from govwiki.web.views import Pager, allowed, page_args, session, signed_in
+
+consultations = Blueprint("consultations", __name__)
+consultations.record_once(templating.install)
+
+
+@consultations.get("/")
+def home():
+    page, per_page = page_args()
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    items, total = service.list_consultations(
+        session(), actor(), status=status, page=page, per_page=per_page
+    )
+    return render_template(
+        "consultations/home.html", consultations=items, pager=Pager(page, per_page, total),
+        status=status, may_create=bool(can_create_consultation(_role())),
+    )
+
+
+@consultations.route("/consultations/new", methods=["GET", "POST"])
+@signed_in
+def new():
+    verdict = can_create_consultation(_role())
+    if not verdict:
+        raise refusal(verdict.reason, _("Only officials can open consultations."))
+    form = ConsultationForm()
+    if not form.validate_on_submit():
+        return render_template("consultations/new.html", form=form), _form_status(form)
+    try:
+        consultation = service.create_consultation(session(), actor(), **form.values())
+    except Invalid as error:
+        attach_errors(form, error.fields)
+        return render_template("consultations/new.html", form=form), 422
+    flash(_("Consultation “%(title)s” created as a draft. Add pages, then open it.",
+            title=consultation.title), "success")
+    return redirect(url_for(".show", slug=consultation.slug))
+
+
+@consultations.get("/consultations/<slug>")
+def show(slug: str):
+    return _show(load_consultation(session(), actor(), slug))
+
+
+@consultations.post("/consultations/<slug>/edit")
+def update(slug: str):
+    consultation = load_consultation(session(), actor(), slug)
+    require(session(), actor(), consultation, Action.MANAGE)
+    form = ConsultationForm()
+    try:
+        if not form.validate():
+            raise Invalid({})
+        service.update_consultation(session(), actor(), consultation, form.values())
+    except Invalid as error:
+        session().rollback()
+        attach_errors(form, error.fields)
+        return _show(consultation, edit_form=form, status=422)
+    flash(_("The consultation is updated."), "success")
+    return redirect(url_for(".show", slug=consultation.slug))
+
+
+@consultations.post("/consultations/<slug>/status")
+def change_status(slug: str):
+    consultation = load_consultation(session(), actor(), slug)
+    target = request.form.get("status", "")
+    service.update_consultation(session(), actor(), consultation, {"status": target})
+    flash(_("The consultation is now: %(status)s.", status=labels.STATUS[target]), "success")
+    return redirect(url_for(".show", slug=consultation.slug))
+
+
+@consultations.post("/consultations/<slug>/pages")
+def create_page(slug: str):
+    consultation = load_consultation(session(), actor(), slug)
+    form = NewPageForm(prefix="page")
+    try:
+        page = page_service.create_page(
+            session(), actor(), consultation, title=form.title.data, body=form.body.data,
+            summary=form.summary.data or "", max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        )
+    except ServiceError as error:
+        session().rollback()
+        attach_errors(form, getattr(error, "fields", {}))
+        return _show(consultation, page_form=form, page_error=error, status=error.status)
+    flash(_("Page “%(title)s” created.", title=page.title), "success")
+    return redirect(url_for("pages.show", slug=page.slug))
+
+
+def _show(consultation, *, edit_form=None, page_form=None, page_error=None, status=200):
+    """Render a consultation with the forms its visitor may use."""
+    can = allowed(consultation, Action.MANAGE, Action.CREATE_PAGE, Action.EDIT, Action.PROPOSE)
+    html = render_template(
+        "consultations/show.html", consultation=consultation, can=can,
+        accepting=consultation.situation(clock.now()).accepting,
+        role=service.role_in(session(), actor(), consultation),
+        edit_form=edit_form or ConsultationForm.for_consultation(consultation),
+        page_form=page_form or NewPageForm(formdata=None, prefix="page"),
+        page_error=page_error,
+    )
+    return html, status
+
+
+def _role() -> str | None:
+    who = actor()
+    return who.role if who is not None else None
+
+
+def _form_status(form) -> int:
+    return 422 if form.is_submitted() else 200

@@ -1,0 +1,144 @@
+"""Pages on the web: read, edit (merging over newer revisions, or a conflict screen), revert.
+
+An edit never loses the editor's text: every refusal (signed out, closed, invalid, too large,
+an overlapping change) shows the edit form again with the submitted text in the box.
+History, diffs and blame are in `web.history`, on this same blueprint.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from govwiki.core.markdown import render_cached
+from govwiki.core.policy import Action
+from govwiki.errors import error_response
+from govwiki.security import actor
+from govwiki.services import pages as service
+from govwiki.services.access import load_page
+from govwiki.services.errors import EditConflict, ServiceError
+from govwiki.web import templating
+from govwiki.web.forms import EditForm, RevertForm, attach_errors
+from govwiki.web.present import conflict_passages
+from govwiki.web.views import gate, page_permissions, revision_arg, session
+
+pages = Blueprint("pages", __name__)
+pages.record_once(templating.install)
+
+
+@pages.get("/pages/<slug>")
+def show(slug: str):
+    page = load_page(session(), actor(), slug)
+    number = revision_arg("revision")
+    revision = (
+        service.head_revision(session(), page) if number is None
+        else service.get_revision(session(), page, number)
+    )
+    return render_template("pages/show.html", **reading(page, revision))
+
+
+@pages.route("/pages/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):
+    page = load_page(session(), actor(), slug)
+    form = EditForm()
+    if not form.is_submitted():
+        return gate(page.consultation, Action.EDIT) or _open_editor(page, form)
+    try:
+        result = service.save_page(
+            session(), actor(), page, body=form.body.data, summary=form.summary.data or "",
+            base_revision=form.base_number(), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        )
+    except EditConflict as conflict:
+        return _conflict(page, form, conflict)
+    except ServiceError as error:
+        return _refused(page, form, error)
+    flash(_saved_message(result), "saved")
+    return redirect(url_for(".show", slug=page.slug))
+
+
+@pages.post("/pages/<slug>/revert")
+def revert(slug: str):
+    page = load_page(session(), actor(), slug)
+    form = RevertForm()
+    result = service.revert_page(
+        session(), actor(), page, to_revision=form.target(), summary=form.summary.data or ""
+    )
+    if result.unchanged:
+        flash(_("The page already has that text; nothing changed."), "info")
+    else:
+        flash(_("Reverted: revision %(number)d restores the text of revision %(target)d.",
+                number=result.revision.number, target=form.target()), "saved")
+    return redirect(url_for(".show", slug=page.slug))
+
+
+@pages.errorhandler(CSRFError)
+def _csrf_refused(error: CSRFError):
+    """An expired form must not cost the editor their text: show it again, with a fresh token."""
+    message = _("Your session expired or the form was too old, so nothing was saved. "
+                "Your text is below: check it and save again.")
+    body = request.form.get("body")
+    if request.endpoint == "pages.edit" and body is not None:
+        try:
+            page = load_page(session(), actor(), request.view_args["slug"])
+        except ServiceError:  # no longer readable: the error page still hands the text back
+            return error_response(400, {"code": "csrf_failed", "message": message, "your_body": body})
+        return _editor(page, EditForm(), error_message=message, status=400)
+    return error_response(400, {"code": "csrf_failed", "message": error.description})
+
+
+def reading(page, revision) -> dict:
+    """What a page shown at one revision needs: its HTML, contents, people and permissions."""
+    return {
+        "page": page, "revision": revision, "head_number": page.head_number,
+        "rendered": render_cached(revision.sha256, revision.body),
+        "contributors": service.contributors(session(), page),
+        "can": page_permissions(page),
+        "revert_form": RevertForm(formdata=None, to_revision=revision.number),
+    }
+
+
+def _open_editor(page, form: EditForm):
+    head = service.head_revision(session(), page)
+    form.body.data, form.base_revision.data = head.body, head.number
+    return _editor(page, form)
+
+
+def _conflict(page, form: EditForm, conflict: EditConflict):
+    """The 409 screen: the passages side by side, the head read-only, my text to resubmit on it."""
+    details = conflict.details
+    head = service.head_revision(session(), page)
+    base = service.get_revision(session(), page, details.get("base_revision"))
+    passages = conflict_passages(base.body, details.get("conflicts") or [])
+    form.body.data = details.get("your_body", form.body.data)
+    form.base_revision.data = head.number
+    return _editor(
+        page, form, conflict=details, conflict_message=conflict.message, passages=passages,
+        head=head, status=409,
+    )
+
+
+def _refused(page, form: EditForm, error: ServiceError):
+    session().rollback()
+    attach_errors(form, getattr(error, "fields", {}))
+    return _editor(page, form, error=error, status=error.status)
+
+
+def _editor(page, form: EditForm, *, status: int = 200, **context):
+    context.setdefault("error_message", None)
+    html = render_template(
+        "pages/edit.html", page=page, form=form, can=page_permissions(page),
+        **context,
+    )
+    return html, status
+
+
+def _saved_message(result) -> str:
+    if result.unchanged:
+        return _("No changes: the text is the same as the current revision, so nothing was saved.")
+    if result.merged:
+        return _("Saved as revision %(number)d, merged with changes made since you started.",
+                 number=result.revision.number)
+    return _("Saved as revision %(number)d.", number=result.revision.number)
+
+
+from govwiki.web import history  # noqa: E402,F401 - history, diff and blame routes register on `pages`

@@ -1,0 +1,61 @@
+"""Template helpers shared by the HTML blueprints: labels, dates, the language switch."""
+from __future__ import annotations
+
+from datetime import timezone
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale, ngettext
+
+from govwiki.core.policy import TRANSITIONS
+from govwiki.security import actor
+from govwiki.web import labels
+from govwiki.web.views import sign_in_url
+
+#: the `lang` attribute for each interface language
+LANGUAGE_TAGS = {"en": "en", "zh": "zh-Hans"}
+
+
+def install(state) -> None:
+    """Register the helpers once per app (each HTML blueprint asks, the first one does it)."""
+    app: Flask = state.app
+    if app.extensions.get("govwiki_web_templating"):
+        return
+    app.extensions["govwiki_web_templating"] = True
+    app.context_processor(_context)
+    app.add_template_filter(when)
+    app.add_template_filter(size)
+    app.add_template_filter(labels.service_text, "service_text")
+    app.add_template_global(labels, "labels")
+    app.add_template_global(TRANSITIONS, "transitions")
+    app.add_template_global(lang_url)
+    app.add_template_global(sign_in_url)
+
+
+def _context() -> dict:
+    locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return {
+        "current_actor": actor(),
+        "locale": locale,
+        "locale_tag": LANGUAGE_TAGS.get(locale, locale),
+    }
+
+
+def when(value) -> str:
+    """A moment as an unambiguous UTC date and time."""
+    if value is None:
+        return ""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") + " UTC"
+
+
+def size(value: int) -> str:
+    return ngettext("%(num)d byte", "%(num)d bytes", value)
+
+
+def lang_url(code: str) -> str:
+    """This page in another language (the home page when this one cannot be fetched again)."""
+    rule = request.url_rule
+    if rule is None or "GET" not in (rule.methods or ()) or request.endpoint is None:
+        return url_for("consultations.home", lang=code)
+    args = request.args.to_dict(flat=False)
+    args["lang"] = code
+    return url_for(request.endpoint, **{**args, **(request.view_args or {})})

@@ -1,0 +1,28 @@
+"""Helpers for the HTML tests."""
+from __future__ import annotations
+
+import pytest
+from markupsafe import escape
+
+#: the XSS payload used throughout: it must never reach a page unescaped
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def text_of():
+    """Return a response's body as text."""
+
+    def text(response) -> str:
+        return response.get_data(as_text=True)
+
+    return text
+
+
+def escaped(value: str) -> str:
+    """How templates write `value` into a page."""
+    return str(escape(value))
+
+
+@pytest.fixture
+def resident(make_user):
+    return make_user("resident", "rosa-resident", display_name="Rosa Resident")

@@ -1,0 +1,215 @@
+"""Reading and editing pages: merges, conflicts, and refusals that keep the editor's text."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from govwiki.services import pages
+from tests.web.conftest import escaped
+
+BASE = "Alpha paragraph.\n\nBeta paragraph.\n\nGamma paragraph.\n"
+
+
+def edit(client, page, body, base, summary=""):
+    return client.post(
+        f"/pages/{page.slug}/edit", data={"body": body, "base_revision": base, "summary": summary}
+    )
+
+
+def head(session, page):
+    return pages.head_revision(session, page)
+
+
+def test_page_renders_markdown_table_and_heading_id(client, make_page, text_of):
+    page = make_page(body="# Opening hours\n\n| Zone | Hours |\n| --- | --- |\n| Market | 05:30 |\n")
+    html = text_of(client.get(f"/pages/{page.slug}"))
+    assert "<table>" in html and "<td>Market</td>" in html
+    assert '<h1 id="h-opening-hours">Opening hours</h1>' in html
+
+
+def test_page_lists_table_of_contents(client, make_page, text_of):
+    page = make_page(body="# Scope\n\ntext\n\n## Fees\n\nmore\n")
+    html = text_of(client.get(f"/pages/{page.slug}"))
+    assert 'class="toc"' in html and '<a href="#h-fees">Fees</a>' in html
+
+
+def test_page_escapes_raw_script(client, make_page, text_of):
+    page = make_page(body="Hello <script>alert(1)</script> world\n")
+    html = text_of(client.get(f"/pages/{page.slug}"))
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_page_shows_revision_and_contributors(client, make_page, official, text_of):
+    page = make_page()
+    html = text_of(client.get(f"/pages/{page.slug}"))
+    assert "Revision 1" in html
+    assert official.display_name in html
+    assert official.email not in html
+
+
+def test_old_revision_shows_banner(client, session, make_page, text_of):
+    page = make_page(body=BASE)
+    pages.save_page(session, page.consultation.created_by, page, body=BASE + "Delta.\n", base_revision=1)
+    html = text_of(client.get(f"/pages/{page.slug}?revision=1"))
+    assert "You are viewing an old revision" in html
+    assert "You are viewing an old revision" not in text_of(client.get(f"/pages/{page.slug}"))
+
+
+def test_unknown_revision_is_not_found(client, make_page):
+    page = make_page()
+    assert client.get(f"/pages/{page.slug}?revision=9").status_code == 404
+    assert client.get(f"/pages/{page.slug}?revision=x").status_code == 404
+
+
+def test_edit_form_carries_head_as_base_revision(client, make_page, official, login, text_of):
+    page = make_page(body=BASE)
+    login(official)
+    html = text_of(client.get(f"/pages/{page.slug}/edit"))
+    assert 'name="base_revision" type="hidden" value="1"' in html
+    assert "Beta paragraph." in html
+
+
+def test_edit_form_sends_signed_out_visitors_to_sign_in(client, make_page):
+    page = make_page()
+    response = client.get(f"/pages/{page.slug}/edit")
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_saving_creates_a_revision(client, session, make_page, official, login, text_of):
+    page = make_page(body=BASE)
+    login(official)
+    response = edit(client, page, BASE.replace("Beta", "Better beta"), 1, "clearer")
+    assert response.status_code == 302
+    assert head(session, page).number == 2
+    assert "Saved as revision 2." in text_of(client.get(response.headers["Location"]))
+
+
+def test_saving_converts_browser_line_endings(client, session, make_page, official, login):
+    page = make_page(body=BASE)
+    login(official)
+    edit(client, page, BASE.replace("\n", "\r\n") + "Delta.\r\n", 1)
+    assert "\r" not in head(session, page).body
+
+
+def test_saving_unchanged_text_says_so(client, session, make_page, official, login, text_of):
+    page = make_page(body=BASE)
+    login(official)
+    response = edit(client, page, BASE, 1)
+    assert "No changes" in text_of(client.get(response.headers["Location"]))
+    assert head(session, page).number == 1
+
+
+def test_stale_base_merges_and_says_so(client, session, make_page, official, make_user, login, text_of):
+    page = make_page(body=BASE)
+    pages.save_page(session, official, page, body=BASE.replace("Alpha", "First"), base_revision=1)
+    login(make_user())
+    response = edit(client, page, BASE.replace("Gamma", "Last"), 1)
+    assert response.status_code == 302
+    assert "merged with changes made since you started" in text_of(client.get(response.headers["Location"]))
+    assert head(session, page).body == "First paragraph.\n\nBeta paragraph.\n\nLast paragraph.\n"
+
+
+def test_overlapping_edit_shows_conflict_screen_with_my_text(client, session, make_page, official, make_user, login, text_of):
+    page = make_page(body=BASE)
+    pages.save_page(session, official, page, body=BASE.replace("Beta", "Official beta"), base_revision=1)
+    login(make_user())
+    mine = BASE.replace("Beta", "Resident beta")
+    response = edit(client, page, mine, 1)
+    html = text_of(response)
+    assert response.status_code == 409
+    assert "overlaps with a change someone else saved" in html
+    assert f">\r\n{escaped(mine)}</textarea>" in html
+    assert 'name="base_revision" type="hidden" value="2"' in html
+    assert "Official beta" in html
+    assert head(session, page).number == 2
+
+
+def test_resubmitting_after_conflict_saves(client, session, make_page, official, make_user, login):
+    page = make_page(body=BASE)
+    pages.save_page(session, official, page, body=BASE.replace("Beta", "Official beta"), base_revision=1)
+    login(make_user())
+    edit(client, page, BASE.replace("Beta", "Resident beta"), 1)
+    resolved = BASE.replace("Beta", "Official and resident beta")
+    assert edit(client, page, resolved, 2).status_code == 302
+    assert head(session, page).body == resolved
+
+
+def test_editing_closed_consultation_is_refused_with_text_kept(client, session, make_consultation, make_page, make_user, login, text_of):
+    page = make_page(make_consultation(status="closed"), body=BASE)
+    login(make_user())
+    response = edit(client, page, "My careful rewrite.\n", 1)
+    assert response.status_code == 403
+    assert "My careful rewrite." in text_of(response)
+    assert head(session, page).number == 1
+
+
+def test_editing_after_the_deadline_is_refused_with_text_kept(client, session, make_consultation, make_page, make_user, login, move_clock, text_of):
+    consultation = make_consultation(closes_at=datetime.now(timezone.utc) + timedelta(hours=1))
+    page = make_page(consultation, body=BASE)
+    login(make_user())
+    move_clock(timedelta(hours=2))
+    response = edit(client, page, "Written too late.\n", 1)
+    assert response.status_code == 403
+    assert "not accepting contributions" in text_of(response)
+    assert "Written too late." in text_of(response)
+
+
+@pytest.fixture
+def small_pages(app_config):
+    app_config["MAX_PAGE_BYTES"] = 100
+
+
+def test_oversized_body_is_refused_with_text_kept(small_pages, client, session, make_page, official, login, text_of):
+    page = make_page(body=BASE)
+    login(official)
+    body = "Long text. " * 20
+    response = edit(client, page, body, 1)
+    assert response.status_code == 413
+    assert escaped(body) in text_of(response)
+    assert head(session, page).number == 1
+
+
+def test_signed_out_save_keeps_text_and_asks_to_sign_in(client, session, make_page, text_of):
+    page = make_page(body=BASE)
+    response = edit(client, page, "Anonymous words worth keeping.\n", 1)
+    html = text_of(response)
+    assert response.status_code == 401
+    assert "Anonymous words worth keeping." in html
+    assert "Sign in (opens in a new tab)" in html
+    assert head(session, page).number == 1
+
+
+def test_invalid_base_revision_is_refused_with_text_kept(client, make_page, official, login, text_of):
+    page = make_page(body=BASE)
+    login(official)
+    response = edit(client, page, "Kept words.\n", "abc")
+    assert response.status_code == 422
+    assert "Kept words." in text_of(response)
+
+
+@pytest.mark.parametrize("policy", ["comment", "suggest"])
+def test_residents_see_no_edit_link_without_edit_policy(policy, client, make_consultation, make_page, make_user, login, text_of):
+    page = make_page(make_consultation(edit_policy=policy))
+    login(make_user())
+    assert f'href="/pages/{page.slug}/edit"' not in text_of(client.get(f"/pages/{page.slug}"))
+
+
+def test_residents_see_edit_link_with_edit_policy(client, make_consultation, make_page, make_user, login, text_of):
+    page = make_page(make_consultation(edit_policy="edit"))
+    login(make_user())
+    assert f'href="/pages/{page.slug}/edit"' in text_of(client.get(f"/pages/{page.slug}"))
+
+
+def test_residents_cannot_open_editor_without_edit_policy(client, make_consultation, make_page, make_user, login):
+    page = make_page(make_consultation(edit_policy="suggest"))
+    login(make_user())
+    assert client.get(f"/pages/{page.slug}/edit").status_code == 403
+
+
+@pytest.mark.parametrize("suffix", ["", "/edit", "/history", "/diff", "/blame", "/revisions/1"])
+def test_pages_of_drafts_are_not_found_for_residents(suffix, client, make_consultation, make_page, make_user, login):
+    page = make_page(make_consultation(status="draft"))
+    login(make_user())
+    assert client.get(f"/pages/{page.slug}{suffix}").status_code == 404
