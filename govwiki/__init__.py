@@ -35,9 +35,11 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.api import api
     from govwiki.web.auth import auth
     from govwiki.web.consultations import consultations
+    from govwiki.web.notifications import notifications
     from govwiki.web.pages import pages
+    from govwiki.web.proposals import proposals
+    from govwiki.web.records import records
 
-    app.register_blueprint(auth)
-    app.register_blueprint(consultations)
-    app.register_blueprint(pages)
+    for blueprint in (auth, consultations, pages, proposals, records, notifications):
+        app.register_blueprint(blueprint)
     app.register_blueprint(api, url_prefix="/api/v1")

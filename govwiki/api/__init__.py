@@ -40,4 +40,6 @@ def _limit_key() -> str:
 
 limiter.limit(_write_limit, key_func=_limit_key, methods=list(WRITE_METHODS))(api)
 
-from govwiki.api import consultations, openapi, pages  # noqa: E402,F401 - routes register on import
+from govwiki.api import (  # noqa: E402,F401 - routes register on import
+    consultations, notifications, openapi, pages, proposals, records,
+)

@@ -44,7 +44,8 @@ def revision_dict(revision: Revision, *, with_body: bool = False) -> dict:
         "number": revision.number, "author": user_ref(revision.author),
         "summary": revision.summary, "created_at": iso(revision.created_at),
         "size": revision.size, "sha256": revision.sha256, "parent": revision.parent_number,
-        "merged_by": user_ref(revision.merged_by), "reverted_to": revision.reverted_to,
+        "merged_by": user_ref(revision.merged_by), "proposal": revision.proposal_id,
+        "reverted_to": revision.reverted_to,
         "merged_from_base": revision.merged_from_base,
     }
     if with_body:

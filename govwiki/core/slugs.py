@@ -1,30 +1,49 @@
-"""URL slugs: lowercase ASCII letters, digits and single hyphens."""
+"""URL slugs: lowercase ASCII letters, digits and single hyphens.
+
+Titles in other scripts (an all-Chinese title) give an empty slug; the caller numbers those
+pages instead, through ``unique_slug``'s fallback.
+"""
+
 from __future__ import annotations
 
 import re
 import unicodedata
 from typing import Callable
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ATTEMPTS = 10_000  #: unique_slug gives up rather than loop forever on a broken `taken`
+
+# Latin letters that NFKD does not decompose into ASCII plus a combining mark.
+_LATIN_EXTRA = str.maketrans({
+    "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O",
+    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ı": "i",
+})  # fmt: skip
+_APOSTROPHES = re.compile(r"['’]")  # "Don't" → "dont", not "don-t"
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(title: str, *, max_length: int = 60) -> str:
     """Make a slug from a title; "" when nothing ASCII remains (the caller then numbers it)."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    latin = unicodedata.normalize("NFKD", title.translate(_LATIN_EXTRA))
+    ascii_text = latin.encode("ascii", "ignore").decode("ascii").lower()
+    slug = _NOT_SLUG.sub("-", _APOSTROPHES.sub("", ascii_text)).strip("-")
     return slug[:max_length].rstrip("-")
 
 
-def is_valid_slug(value: str) -> bool:
+def is_valid_slug(value: object) -> bool:
+    """Tell whether ``value`` is a well-formed slug of at most SLUG_MAX characters."""
     return isinstance(value, str) and len(value) <= SLUG_MAX and SLUG_RE.match(value) is not None
 
 
 def unique_slug(base: str, taken: Callable[[str], bool], *, fallback: str = "page") -> str:
-    """Return `base` (or `fallback` when empty), suffixed -2, -3, … until `taken` says it is free."""
+    """Return ``base`` (or ``fallback`` when empty), suffixed -2, -3, … until not ``taken``."""
     stem = base or fallback
-    candidate, number = stem, 1
-    while taken(candidate):
-        number += 1
-        candidate = f"{stem}-{number}"
-    return candidate
+    if not is_valid_slug(stem):
+        raise ValueError(f"not a slug: {stem!r}")
+    for number in range(1, MAX_ATTEMPTS + 1):
+        suffix = f"-{number}" if number > 1 else ""
+        candidate = stem[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        if not taken(candidate):
+            return candidate
+    raise RuntimeError(f"no free slug for {stem!r} after {MAX_ATTEMPTS} attempts")

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from govwiki.core.policy import SITE_ROLES, may_assign_roles
 from govwiki.models import ApiToken, User, utcnow
+from govwiki.services import audit
 from govwiki.services.errors import Forbidden, Invalid, NotFound
 from govwiki.services.validation import check_choice, check_display, raise_if
 
@@ -96,7 +97,9 @@ def set_role(session: Session, actor: User | None, username: str, role: str) -> 
     if role not in SITE_ROLES:
         raise Invalid({"role": "must be one of: " + ", ".join(SITE_ROLES)})
     user = get_user(session, username)
-    user.role = role
+    old, user.role = user.role, role
+    audit.record(session, actor, "role_changed", subject_type="user", subject_id=user.username,
+                 details={"from": old, "to": role})
     session.commit()
     return user
 

@@ -8,8 +8,8 @@ from govwiki.core.policy import (
     EDIT_POLICIES, STATUSES, VISIBILITIES, Action, can_create_consultation, may_transition,
 )
 from govwiki.core.slugs import slugify, unique_slug
-from govwiki.models import Consultation, Membership, User, utcnow
-from govwiki.services import clock
+from govwiki.models import Consultation, Membership, User, Watch, utcnow
+from govwiki.services import audit, clock, notifications, snapshots
 from govwiki.services.access import member_role, require
 from govwiki.services.errors import Conflict, Invalid, refusal
 from govwiki.services.validation import (
@@ -50,6 +50,9 @@ def create_consultation(
     session.add(consultation)
     session.flush()
     session.add(Membership(consultation_id=consultation.id, user_id=actor.id, role="official"))
+    session.add(Watch(user_id=actor.id, consultation_id=consultation.id))
+    audit.record(session, actor, "consultation_created", subject_type="consultation",
+                 subject_id=slug, consultation=consultation, details={"title": title})
     session.commit()
     return consultation
 
@@ -73,9 +76,14 @@ def update_consultation(session: Session, actor: User | None, consultation: Cons
     values = _checked_changes(fields, changes)
     raise_if(fields)
     if "status" in values:
-        _change_status(consultation, values.pop("status"))
-    for name, value in values.items():
+        _change_status(session, actor, consultation, values.pop("status"))
+    changed = {name: value for name, value in values.items() if getattr(consultation, name) != value}
+    for name, value in changed.items():
         setattr(consultation, name, value)
+    if changed:
+        audit.record(session, actor, "consultation_updated", subject_type="consultation",
+                     subject_id=consultation.slug, consultation=consultation,
+                     details={"fields": sorted(changed)})
     consultation.updated_at = utcnow()
     session.commit()
     return consultation
@@ -93,18 +101,23 @@ def _checked_changes(fields: dict, changes: dict) -> dict:
     return {name: checks[name](value) for name, value in changes.items() if name in checks}
 
 
-def _change_status(consultation: Consultation, target: str) -> None:
-    if target == consultation.status:
+def _change_status(session: Session, actor: User | None, consultation: Consultation, target: str) -> None:
+    old = consultation.status
+    if target == old:
         return
-    if not may_transition(consultation.status, target):
+    if not may_transition(old, target):
         raise Conflict(
-            "invalid_transition",
-            f"A consultation cannot go from {consultation.status} to {target}.",
-            status=consultation.status,
+            "invalid_transition", f"A consultation cannot go from {old} to {target}.", status=old,
         )
     consultation.status = target
     if target == "open" and consultation.opens_at is None:
         consultation.opens_at = clock.now()
+    if target in ("open", "adopted"):
+        snapshots.take(session, consultation, "opened" if target == "open" else "adopted")
+    audit.record(session, actor, "status_changed", subject_type="consultation",
+                 subject_id=consultation.slug, consultation=consultation,
+                 details={"from": old, "to": target})
+    notifications.status_changed(session, consultation, actor, old, target)
 
 
 def add_member(session: Session, actor: User | None, consultation: Consultation, user: User, role: str) -> Membership:
@@ -121,6 +134,8 @@ def add_member(session: Session, actor: User | None, consultation: Consultation,
         membership = Membership(consultation_id=consultation.id, user_id=user.id, role=role)
         session.add(membership)
     membership.role = role
+    audit.record(session, actor, "member_added", subject_type="user", subject_id=user.username,
+                 consultation=consultation, details={"role": role})
     session.commit()
     return membership
 

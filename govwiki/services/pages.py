@@ -10,7 +10,7 @@ cost the same at revision 10 and at revision 5,000.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -23,6 +23,7 @@ from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
 from govwiki.core.slugs import slugify, unique_slug
 from govwiki.models import Consultation, Page, PageContributor, Revision, User, utcnow
+from govwiki.services import audit, notifications
 from govwiki.services.access import require
 from govwiki.services.errors import Conflict, EditConflict, Invalid, NotFound
 from govwiki.services.validation import (
@@ -58,6 +59,10 @@ class NewRevision:
     merged_by: User | None = None
     reverted_to: int | None = None
     merged_from_base: int | None = None
+    proposal_id: int | None = None
+    #: a privileged change names its audit action; it is recorded in the same transaction
+    audit_action: str | None = None
+    audit_details: dict = field(default_factory=dict)
 
 
 def create_page(
@@ -134,9 +139,9 @@ def _save_with_retries(session: Session, page: Page, base_number: int, new: NewR
 
 def _with_body(new: NewRevision, text: str, merged: bool, base_number: int) -> NewRevision:
     # Stored blame (a revert's) describes the unmerged text only; a merged text derives its own.
-    return NewRevision(
-        text, new.author, new.summary, None if merged else new.blame, new.merged_by,
-        new.reverted_to, merged_from_base=base_number if merged else None,
+    return replace(
+        new, body=text, blame=None if merged else new.blame,
+        merged_from_base=base_number if merged else None,
     )
 
 
@@ -178,13 +183,19 @@ def _append(session: Session, page: Page, expected_head: int, head: Revision | N
     revision = Revision(
         page_id=page.id, number=number, parent_number=expected_head or None, author_id=new.author.id,
         merged_by_id=new.merged_by.id if new.merged_by else None, reverted_to=new.reverted_to,
-        merged_from_base=new.merged_from_base, summary=new.summary, body=new.body,
+        merged_from_base=new.merged_from_base, proposal_id=new.proposal_id, summary=new.summary,
+        body=new.body,
         sha256=hashlib.sha256(new.body.encode("utf-8")).hexdigest(),
         size=len(new.body.encode("utf-8")), blame=_blame_for(head, new, number), created_at=at,
     )
     session.add(revision)
     _count_contribution(session, page, new.author, at)
     session.flush()
+    actor = new.merged_by or new.author
+    notifications.revision_saved(session, page, revision, actor)
+    if new.audit_action:
+        audit.record(session, actor, new.audit_action, subject_type="page", subject_id=page.slug,
+                     consultation=page.consultation, details={**new.audit_details, "revision": number})
     return revision
 
 
@@ -225,7 +236,8 @@ def revert_page(
     head = head_revision(session, page)
     new = NewRevision(
         target.body, actor, summary or f"Reverted to revision {target.number}",
-        blame=target.blame, reverted_to=target.number,
+        blame=target.blame, reverted_to=target.number, audit_action="revision_reverted",
+        audit_details={"to_revision": target.number},
     )
     # A revert is an edit based on the head the reverter saw; a moved head merges or conflicts.
     return _save_with_retries(session, page, head.number, new)

@@ -1,0 +1,4 @@
+"""API: notifications."""
+from __future__ import annotations
+
+from govwiki.api import api  # noqa: F401

@@ -1,0 +1,4 @@
+"""API: proposals."""
+from __future__ import annotations
+
+from govwiki.api import api  # noqa: F401

@@ -1,0 +1,6 @@
+"""HTML pages: notifications."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+notifications = Blueprint("notifications", __name__)
