@@ -8,7 +8,9 @@ statements, so tests may commit, and concurrency tests may use several connectio
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -34,13 +36,16 @@ def _cheap_password_hashing():
     accounts.PASSWORD_METHOD = original
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+@contextmanager
+def throwaway_database(prefix: str):
+    """Yield the URL of a new empty database: a SQLite file, or one made on POSTGRES_SERVER
+    and dropped afterwards."""
     if not POSTGRES_SERVER:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+            yield f"sqlite:///{folder}/test.sqlite3"
         return
     server = normalise_database_url(POSTGRES_SERVER)
-    name = f"govwiki_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
@@ -50,6 +55,12 @@ def database_url(tmp_path_factory):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    with throwaway_database("govwiki_test_") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

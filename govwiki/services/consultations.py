@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 from govwiki.core.policy import (
     EDIT_POLICIES, STATUSES, VISIBILITIES, Action, can_create_consultation, may_transition,
 )
-from govwiki.core.slugs import slugify, unique_slug
 from govwiki.models import Consultation, Membership, User, Watch, utcnow
 from govwiki.services import audit, clock, notifications, snapshots
+from govwiki.services.addresses import claim_slug
 from govwiki.services.access import member_role, require
 from govwiki.services.errors import Conflict, Invalid, refusal
 from govwiki.services.validation import (
@@ -58,14 +58,7 @@ def create_consultation(
 
 
 def _claim_slug(session: Session, wanted: str | None, title: str) -> str:
-    def taken(candidate: str) -> bool:
-        return bool(session.scalar(select(exists().where(Consultation.slug == candidate))))
-
-    if wanted:
-        if taken(wanted):
-            raise Conflict("slug_taken", f"The address {wanted!r} is taken.", slug=wanted)
-        return wanted
-    return unique_slug(slugify(title), taken, fallback="consultation")
+    return claim_slug(session, Consultation.slug, wanted, title, fallback="consultation")
 
 
 def update_consultation(session: Session, actor: User | None, consultation: Consultation, changes: dict) -> Consultation:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -21,11 +21,11 @@ from govwiki.core.blame import carry_blame, initial_blame
 from govwiki.core.diff import diff_texts
 from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
-from govwiki.core.slugs import slugify, unique_slug
 from govwiki.models import Consultation, Page, PageContributor, Revision, User, utcnow
 from govwiki.services import audit, notifications
+from govwiki.services.addresses import claim_slug
 from govwiki.services.access import require
-from govwiki.services.errors import Conflict, EditConflict, Invalid, NotFound
+from govwiki.services.errors import EditConflict, Invalid, NotFound
 from govwiki.services.validation import (
     check_body, check_display, check_slug, check_text, raise_if,
 )
@@ -89,14 +89,7 @@ def create_page(
 
 
 def _claim_slug(session: Session, wanted: str | None, title: str) -> str:
-    def taken(candidate: str) -> bool:
-        return bool(session.scalar(select(exists().where(Page.slug == candidate))))
-
-    if wanted:
-        if taken(wanted):
-            raise Conflict("slug_taken", f"The address {wanted!r} is taken.", slug=wanted)
-        return wanted
-    return unique_slug(slugify(title), taken, fallback="page")
+    return claim_slug(session, Page.slug, wanted, title, fallback="page")
 
 
 def save_page(

@@ -1,33 +1,19 @@
 """`flask --app app db upgrade` builds the whole schema from nothing, matching the models."""
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, text
 
 from govwiki import create_app
-from govwiki.config import normalise_database_url
 from govwiki.extensions import db
 from govwiki.models import Base
-from tests.conftest import POSTGRES_SERVER
+from tests.conftest import throwaway_database
 
 
 @pytest.fixture
-def empty_database_url(tmp_path):
-    if not POSTGRES_SERVER:
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
-    server = normalise_database_url(POSTGRES_SERVER)
-    name = f"govwiki_migrate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.rsplit("/", 1)[0] + "/" + name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+def empty_database_url():
+    with throwaway_database("govwiki_migrate_") as url:
+        yield url
 
 
 @pytest.fixture
