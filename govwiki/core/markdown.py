@@ -10,10 +10,12 @@ Two independent layers keep user HTML from executing (SECURITY.md item 3):
    heading cannot clobber a DOM global), known classes only, http/https/mailto or relative URLs,
    and ``rel="noopener noreferrer nofollow"`` on every link.
 
-Python-Markdown has super-linear paths (bracket scanning, nested lists, table detection,
-duplicate footnote references) and deep nesting that ends in ``RecursionError``. The guards in
-``_bound_work`` cap each of them; past a cap the construct renders as plain text. Anything the
-library still raises falls back to the escaped source in a ``<pre>``, never to an error page.
+Python-Markdown has super-linear paths (bracket and fence scanning, blocks consumed a line at
+a time, list pops from the front, duplicate footnote references) and deep nesting that ends in
+``RecursionError``. ``_bound_work`` wraps this module's own instance: nesting and scans are
+capped (past a cap the construct stays plain text) and the rest is metered against
+WORK_BUDGET, about half a second. A source over budget or over MAX_SOURCE_CHARS, or one that
+makes the library raise, is shown escaped in a ``<pre>``, never as an error page.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import nh3
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 log = logging.getLogger(__name__)
@@ -43,13 +46,15 @@ RENDERER_VERSION = "1"
 MAX_BLOCK_DEPTH = 24  #: nested lists/quotes deeper than this render as text
 MAX_TREE_DEPTH = 48  #: elements nested deeper than this are flattened to their text
 LINK_SCAN_WINDOW = 2_000  #: longest link text, destination or reference id we look for
-LINK_SCAN_BUDGET = 400_000  #: characters scanned for links per document; then links stay text
+LINK_SCAN_BUDGET = 2_000_000  #: link scanning per document (~0.5 s); then links stay text
 MAX_FOOTNOTE_REFS = 1_000  #: footnote references per document; later ones stay text
 WORK_BUDGET = 50_000_000  #: metered parser work per document, in units of about 10 ns
 COPY_DIVISOR = 8  #: copying a string costs about a unit per 8 characters
-CELL_COST = 1_000  #: a table cell or footnote is parsed on its own: a fixed cost each
-FOOTNOTE_COST = 5_000
-MAX_SOURCE_CHARS = 1_000_000  #: longer sources are shown as text without parsing
+BLOCK_TEST_COST = 200  #: a block processor's test, besides scanning the block
+MATCH_COST = 100  #: an inline match attempt, found or not
+CELL_COST = 1_000  #: each table cell gets its own inline pass
+FOOTNOTE_COST = 5_000  #: each footnote is parsed as a document of its own
+MAX_SOURCE_CHARS = 500_000  #: longer sources are shown as text without parsing
 
 _HEADING_PREFIX = "h-"
 _LINK_PATTERNS = (
@@ -77,10 +82,14 @@ _ATTRIBUTES = {
 }
 _ALIGN = {"align": {"left", "center", "right"}}
 _CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
-_FOOTNOTE_LINKS_RE = re.compile(
-    r'<sup id="fnref[^"]*"><a [^>]*>[^<]*</a></sup>|<a class="footnote-backref"[^>]*>[^<]*</a>'
+_FOOTNOTE_LINKS_RE = re.compile(  # in Markdown's own output, before sanitizing
+    r'<sup id="fnref[^"]*"><a class="footnote-ref"[^>]*>[^<]*</a></sup>'
+    r'|<a class="footnote-backref"[^>]*>[^<]*</a>'
 )
 _SPACE_RE = re.compile(r"\s+")
+TEXT_RUN = 1_000
+# Text between tags: Markdown escapes "<" and ">" inside attribute values.
+_LONG_TEXT_RE = re.compile(f">([^<]{{{TEXT_RUN + 1},}})<")
 
 
 @dataclass(frozen=True)
@@ -94,28 +103,33 @@ class Rendered:
 
 def render_markdown(text: str) -> Rendered:
     """Render Markdown source to sanitized HTML and a table of contents."""
-    try:
-        if len(text) > MAX_SOURCE_CHARS:
-            raise _TooMuchWork
-        raw, tokens = _convert(text)
-    except _TooMuchWork:
-        log.warning("Markdown too costly to render (%d characters); showing the source", len(text))
-        return _source_only(text)
-    except Exception:  # a library bug on hostile input must not become a 500
-        log.exception("Markdown rendering failed; showing the escaped source")
-        return _source_only(text)
+    converted = _convert_or_none(text)
+    if converted is None:
+        return Rendered(html=f"<pre>{html.escape(text, quote=False)}</pre>\n", toc=[])
+    raw, tokens = converted
     return Rendered(html=_sanitize(raw), toc=[_toc_item(t) for t in tokens])
-
-
-def _source_only(text: str) -> Rendered:
-    return Rendered(html=f"<pre>{html.escape(text, quote=False)}</pre>\n", toc=[])
 
 
 def plain_text(text: str) -> str:
     """Reduce Markdown source to plain text, e.g. for search snippets."""
-    rendered = _FOOTNOTE_LINKS_RE.sub("", render_markdown(text).html)
-    stripped = html.unescape(nh3.clean(rendered, tags=set()))
-    return _SPACE_RE.sub(" ", stripped).strip()
+    converted = _convert_or_none(text)
+    if converted is not None:  # strip the unsanitized HTML, whose attributes escape "<>"
+        raw = _FOOTNOTE_LINKS_RE.sub("", converted[0])
+        text = html.unescape(nh3.clean(_split_long_text(raw), tags=set()))
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def _convert_or_none(text: str) -> tuple[str, list[dict]] | None:
+    """Convert to (unsanitized HTML, toc tokens), or None when the source is to be shown as is."""
+    try:
+        if len(text) > MAX_SOURCE_CHARS:
+            raise _TooMuchWork
+        return _convert(text)
+    except _TooMuchWork:
+        log.warning("Markdown too costly to render (%d characters); showing the source", len(text))
+    except Exception:  # a library bug on hostile input must not become a 500
+        log.exception("Markdown rendering failed; showing the escaped source")
+    return None
 
 
 # --- the Markdown instance -------------------------------------------------------------------
@@ -211,7 +225,8 @@ def _bound_work(md: md_lib.Markdown, footnotes: FootnoteExtension) -> None:
         _limit_nesting(md.parser.blockprocessors[name])
     _cheap_table_test(md.parser.blockprocessors["table"], budget)
     for processor in md.inlinePatterns:
-        _meter_inline_match(processor, budget)
+        if isinstance(processor, InlineProcessor):  # every stock pattern is
+            _meter_inline_match(processor, budget)
     for name in _LINK_PATTERNS:
         _window_scans(md.inlinePatterns[name], budget)
     _limit_footnote_refs(md.inlinePatterns["footnote"], budget)
@@ -227,22 +242,22 @@ def _meter_block_test(processor, budget: _Budget) -> None:
     test = processor.test
 
     def metered(parent, block: str) -> bool:
-        budget.charge(len(block) + 200)
+        budget.charge(len(block) + BLOCK_TEST_COST)
         return test(parent, block)
 
     processor.test = metered
 
 
 def _meter_inline_match(processor, budget: _Budget) -> None:
-    """Charge each inline match, which rebuilds its paragraph string; cap its nesting depth."""
+    """Charge each inline match attempt, and a found match for rebuilding its paragraph
+    string; cap the depth of what it built."""
     handle = processor.handleMatch
 
     def metered(m, data: str):
         node, start, end = handle(m, data)
-        if node is not None:
-            budget.charge(len(data) // COPY_DIVISOR + 50)
-            if not isinstance(node, str):
-                _flatten(node, MAX_TREE_DEPTH)
+        budget.charge(MATCH_COST if node is None else MATCH_COST + len(data) // COPY_DIVISOR)
+        if node is not None and not isinstance(node, str):
+            _flatten(node, MAX_TREE_DEPTH)
         return node, start, end
 
     processor.handleMatch = metered
@@ -285,22 +300,39 @@ def _window_scans(processor, budget: _Budget) -> None:
     quadratic for ``[[[[...``. They only read forward from ``index``, so a window suffices.
     """
 
-    def windowed(scan, fail):
+    def windowed(scan, fail, cost):
         def scan_window(data: str, index: int, *args):
             window = min(LINK_SCAN_WINDOW, budget.scan)
             if window <= 0:
                 return (*fail, index, False)
-            *found, end, handled = scan(data[index : index + window], 0, *args)
-            budget.scan -= end if handled else min(window, len(data) - index)
+            scanned = data[index : index + window]
+            *found, end, handled = scan(scanned, 0, *args)
+            budget.scan -= cost(scanned, end, handled)
             return (*found, end + index, handled)
 
         return scan_window
 
-    processor.getText = windowed(processor.getText, ("",))
+    processor.getText = windowed(processor.getText, ("",), _text_scan_cost)
     if hasattr(processor, "getLink"):
-        processor.getLink = windowed(processor.getLink, ("", None))
-    if hasattr(processor, "evalId"):
-        processor.evalId = windowed(processor.evalId, (None,))
+        processor.getLink = windowed(processor.getLink, ("", None), _link_scan_cost)
+    if hasattr(processor, "evalId"):  # a regex match: C speed, so windowed but free
+        processor.evalId = windowed(processor.evalId, (None,), lambda *args: 0)
+
+
+def _text_scan_cost(scanned: str, end: int, handled: bool) -> int:
+    """``getText`` stops at the closing ``]`` or reads the whole window."""
+    return end if handled else len(scanned)
+
+
+def _link_scan_cost(scanned: str, end: int, handled: bool) -> int:
+    """``getLink`` fails at once without ``(``; else it stops at the closing ``)`` or, for a
+    title without its closing quote, reads the whole window and backtracks. Its loop is
+    about five times slower than ``getText``'s."""
+    if not scanned.startswith("("):
+        return 1
+    span = scanned[:end]
+    closed = handled and ('"' not in span and "'" not in span or span[:-1].rstrip()[-1:] in "\"'")
+    return 5 * (end if closed else len(scanned))
 
 
 def _metered(function, budget: _Budget, cost: int):
@@ -417,7 +449,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 def _sanitize(raw: str) -> str:
     return nh3.clean(
-        raw,
+        _split_long_text(raw),
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         attribute_filter=_filter_attribute,
@@ -426,6 +458,29 @@ def _sanitize(raw: str) -> str:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+
+
+def _split_long_text(markup: str) -> str:
+    """Put an empty comment every TEXT_RUN characters of a long text run.
+
+    nh3 takes time quadratic in a text node's length times its ``&`` and no-break spaces
+    (9 s for 1.5 MB of "&amp;xxxxxxxxxx"). nh3 drops comments, so the output is the same,
+    but each text node stays short. Cuts never land inside an entity.
+    """
+
+    def cut(run: re.Match) -> str:
+        text, pieces, start = run.group(1), [], 0
+        while len(text) - start > TEXT_RUN:
+            at = start + TEXT_RUN
+            entity = text.rfind("&", at - 40, at)
+            if entity > start and text.find(";", entity, at) < 0:
+                at = entity
+            pieces.append(text[start:at])
+            start = at
+        pieces.append(text[start:])
+        return ">" + "<!---->".join(pieces) + "<"
+
+    return _LONG_TEXT_RE.sub(cut, markup)
 
 
 def _toc_item(token: dict) -> dict:

@@ -33,7 +33,10 @@ def slugify(title: str, *, max_length: int = 60) -> str:
 
 def is_valid_slug(value: object) -> bool:
     """Tell whether ``value`` is a well-formed slug of at most SLUG_MAX characters."""
-    return isinstance(value, str) and len(value) <= SLUG_MAX and SLUG_RE.match(value) is not None
+    # fullmatch: with match, "$" would also accept a trailing newline.
+    if not isinstance(value, str) or len(value) > SLUG_MAX:
+        return False
+    return SLUG_RE.fullmatch(value) is not None
 
 
 def unique_slug(base: str, taken: Callable[[str], bool], *, fallback: str = "page") -> str:
