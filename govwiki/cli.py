@@ -68,3 +68,21 @@ def demo() -> None:
 
     created = load_demo(db.session)
     click.echo("demo content loaded" if created else "demo content already present")
+
+
+@govwiki_cli.command("verify-audit")
+def verify_audit() -> None:
+    """Check the audit log's hash chain: every row intact, none removed, none truncated."""
+    from sqlalchemy import func, select
+
+    from govwiki.models import AuditEvent
+    from govwiki.services import audit
+
+    problems = audit.verify(db.session)
+    if problems:
+        for problem in problems:
+            where = f"event {problem.event_id}" if problem.event_id else "the log"
+            click.echo(f"{where}: {problem.what}", err=True)
+        raise SystemExit(1)
+    count = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    click.echo(f"audit log intact: {count} events")

@@ -26,9 +26,9 @@ def list_consultations():
 def create_consultation():
     data = json_body()
     _reject_unknown(data, CREATE_FIELDS)
-    consultation = consultations.create_consultation(
-        db.session, actor(), **{name: data[name] for name in CREATE_FIELDS if name in data}
-    )
+    fields = {name: data[name] for name in CREATE_FIELDS if name in data}
+    fields.setdefault("title", None)
+    consultation = consultations.create_consultation(db.session, actor(), **fields)
     return jsonify(consultation_dict(consultation)), 201
 
 

@@ -59,6 +59,75 @@ SCHEMAS = {
     ),
     "Blame": _obj(revision=INTEGER, spans={"type": "array", "items": _obj(text=STRING, revision=INTEGER, author=USER)}),
     "Revert": _obj(to_revision=INTEGER, summary=STRING),
+    # Proposals (suggested edits): hunks are numbered changes against the base, for partial merges.
+    "Proposal": _obj(
+        id=INTEGER, page=STRING, author=USER, summary=STRING, base_revision=INTEGER,
+        status={"type": "string", "enum": ["open", "merged", "rejected", "withdrawn"]},
+        created_at=TIME, updated_at=TIME, decided_by=USER, decided_at=TIME, reason=STRING,
+        merged_revision={"type": "integer", "nullable": True}, body=STRING, partial=BOOLEAN,
+        declined={"type": "array", "items": _obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)},
+        mergeable={"type": "boolean", "nullable": True}, overlaps={"type": "array", "items": INTEGER}, url=STRING,
+    ),
+    "ProposalReview": {"allOf": [{"$ref": "#/components/schemas/Proposal"}, _obj(
+        diff=_obj(**{"from": INTEGER}, ops={"type": "array", "items": _obj(op=STRING, text=STRING)},
+                  stats=_obj(inserted=INTEGER, deleted=INTEGER)),
+        hunks={"type": "array", "items": _obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)},
+        version=STRING, head_revision=INTEGER,
+        conflicts={"type": "array", "items": _obj(start=INTEGER, end=INTEGER, base=STRING, mine=STRING, theirs=STRING)},
+        preview={"type": "string", "nullable": True}, marked_body={"type": "string", "nullable": True},
+    )]},
+    "ProposalInput": _obj(body=STRING, summary=STRING, base_revision=INTEGER),
+    "MergeInput": _obj(
+        body=STRING, base_revision=INTEGER, accept={"type": "array", "items": INTEGER},
+        version=STRING, reason=STRING,
+    ),
+    "RejectInput": _obj(reason=STRING),
+    "Decision": _obj(
+        status=STRING, revision=INTEGER, partial=BOOLEAN, unchanged=BOOLEAN,
+        proposal={"$ref": "#/components/schemas/Proposal"},
+    ),
+    "Notification": _obj(
+        id=INTEGER, kind=STRING, count=INTEGER, unread=BOOLEAN, read_at=TIME, created_at=TIME,
+        updated_at=TIME, consultation=_obj(slug=STRING, title=STRING, url=STRING),
+        page=_obj(slug=STRING, title=STRING, url=STRING), proposal={"type": "integer", "nullable": True},
+        details={"type": "object"}, diff_url={"type": "string", "nullable": True},
+    ),
+    "ReadInput": _obj(ids={"type": "array", "items": INTEGER}),
+    "Watched": _obj(
+        type={"type": "string", "enum": ["consultation", "page"]}, since=TIME,
+        consultation=_obj(slug=STRING, title=STRING, url=STRING),
+        page=_obj(slug=STRING, title=STRING, url=STRING),
+    ),
+    # The consultation record: timeline, outcome report, contributions, audit log.
+    "TimelineItem": _obj(
+        type=STRING, at=TIME, actor=USER, consultation=STRING,
+        page=_obj(slug=STRING, title=STRING, url=STRING), revision={"type": "integer", "nullable": True},
+        proposal={"type": "integer", "nullable": True}, details={"type": "object"},
+    ),
+    "ProposalOutcome": _obj(
+        id=INTEGER, page=_obj(slug=STRING, title=STRING, url=STRING), author=USER, summary=STRING,
+        base_revision=INTEGER, status=STRING, partial=BOOLEAN, created_at=TIME, decided_by=USER,
+        decided_at=TIME, reason=STRING, merged_revision={"type": "integer", "nullable": True},
+        declined={"type": "array", "items": {"type": "object"}},
+    ),
+    "Report": _obj(
+        consultation={"$ref": "#/components/schemas/Consultation"}, generated_at=TIME,
+        counts=_obj(participants=INTEGER, revisions=INTEGER, proposals=_obj(
+            received=INTEGER, merged=INTEGER, partly_merged=INTEGER, rejected=INTEGER, withdrawn=INTEGER, open=INTEGER)),
+        participants={"type": "array", "items": _obj(username=STRING, display_name=STRING, revisions=INTEGER, proposals=INTEGER)},
+        merged={"type": "array", "items": _ref("ProposalOutcome")},
+        rejected={"type": "array", "items": _ref("ProposalOutcome")},
+        withdrawn={"type": "array", "items": _ref("ProposalOutcome")},
+        open={"type": "array", "items": _ref("ProposalOutcome")},
+        pages={"type": "array", "items": _obj(
+            page=_obj(slug=STRING, title=STRING, url=STRING), opened_revision={"type": "integer", "nullable": True},
+            final_revision=INTEGER, final={"type": "string", "enum": ["adopted", "current"]},
+            ops={"type": "array", "items": _obj(op=STRING, text=STRING)}, stats=_obj(inserted=INTEGER, deleted=INTEGER))},
+    ),
+    "AuditEvent": _obj(
+        id=INTEGER, at=TIME, actor=USER, action=STRING, consultation={"type": "string", "nullable": True},
+        subject_type=STRING, subject_id=STRING, details={"type": "object"}, prev_hash=STRING, hash=STRING,
+    ),
 }
 
 
@@ -84,19 +153,48 @@ OPERATIONS = [
     ("get", "/pages/{p}/blame", "Who introduced each span", None, 200, _ref("Blame"),
      [{"name": "revision", "in": "query", "schema": INTEGER}]),
     ("post", "/pages/{p}/revert", "Restore an old revision as a new one", "Revert", 200, _ref("Page"), []),
+    ("post", "/pages/{p}/proposals", "Suggest a change written on base_revision", "ProposalInput", 201, _ref("Proposal"), []),
+    ("get", "/pages/{p}/proposals", "The page's proposals, newest first (open ones with mergeable and overlaps)",
+     None, 200, _listing("Proposal"), PAGINATION + [{"name": "status", "in": "query", "schema": STRING}]),
+    ("get", "/proposals/{id}", "A proposal with its diff, numbered hunks and merge preview", None, 200, _ref("ProposalReview"), []),
+    ("patch", "/proposals/{id}", "Rewrite your open proposal", "ProposalInput", 200, _ref("Proposal"), []),
+    ("post", "/proposals/{id}/merge", "Merge (all, the accepted hunks, or a hand-resolved body); 409 on conflict",
+     "MergeInput", 200, _ref("Decision"), []),
+    ("post", "/proposals/{id}/reject", "Reject with a public reason", "RejectInput", 200, _ref("Decision"), []),
+    ("post", "/proposals/{id}/withdraw", "Withdraw your open proposal", None, 200, _ref("Decision"), []),
+    # Notifications and the watchlist: the signed-in caller's own (401 when signed out).
+    ("get", "/notifications", "Your notifications, latest first, with the unread count", None, 200,
+     {**_listing("Notification"), "properties": {**_listing("Notification")["properties"], "unread": INTEGER}},
+     PAGINATION),
+    ("post", "/notifications/read", "Mark the given (or all) notifications read", "ReadInput", 200,
+     _obj(marked=INTEGER, unread=INTEGER), []),
+    ("put", "/consultations/{c}/watch", "Watch a consultation", None, 200, _obj(watching=BOOLEAN, consultation=STRING), []),
+    ("delete", "/consultations/{c}/watch", "Stop watching a consultation", None, 200, _obj(watching=BOOLEAN, consultation=STRING), []),
+    ("put", "/pages/{p}/watch", "Watch a page", None, 200, _obj(watching=BOOLEAN, page=STRING), []),
+    ("delete", "/pages/{p}/watch", "Stop watching a page", None, 200, _obj(watching=BOOLEAN, page=STRING), []),
+    ("get", "/watchlist", "What you watch", None, 200, _listing("Watched"), PAGINATION),
+    # The consultation record (read-only; the audit log has no write routes at all).
+    ("get", "/consultations/{c}/history", "Timeline of every contribution and decision, newest first", None, 200,
+     _listing("TimelineItem"), PAGINATION),
+    ("get", "/consultations/{c}/report", "Outcome report: we asked, you said, we did", None, 200, _ref("Report"), []),
+    ("get", "/users/{name}/contributions", "Revisions and proposals by a person, in what you may read", None, 200,
+     _listing("TimelineItem"), PAGINATION),
+    ("get", "/consultations/{c}/audit", "The consultation's audit log (its officials, site officials, admins)", None, 200,
+     _listing("AuditEvent"), PAGINATION),
+    ("get", "/audit", "The site-wide audit log (site officials and admins)", None, 200, _listing("AuditEvent"), PAGINATION),
     ("get", "/openapi.json", "This document", None, 200, {"type": "object"}, []),
 ]
 
 ERRORS = {
     "400": "bad_request", "401": "unauthenticated", "403": "forbidden or consultation_closed",
-    "404": "not_found", "409": "edit_conflict, slug_taken, invalid_transition", "413": "too_large",
+    "404": "not_found", "409": "edit_conflict, slug_taken, invalid_transition, already_merged, not_open, proposal_changed", "413": "too_large",
     "422": "invalid", "429": "rate_limited",
 }
 
 
 def _path_parameters(path: str) -> list[dict]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
-    kinds = {"n": INTEGER}
+    kinds = {"n": INTEGER, "id": INTEGER}
     return [{"name": n, "in": "path", "required": True, "schema": kinds.get(n, STRING)} for n in names]
 
 

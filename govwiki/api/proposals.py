@@ -1,4 +1,121 @@
-"""API: proposals."""
+"""API: proposals (suggested edits) — submit, list, review, update, merge, reject, withdraw."""
 from __future__ import annotations
 
-from govwiki.api import api  # noqa: F401
+from flask import current_app, jsonify, request, url_for
+
+from govwiki.api import api
+from govwiki.api.helpers import actor, db, json_body, listing, pagination
+from govwiki.api.serialize import iso, ops_list, user_ref
+from govwiki.models import Proposal
+from govwiki.services import proposals as service
+from govwiki.services.access import load_page
+from govwiki.services.errors import Invalid
+
+ID = "int(max=2147483647)"
+
+
+def proposal_dict(proposal: Proposal, state: service.OpenState | None = None) -> dict:
+    """A proposal as API.md lists it, plus its text, partial-merge record and, when open, how it
+    stands against the head."""
+    data = {
+        "id": proposal.id, "page": proposal.page.slug, "author": user_ref(proposal.author),
+        "summary": proposal.summary, "base_revision": proposal.base_number, "status": proposal.status,
+        "created_at": iso(proposal.created_at), "updated_at": iso(proposal.updated_at),
+        "decided_by": user_ref(proposal.decided_by), "decided_at": iso(proposal.decided_at),
+        "reason": proposal.reason, "merged_revision": proposal.merged_revision, "body": proposal.body,
+        "partial": proposal.partial, "declined": proposal.declined or [],
+        "url": url_for("api.get_proposal", proposal_id=proposal.id, _external=True),
+    }
+    if state is not None:
+        data.update(mergeable=state.mergeable, overlaps=state.overlaps)
+    return data
+
+
+@api.post("/pages/<slug>/proposals")
+def submit_proposal(slug: str):
+    page = load_page(db.session, actor(), slug)
+    data = json_body()
+    proposal = service.submit_proposal(
+        db.session, actor(), page, body=data.get("body"), summary=data.get("summary", ""),
+        base_revision=data.get("base_revision"), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+    )
+    return jsonify(proposal_dict(proposal)), 201
+
+
+@api.get("/pages/<slug>/proposals")
+def list_proposals(slug: str):
+    page = load_page(db.session, actor(), slug)
+    number, per_page = pagination()
+    items, total = service.list_proposals(
+        db.session, page, status=request.args.get("status") or None, page_no=number, per_page=per_page
+    )
+    states = service.open_states(db.session, page) if any(p.status == "open" for p in items) else {}
+    return listing([proposal_dict(p, states.get(p.id)) for p in items], number, per_page, total)
+
+
+@api.get(f"/proposals/<{ID}:proposal_id>")
+def get_proposal(proposal_id: int):
+    proposal = service.load_proposal(db.session, actor(), proposal_id)
+    review = service.review_proposal(db.session, proposal, timeout=current_app.config["DIFF_TIMEOUT"])
+    merge = review.merge
+    return jsonify({
+        **proposal_dict(proposal),
+        "diff": {"from": review.base.number, "ops": ops_list(review.ops), "stats": review.stats},
+        "hunks": [h.to_dict() for h in review.changes],
+        "version": review.version,
+        "head_revision": review.head.number,
+        "mergeable": review.mergeable,
+        "conflicts": [c.to_dict() for c in merge.conflicts] if merge else [],
+        "preview": merge.text if merge else None,
+        "marked_body": review.marked,
+        "overlaps": review.overlaps,
+    })
+
+
+@api.patch(f"/proposals/<{ID}:proposal_id>")
+def update_proposal(proposal_id: int):
+    proposal = service.load_proposal(db.session, actor(), proposal_id)
+    data = json_body()
+    _only(data, ("body", "summary", "base_revision"))
+    service.update_proposal(
+        db.session, actor(), proposal, body=data.get("body"), summary=data.get("summary"),
+        base_revision=data.get("base_revision"), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+    )
+    return jsonify(proposal_dict(proposal))
+
+
+@api.post(f"/proposals/<{ID}:proposal_id>/merge")
+def merge_proposal(proposal_id: int):
+    proposal = service.load_proposal(db.session, actor(), proposal_id)
+    data = json_body()
+    _only(data, ("body", "accept", "base_revision", "version", "reason"))
+    outcome = service.merge_proposal(
+        db.session, actor(), proposal, body=data.get("body"), accept=data.get("accept"),
+        base_revision=data.get("base_revision"), version=data.get("version"),
+        reason=data.get("reason", ""), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+    )
+    return jsonify({
+        "status": "merged", "revision": outcome.revision.number, "partial": outcome.partial,
+        "unchanged": outcome.unchanged, "proposal": proposal_dict(proposal),
+    })
+
+
+@api.post(f"/proposals/<{ID}:proposal_id>/reject")
+def reject_proposal(proposal_id: int):
+    proposal = service.load_proposal(db.session, actor(), proposal_id)
+    data = json_body()
+    service.reject_proposal(db.session, actor(), proposal, reason=data.get("reason"))
+    return jsonify({"status": "rejected", "proposal": proposal_dict(proposal)})
+
+
+@api.post(f"/proposals/<{ID}:proposal_id>/withdraw")
+def withdraw_proposal(proposal_id: int):
+    proposal = service.load_proposal(db.session, actor(), proposal_id)
+    service.withdraw_proposal(db.session, actor(), proposal)
+    return jsonify({"status": "withdrawn", "proposal": proposal_dict(proposal)})
+
+
+def _only(data: dict, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise Invalid({name: "unknown field" for name in unknown})

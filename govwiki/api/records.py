@@ -1,4 +1,141 @@
-"""API: records."""
+"""API: the consultation record — timeline, outcome report, contributions, audit log (read-only)."""
 from __future__ import annotations
 
-from govwiki.api import api  # noqa: F401
+from flask import current_app, jsonify, url_for
+from sqlalchemy import select
+
+from govwiki.api import api
+from govwiki.api.helpers import actor, db, listing, pagination
+from govwiki.api.serialize import consultation_dict, iso, ops_list, user_ref
+from govwiki.models import Consultation, User
+from govwiki.services import accounts, report, timeline
+from govwiki.services.access import load_consultation
+
+
+@api.get("/consultations/<slug>/history")
+def consultation_history(slug: str):
+    consultation = load_consultation(db.session, actor(), slug)
+    page, per_page = pagination()
+    items, total = timeline.consultation_history(db.session, consultation, page, per_page)
+    return listing([timeline_item_dict(item) for item in items], page, per_page, total)
+
+
+@api.get("/consultations/<slug>/report")
+def consultation_report(slug: str):
+    consultation = load_consultation(db.session, actor(), slug)
+    result = report.consultation_report(db.session, consultation, timeout=current_app.config["DIFF_TIMEOUT"])
+    return jsonify(report_dict(result))
+
+
+@api.get("/users/<name>/contributions")
+def user_contributions(name: str):
+    user = accounts.get_user(db.session, name)
+    page, per_page = pagination()
+    items, total = timeline.user_contributions(db.session, actor(), user, page, per_page)
+    return listing([timeline_item_dict(item) for item in items], page, per_page, total, user=user_ref(user))
+
+
+@api.get("/consultations/<slug>/audit")
+def consultation_audit(slug: str):
+    consultation = load_consultation(db.session, actor(), slug)
+    return _audit_listing(consultation)
+
+
+@api.get("/audit")
+def site_audit():
+    return _audit_listing(None)
+
+
+def _audit_listing(consultation: Consultation | None):
+    page, per_page = pagination()
+    events, total = timeline.audit_log(db.session, actor(), consultation, page, per_page)
+    slugs = _consultation_slugs({e.consultation_id for e in events if e.consultation_id})
+    return listing([audit_event_dict(e, slugs) for e in events], page, per_page, total)
+
+
+def _consultation_slugs(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Consultation.id, Consultation.slug).where(Consultation.id.in_(ids))).all())
+
+
+# --- shapes ------------------------------------------------------------------------------------
+
+
+def _page_brief(page) -> dict | None:
+    if page is None:
+        return None
+    return {"slug": page.slug, "title": page.title, "url": url_for("api.get_page", slug=page.slug, _external=True)}
+
+
+def _plain(value):
+    """Details as JSON: people become user references."""
+    if isinstance(value, User):
+        return user_ref(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def timeline_item_dict(item: timeline.TimelineItem) -> dict:
+    revision = item.revision.number if item.revision else item.details.get("merged_revision")
+    proposal = item.proposal.id if item.proposal else item.details.get("proposal")
+    details = _plain(item.details)
+    if item.subject is not None:
+        details["member"] = user_ref(item.subject)
+    return {
+        "type": item.type, "at": iso(item.at), "actor": user_ref(item.actor),
+        "consultation": item.consultation.slug if item.consultation else None,
+        "page": _page_brief(item.page), "revision": revision, "proposal": proposal, "details": details,
+    }
+
+
+def proposal_dict(p) -> dict:
+    return {
+        "id": p.id, "page": _page_brief(p.page), "author": user_ref(p.author), "summary": p.summary,
+        "base_revision": p.base_number, "status": p.status, "partial": bool(p.partial),
+        "created_at": iso(p.created_at), "decided_by": user_ref(p.decided_by), "decided_at": iso(p.decided_at),
+        "reason": p.reason, "merged_revision": p.merged_revision, "declined": p.declined or [],
+    }
+
+
+def report_dict(r: report.Report) -> dict:
+    return {
+        "consultation": consultation_dict(r.consultation, with_pages=False),
+        "generated_at": iso(r.generated_at),
+        "counts": {
+            "participants": r.counts.participants, "revisions": r.counts.revisions,
+            "proposals": {
+                "received": r.counts.received, "merged": r.counts.merged, "partly_merged": r.counts.partly_merged,
+                "rejected": r.counts.rejected, "withdrawn": r.counts.withdrawn, "open": r.counts.open,
+            },
+        },
+        "participants": [
+            {**user_ref(p.user), "revisions": p.revisions, "proposals": p.proposals} for p in r.participants
+        ],
+        "merged": [proposal_dict(p) for p in r.merged],
+        "rejected": [proposal_dict(p) for p in r.rejected],
+        "withdrawn": [proposal_dict(p) for p in r.withdrawn],
+        "open": [proposal_dict(p) for p in r.pending],
+        "pages": [_change_dict(change) for change in r.changes],
+    }
+
+
+def _change_dict(change: report.PageChange) -> dict:
+    return {
+        "page": _page_brief(change.page),
+        "opened_revision": change.opened.number if change.opened else None,
+        "final_revision": change.final.number, "final": change.final_kind,
+        "ops": ops_list(change.ops), "stats": change.stats,
+    }
+
+
+def audit_event_dict(event, slugs: dict[int, str]) -> dict:
+    return {
+        "id": event.id, "at": iso(event.at), "actor": user_ref(event.actor), "action": event.action,
+        "consultation": slugs.get(event.consultation_id), "subject_type": event.subject_type,
+        "subject_id": timeline.redact(event.subject_id), "details": timeline.public_details(event.details),
+        "prev_hash": event.prev_hash, "hash": event.hash,
+    }

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from govwiki.core.policy import (
     EDIT_POLICIES, STATUSES, VISIBILITIES, Action, can_create_consultation, may_transition,
 )
-from govwiki.models import Consultation, Membership, User, Watch, utcnow
+from govwiki.models import Consultation, Membership, User, Watch
 from govwiki.services import audit, clock, notifications, snapshots
 from govwiki.services.addresses import claim_slug
 from govwiki.services.access import member_role, require
@@ -77,7 +77,7 @@ def update_consultation(session: Session, actor: User | None, consultation: Cons
         audit.record(session, actor, "consultation_updated", subject_type="consultation",
                      subject_id=consultation.slug, consultation=consultation,
                      details={"fields": sorted(changed)})
-    consultation.updated_at = utcnow()
+    consultation.updated_at = clock.now()
     session.commit()
     return consultation
 

@@ -1,21 +1,56 @@
 """Watchlists and in-app notifications, grouped so that a busy consultation buries nobody.
 
-Edits of one page reach each watcher as one entry per page per day, whose count grows with each
-edit; status changes and decisions on someone's proposal are entries of their own. Notifying
-joins the caller's transaction.
+Edits of one page reach each watcher as one entry per page per day (UTC, by the server clock),
+whose count grows with each edit and which remembers the day's first and latest revisions, so
+that it can link to the diff of the whole day. Status changes and decisions on someone's
+proposal are entries of their own. An entry bumped after it was read is unread again.
+
+Notifying joins the caller's transaction. Entries are written whatever the watcher may read at
+that moment; what they may read is decided when the entries are listed or counted (by the same
+condition as every other consultation list), so a consultation that turns private, or an expert
+who loses membership, takes its entries out of sight — and back, if access returns.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from govwiki.core.policy import Action
 from govwiki.models import Consultation, Notification, Page, Proposal, Revision, User, Watch
 from govwiki.services import clock
+from govwiki.services import consultations as consultation_service
+from govwiki.services.access import require
+from govwiki.services.errors import Invalid, NotFound, Unauthenticated
 from govwiki.services.upsert import insert_or_ignore, insert_or_update
 
+#: the kinds of decision a proposer hears about
+DECISIONS = ("proposal_merged", "proposal_partly_merged", "proposal_rejected")
+#: editors named on a day's entry; later newcomers only set `more_editors`
+NAMED_EDITORS = 20
+#: the most entries one request may mark read by id
+MAX_IDS = 500
 
-def watch(session: Session, user: User, *, consultation: Consultation | None = None, page: Page | None = None) -> None:
-    """Start watching a consultation or a page (watching twice is harmless)."""
+
+@dataclass(frozen=True)
+class Watched:
+    """One line of a watchlist: a consultation, or a page with its consultation."""
+
+    consultation: Consultation
+    page: Page | None
+    since: datetime
+
+    @property
+    def kind(self) -> str:
+        return "page" if self.page is not None else "consultation"
+
+
+def watch(session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None) -> None:
+    """Start watching a consultation or a page the user may read (watching twice is harmless)."""
+    _signed_in(user)
+    require(session, user, _consultation_of(consultation, page), Action.READ)
     insert_or_ignore(
         session, Watch.__table__,
         {"user_id": user.id, "consultation_id": consultation.id if consultation else None,
@@ -24,30 +59,64 @@ def watch(session: Session, user: User, *, consultation: Consultation | None = N
     session.commit()
 
 
-def _target(consultation: Consultation | None, page: Page | None):
-    return Watch.consultation_id == consultation.id if consultation else Watch.page_id == page.id
-
-
-def unwatch(session: Session, user: User, *, consultation: Consultation | None = None, page: Page | None = None) -> None:
-    """Stop watching a consultation or a page."""
+def unwatch(session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None) -> None:
+    """Stop watching a consultation or a page (dropping one's own watch reveals nothing)."""
+    _signed_in(user)
     session.execute(delete(Watch).where(Watch.user_id == user.id, _target(consultation, page)))
     session.commit()
 
 
 def is_watching(session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None) -> bool:
+    """Whether the user watches exactly this consultation or page."""
     if user is None:
         return False
     return session.scalar(select(Watch.id).where(Watch.user_id == user.id, _target(consultation, page))) is not None
 
 
+def _signed_in(user: User | None) -> None:
+    if user is None:
+        raise Unauthenticated("Sign in to do this.")
+
+
+def _consultation_of(consultation: Consultation | None, page: Page | None) -> Consultation:
+    if (consultation is None) == (page is None):
+        raise ValueError("name exactly one of a consultation or a page")
+    return consultation if consultation is not None else page.consultation
+
+
+def _target(consultation: Consultation | None, page: Page | None):
+    _consultation_of(consultation, page)
+    return Watch.consultation_id == consultation.id if consultation else Watch.page_id == page.id
+
+
+def list_watches(session: Session, user: User, *, page: int = 1, per_page: int = 50) -> tuple[list[Watched], int]:
+    """One page of what the user watches and may still read, newest first, and the total."""
+    query = (
+        select(Watch.created_at, Consultation, Page)
+        .select_from(Watch)
+        .outerjoin(Page, Page.id == Watch.page_id)
+        .join(Consultation, Consultation.id == func.coalesce(Watch.consultation_id, Page.consultation_id))
+        .where(Watch.user_id == user.id, consultation_service.visible_filter(user))
+    )
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.execute(
+        query.order_by(Watch.created_at.desc(), Watch.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    )
+    return [Watched(consultation, watched_page, since) for since, consultation, watched_page in rows], total
+
+
 def _watchers(session: Session, consultation: Consultation, page: Page | None) -> list[int]:
+    """Who watches the page or its consultation; without a page, the consultation or any of its pages."""
     targets = [Watch.consultation_id == consultation.id]
     if page is not None:
         targets.append(Watch.page_id == page.id)
+    else:
+        targets.append(Watch.page_id.in_(select(Page.id).where(Page.consultation_id == consultation.id)))
     return list(session.scalars(select(Watch.user_id).where(or_(*targets)).distinct()))
 
 
 def _notify(session: Session, user_id: int, kind: str, group_key: str, details: dict, **subject) -> None:
+    """Add an entry, or bump the user's entry with the same group key (and make it unread)."""
     at = clock.now()
     insert_or_update(
         session, Notification.__table__,
@@ -62,17 +131,46 @@ def _notify(session: Session, user_id: int, kind: str, group_key: str, details: 
 def revision_saved(session: Session, page: Page, revision: Revision, actor: User) -> None:
     """Tell the page's and consultation's watchers (not the editor) of a new revision."""
     day = clock.now().date().isoformat()
-    details = {"revision": revision.number, "by": actor.display_name, "page_title": page.title}
-    for user_id in _watchers(session, page.consultation, page):
-        if user_id != actor.id:
-            _notify(session, user_id, "page_edited", f"page_edited:{page.id}:{day}", details,
-                    consultation_id=page.consultation_id, page_id=page.id)
+    group_key = f"page_edited:{page.id}:{day}"
+    skip = {actor.id, revision.author_id}
+    watchers = [user_id for user_id in _watchers(session, page.consultation, page) if user_id not in skip]
+    if not watchers:
+        return
+    # Saves of one page are serialised by the guarded head update, so these reads are current.
+    earlier = dict(session.execute(
+        select(Notification.user_id, Notification.details)
+        .where(Notification.group_key == group_key, Notification.user_id.in_(watchers))
+    ).all())
+    for user_id in watchers:
+        details = _day_of_edits(earlier.get(user_id), page, revision, actor, day)
+        _notify(session, user_id, "page_edited", group_key, details,
+                consultation_id=page.consultation_id, page_id=page.id)
+
+
+def _day_of_edits(earlier: dict | None, page: Page, revision: Revision, actor: User, day: str) -> dict:
+    """The details of a day's entry after one more revision: first and latest, and who edited."""
+    earlier = earlier if isinstance(earlier, dict) else {}
+    first = earlier.get("first_revision", revision.number)
+    base = earlier.get("base_revision") if "first_revision" in earlier else revision.parent_number
+    editors = [e for e in earlier.get("editors", []) if isinstance(e, dict)]
+    more = bool(earlier.get("more_editors"))
+    if all(e.get("username") != actor.username for e in editors):
+        if len(editors) < NAMED_EDITORS:
+            editors.append({"username": actor.username, "display_name": actor.display_name})
+        else:
+            more = True
+    return {
+        "day": day, "page_title": page.title, "first_revision": first, "base_revision": base,
+        "last_revision": revision.number, "revision": revision.number, "by": actor.display_name,
+        "editors": editors, "more_editors": more,
+    }
 
 
 def status_changed(session: Session, consultation: Consultation, actor: User | None, old: str, new: str) -> None:
-    """Tell the consultation's watchers that its status changed."""
+    """Tell the consultation's watchers, and watchers of its pages, that its status changed."""
     stamp = clock.now().isoformat()
-    details = {"from": old, "to": new, "title": consultation.title}
+    details = {"from": old, "to": new, "title": consultation.title,
+               "by": actor.display_name if actor else None}
     for user_id in _watchers(session, consultation, None):
         if actor is None or user_id != actor.id:
             _notify(session, user_id, "status_changed", f"status:{consultation.id}:{new}:{stamp}",
@@ -81,34 +179,94 @@ def status_changed(session: Session, consultation: Consultation, actor: User | N
 
 def proposal_decided(session: Session, proposal: Proposal, kind: str) -> None:
     """Tell a proposer what became of their proposal (merged, partly merged, rejected)."""
+    kind = _decision_kind(proposal, kind)
+    if proposal.decided_by_id is not None and proposal.decided_by_id == proposal.author_id:
+        return  # an official deciding their own proposal needs no news of it
     page = proposal.page
-    details = {"page_title": page.title, "reason": proposal.reason, "revision": proposal.merged_revision}
+    decider = proposal.decided_by
+    details = {
+        "page_title": page.title, "reason": proposal.reason or "", "revision": proposal.merged_revision,
+        "summary": proposal.summary or "", "base_revision": proposal.base_number,
+        "by": decider.display_name if decider is not None else None,
+    }
     _notify(session, proposal.author_id, kind, f"proposal:{proposal.id}:{kind}", details,
             consultation_id=page.consultation_id, page_id=page.id, proposal_id=proposal.id)
 
 
-def unread_count(session: Session, user: User) -> int:
-    return session.scalar(
-        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+def _decision_kind(proposal: Proposal, kind: str) -> str:
+    """Accept "merged" or "proposal_merged"; a merge of only some changes is a partial merge."""
+    kind = kind if kind.startswith("proposal_") else f"proposal_{kind}"
+    if kind == "proposal_merged" and proposal.partial:
+        kind = "proposal_partly_merged"
+    if kind not in DECISIONS:
+        raise ValueError(f"not a decision on a proposal: {kind}")
+    return kind
+
+
+def _visible(user: User):
+    """Entries about consultations the user may read now (the policy's condition, in SQL)."""
+    return or_(Notification.consultation_id.is_(None), consultation_service.visible_filter(user))
+
+
+def _mine(user: User):
+    return (
+        select(Notification)
+        .outerjoin(Consultation, Consultation.id == Notification.consultation_id)
+        .where(Notification.user_id == user.id, _visible(user))
     )
 
 
-def list_notifications(session: Session, user: User, *, page: int = 1, per_page: int = 50):
-    """One page of the user's notifications, most recently updated first, and the total."""
-    query = select(Notification).where(Notification.user_id == user.id)
+def unread_count(session: Session, user: User) -> int:
+    """How many of the user's visible entries are unread (one COUNT query)."""
+    query = (
+        select(func.count(Notification.id))
+        .select_from(Notification)
+        .outerjoin(Consultation, Consultation.id == Notification.consultation_id)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None), _visible(user))
+    )
+    return session.scalar(query)
+
+
+def list_notifications(session: Session, user: User, *, page: int = 1, per_page: int = 50) -> tuple[list[Notification], int]:
+    """One page of the user's visible notifications, most recently updated first, and the total."""
+    query = _mine(user)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     items = session.scalars(
-        query.order_by(Notification.updated_at.desc(), Notification.id.desc())
+        query.options(
+            selectinload(Notification.consultation), selectinload(Notification.page),
+            selectinload(Notification.proposal),
+        )
+        .order_by(Notification.updated_at.desc(), Notification.id.desc())
         .offset((page - 1) * per_page).limit(per_page)
     )
     return list(items), total
 
 
+def open_notification(session: Session, user: User | None, notification_id: int) -> Notification:
+    """Return one of the user's visible entries, marked read; NotFound for anyone else's."""
+    _signed_in(user)
+    notification = session.scalar(_mine(user).where(Notification.id == notification_id))
+    if notification is None:
+        raise NotFound("No such notification.")
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        session.commit()
+    return notification
+
+
+def _valid_ids(ids) -> bool:
+    return isinstance(ids, list) and len(ids) <= MAX_IDS and all(
+        isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids
+    )
+
+
 def mark_read(session: Session, user: User, ids: list[int] | None = None) -> int:
     """Mark some (or all) of the user's notifications read; return how many changed."""
+    if ids is not None and not _valid_ids(ids):
+        raise Invalid({"ids": "a list of notification ids"})
     statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if ids is not None:
         statement = statement.where(Notification.id.in_(ids))
-    changed = session.execute(statement.values(read_at=clock.now())).rowcount
+    changed = session.execute(statement.values(read_at=clock.now()).execution_options(synchronize_session=False)).rowcount
     session.commit()
     return changed

@@ -10,19 +10,20 @@ cost the same at revision 10 and at revision 5,000.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from govwiki.core.blame import carry_blame, initial_blame
 from govwiki.core.diff import diff_texts
 from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
-from govwiki.models import Consultation, Page, PageContributor, Revision, User, utcnow
-from govwiki.services import audit, notifications
+from govwiki.models import Consultation, Page, PageContributor, Revision, User
+from govwiki.services import audit, clock, notifications
 from govwiki.services.addresses import claim_slug
 from govwiki.services.access import require
 from govwiki.services.errors import EditConflict, Invalid, NotFound
@@ -108,7 +109,19 @@ def save_page(
     return _save_with_retries(session, page, base_revision, NewRevision(body, actor, summary))
 
 
-def _save_with_retries(session: Session, page: Page, base_number: int, new: NewRevision) -> SaveResult:
+def append_revision(
+    session: Session, page: Page, base_number: int, new: NewRevision,
+    *, on_append: Callable[[Revision], None] | None = None,
+) -> SaveResult:
+    """Append `new`, made on `base_number`, for another use case (merging a proposal): merged
+    over newer revisions like a save; `on_append(revision)` runs in the same transaction just
+    before the commit, and whatever it raises undoes the revision (the caller rolls back)."""
+    return _save_with_retries(session, page, base_number, new, on_append)
+
+
+def _save_with_retries(
+    session: Session, page: Page, base_number: int, new: NewRevision, on_append=None,
+) -> SaveResult:
     for _ in range(SAVE_ATTEMPTS):
         head = head_revision(session, page)
         text, merged = _merge_over_head(session, page, head, base_number, new.body)
@@ -117,6 +130,8 @@ def _save_with_retries(session: Session, page: Page, base_number: int, new: NewR
             return SaveResult(page, head, merged=False, unchanged=True)
         try:
             revision = _append(session, page, head.number, head, _with_body(new, text, merged, base_number))
+            if on_append is not None:
+                on_append(revision)
             session.commit()
             return SaveResult(page, revision, merged=merged)
         except (HeadMoved, IntegrityError, OperationalError) as error:
@@ -162,7 +177,7 @@ def _merge_over_head(session: Session, page: Page, head: Revision, base_number: 
 def _append(session: Session, page: Page, expected_head: int, head: Revision | None, new: NewRevision) -> Revision:
     """Move the head from `expected_head` and insert the revision, or raise HeadMoved."""
     number = expected_head + 1
-    at = utcnow()
+    at = clock.now()
     moved = session.execute(
         update(Page)
         .where(Page.id == page.id, Page.head_number == expected_head)
@@ -265,6 +280,7 @@ def list_revisions(session: Session, page: Page, *, page_no: int = 1, per_page: 
     top = total - (page_no - 1) * per_page
     items = session.scalars(
         select(Revision)
+        .options(selectinload(Revision.author), selectinload(Revision.merged_by))
         .where(Revision.page_id == page.id, Revision.number <= top, Revision.number > top - per_page)
         .order_by(Revision.number.desc())
     )
@@ -276,6 +292,7 @@ def contributors(session: Session, page: Page) -> list[PageContributor]:
     return list(
         session.scalars(
             select(PageContributor)
+            .options(joinedload(PageContributor.user))
             .where(PageContributor.page_id == page.id)
             .order_by(PageContributor.revisions.desc(), PageContributor.id)
         )

@@ -10,6 +10,9 @@ from govwiki.services.errors import Invalid, TooLarge
 
 def check_display(fields: dict, name: str, value, *, max_length: int, required: bool = True) -> str:
     """Validate a short display field (title, name): a string without control characters."""
+    if value is None and required:
+        fields[name] = "required"
+        return ""
     if not isinstance(value, str):
         fields[name] = "must be text"
         return ""

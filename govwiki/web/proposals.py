@@ -1,6 +1,285 @@
-"""HTML pages: proposals."""
+"""Proposals on the web: suggest a change, a page's suggestions, one suggestion with its diff and
+merge preview, and the decisions on it (merge all or some changes, resolve conflicts by hand,
+reject with a public reason; the author edits or withdraws).
+
+No text is ever lost: a refused suggestion (signed out, past the deadline, invalid, too large)
+shows the form again with the text in the box, and a refused hand resolution shows the editor
+again with the resolved text.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from wtforms import HiddenField, SubmitField, TextAreaField
+
+from govwiki.core.policy import Action
+from govwiki.extensions import db
+from govwiki.security import actor
+from govwiki.services import pages as page_service
+from govwiki.services import proposals as service
+from govwiki.services.access import load_page
+from govwiki.services.errors import EditConflict, ServiceError
+from govwiki.web import templating
+from govwiki.web.forms import attach_errors, unix_newlines
+from govwiki.web.labels import N_
+from govwiki.web.present import conflict_passages, diff_layout, fold_pieces
+from govwiki.web.views import ID, Pager, allowed, gate, page_args, session, sign_in_url, whole_number
 
 proposals = Blueprint("proposals", __name__)
+proposals.record_once(templating.install)
+
+STATUS = {
+    "open": _l("Open"), "merged": _l("Merged"), "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
+}
+
+# Fixed messages of the proposals service, listed so that they are extracted and translated.
+SERVICE_MESSAGES = (
+    N_("No such proposal."),
+    N_("Only the author of a proposal may change or withdraw it."),
+    N_("This proposal has already been merged."),
+    N_("This proposal is no longer open."),
+    N_("The proposal changed since you reviewed it; review it again."),
+    N_("The proposal changes passages that were changed since it was written. Nothing was "
+       "merged: resolve the conflicting passages by hand and merge the resolved text."),
+    N_("the same as the text it is based on: change something to suggest it"),
+    N_("still holds conflict markers (<<<<<<< and >>>>>>> lines): resolve every marked passage"),
+    N_("choose at least one change to merge (or reject the proposal)"),
+    N_("a list of change numbers"),
+)
+
+
+class ProposalForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your version of the text (Markdown)"), filters=[unix_newlines],
+        description=_l("Change the text as you would like it to read. Officials see exactly what you changed."),
+        render_kw={"rows": 24, "spellcheck": "true", "data-autosave": ""},
+    )
+    summary = TextAreaField(
+        _l("Why this change?"), filters=[unix_newlines], render_kw={"rows": 4, "maxlength": 2000},
+        description=_l("Explain your suggestion in a few sentences (optional, public)."),
+    )
+    base_revision = HiddenField()
+    submit = SubmitField(_l("Send suggestion"))
+
+    def base_number(self) -> int | None:
+        return whole_number(self.base_revision.data)
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (public)"), filters=[unix_newlines], id="reject-reason",
+        description=_l("Required. The proposer and everyone reading the record will see it."),
+        render_kw={"rows": 3, "maxlength": 5000},
+    )
+    submit = SubmitField(_l("Reject suggestion"), id="reject-submit")
+
+
+@proposals.route("/pages/<slug>/proposals/new", methods=["GET", "POST"])
+def new(slug: str):
+    page = load_page(session(), actor(), slug)
+    form = ProposalForm()
+    if not form.is_submitted():
+        head = page_service.head_revision(session(), page)
+        form.body.data, form.base_revision.data = head.body, head.number
+        return gate(page.consultation, Action.PROPOSE) or _form(page, form)
+    try:
+        proposal = service.submit_proposal(
+            session(), actor(), page, body=form.body.data, summary=form.summary.data or "",
+            base_revision=form.base_number(), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        )
+    except ServiceError as error:
+        return _form_refused(page, form, error)
+    flash(_("Thank you: your suggestion was sent. Officials will merge it or explain why not."), "saved")
+    return redirect(url_for(".show", proposal_id=proposal.id))
+
+
+@proposals.get("/pages/<slug>/proposals")
+def index(slug: str):
+    page = load_page(session(), actor(), slug)
+    status = request.args.get("status") if request.args.get("status") in service.STATUSES else None
+    number, per_page = page_args()
+    items, total = service.list_proposals(session(), page, status=status, page_no=number, per_page=per_page)
+    return render_template(
+        "proposals/index.html", page=page, proposals=items, status=status, statuses=STATUS,
+        states=service.open_states(session(), page) if any(p.status == "open" for p in items) else {},
+        pager=Pager(number, per_page, total), can=_permissions(page), tab="proposals",
+    )
+
+
+@proposals.get(f"/proposals/<{ID}:proposal_id>")
+def show(proposal_id: int):
+    return _review(service.load_proposal(session(), actor(), proposal_id))
+
+
+@proposals.route(f"/proposals/<{ID}:proposal_id>/edit", methods=["GET", "POST"])
+def edit(proposal_id: int):
+    proposal = service.load_proposal(session(), actor(), proposal_id)
+    form = ProposalForm()
+    if not form.is_submitted():
+        if actor() is None:
+            return redirect(sign_in_url())
+        service.check_editable(session(), actor(), proposal)
+        form.body.data, form.summary.data = proposal.body, proposal.summary
+        form.base_revision.data = proposal.base_number
+        return _form(proposal.page, form, proposal=proposal)
+    try:
+        service.update_proposal(
+            session(), actor(), proposal, body=form.body.data, summary=form.summary.data or "",
+            base_revision=form.base_number(), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        )
+    except ServiceError as error:
+        return _form_refused(proposal.page, form, error, proposal=proposal)
+    flash(_("Your suggestion was updated."), "saved")
+    return redirect(url_for(".show", proposal_id=proposal.id))
+
+
+@proposals.post(f"/proposals/<{ID}:proposal_id>/withdraw")
+def withdraw(proposal_id: int):
+    proposal = service.load_proposal(session(), actor(), proposal_id)
+    service.withdraw_proposal(session(), actor(), proposal)
+    flash(_("You withdrew your suggestion."), "info")
+    return redirect(url_for(".show", proposal_id=proposal.id))
+
+
+@proposals.post(f"/proposals/<{ID}:proposal_id>/merge")
+def merge(proposal_id: int):
+    proposal = service.load_proposal(session(), actor(), proposal_id)
+    body = unix_newlines(request.form.get("body"))
+    accept = _accept() if request.form.get("mode") == "selected" else None
+    try:
+        outcome = service.merge_proposal(
+            session(), actor(), proposal, body=body, accept=accept,
+            base_revision=whole_number(request.form.get("base_revision")) if body is not None else None,
+            version=request.form.get("version") or None, max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        )
+    except EditConflict as conflict:
+        details = conflict.details
+        return _review(proposal, status=409, conflict=conflict, accept=accept,
+                       resolve_body=details.get("marked_body") or body or details.get("your_body"),
+                       resolve_base=details.get("head_revision"))
+    except ServiceError as error:
+        return _review(proposal, status=error.status, error=error, accept=accept, resolve_body=body,
+                       resolve_base=whole_number(request.form.get("base_revision")))
+    flash(_merged_message(outcome), "saved")
+    return redirect(url_for(".show", proposal_id=proposal.id))
+
+
+@proposals.post(f"/proposals/<{ID}:proposal_id>/reject")
+def reject(proposal_id: int):
+    proposal = service.load_proposal(session(), actor(), proposal_id)
+    form = RejectForm()
+    try:
+        service.reject_proposal(session(), actor(), proposal, reason=form.reason.data)
+    except ServiceError as error:
+        attach_errors(form, getattr(error, "fields", {}))
+        return _review(proposal, status=error.status, error=error, reject_form=form)
+    flash(_("The suggestion was rejected; your reason is shown with it."), "info")
+    return redirect(url_for(".show", proposal_id=proposal.id))
+
+
+@proposals.errorhandler(CSRFError)
+def _csrf_refused(error: CSRFError):
+    """An expired form must not cost anyone their text: show it again with a fresh token."""
+    session().rollback()
+    message = _("Your session expired or the form was too old, so nothing was saved. "
+                "Your text is below: check it and send it again.")
+    args = request.view_args or {}
+    try:
+        if request.endpoint == "proposals.new":
+            return _form(load_page(session(), actor(), args["slug"]), ProposalForm(), error_message=message, status=400)
+        proposal = service.load_proposal(session(), actor(), args.get("proposal_id"))
+    except (ServiceError, KeyError):
+        return render_template("error.html", error={"code": "csrf_failed", "message": message,
+                                                    "your_body": request.form.get("body")}, status=400), 400
+    if request.endpoint == "proposals.edit":
+        return _form(proposal.page, ProposalForm(), proposal=proposal, error_message=message, status=400)
+    return _review(proposal, status=400, error_message=message, resolve_body=unix_newlines(request.form.get("body")),
+                   reject_form=RejectForm())
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def _permissions(page) -> dict:
+    return allowed(page.consultation, Action.EDIT, Action.PROPOSE, Action.MERGE, Action.REJECT)
+
+
+def _form(page, form: ProposalForm, *, proposal=None, status: int = 200, **context):
+    context.setdefault("error_message", None)
+    html = render_template("proposals/form.html", page=page, form=form, proposal=proposal,
+                           can=_permissions(page), tab="proposals", **context)
+    return html, status
+
+
+def _form_refused(page, form: ProposalForm, error: ServiceError, *, proposal=None):
+    session().rollback()
+    attach_errors(form, getattr(error, "fields", {}))
+    if form.base_number() is None:
+        form.base_revision.data = page_service.page_head_number(session(), page)
+    return _form(page, form, proposal=proposal, error=error, status=error.status)
+
+
+def _review(proposal, *, status: int = 200, **context):
+    """The proposal page: what it changes, how it merges now, and the decisions on offer."""
+    if status != 200:
+        session().rollback()  # whatever failed is undone; read the stored state afresh
+    review = service.review_proposal(
+        session(), proposal, timeout=current_app.config["DIFF_TIMEOUT"],
+        mine_label=_("suggestion"), theirs_label=_("current text"),
+    )
+    merge = review.merge
+    view = "side" if request.args.get("view") == "side" else "inline"
+    context.setdefault("resolve_body", None)
+    if context["resolve_body"] is None and merge is not None:
+        context["resolve_body"] = review.marked if not merge.clean else merge.text
+    context.setdefault("resolve_base", None)
+    context["resolve_base"] = context["resolve_base"] or review.head.number
+    context.setdefault("reject_form", RejectForm(formdata=None))
+    html = render_template(
+        "proposals/show.html", proposal=proposal, page=proposal.page, review=review, view=view,
+        shown=diff_layout(review.ops, view, request.args.get("full") == "1"),
+        preview=fold_pieces(review.preview_ops) if review.preview_ops else None,
+        passages=_passages(review, context.get("conflict")),
+        changes=conflict_passages(review.base.body, [h.to_dict() for h in review.changes]),
+        statuses=STATUS, can=_permissions(proposal.page), tab="proposals",
+        is_author=actor() is not None and actor().id == proposal.author_id,
+        **{"accept": None, "error": None, "error_message": None, "conflict": None, **context},
+    )
+    return html, status
+
+
+def _passages(review, conflict: EditConflict | None) -> list[dict]:
+    """The conflicting passages with their lines: of the merge that just failed, else of the review."""
+    if conflict is not None and conflict.details.get("conflicts"):
+        base = page_service.get_revision(session(), review.proposal.page, conflict.details["base_revision"])
+        return conflict_passages(base.body, conflict.details["conflicts"])
+    if review.merge is None:
+        return []
+    return conflict_passages(review.base.body, [c.to_dict() for c in review.merge.conflicts])
+
+
+def _accept() -> list:
+    """The ticked hunk numbers; anything that is not a number goes to the service to refuse."""
+    raw = request.form.getlist("accept")
+    return [whole_number(value) if whole_number(value) is not None else value for value in raw]
+
+
+def _merged_message(outcome) -> str:
+    if outcome.unchanged:
+        return _("The text already contained this suggestion; it is recorded as merged into revision %(number)d.",
+                 number=outcome.revision.number)
+    if outcome.partial:
+        return _("Some of the suggested changes were merged as revision %(number)d; the others are recorded as declined.",
+                 number=outcome.revision.number)
+    return _("The suggestion was merged as revision %(number)d.", number=outcome.revision.number)
+
+
+def _install(state) -> None:
+    """Let page templates show how many suggestions are open."""
+    state.app.add_template_global(lambda page: service.count_open(db.session, page), "open_proposal_count")
+
+
+proposals.record_once(_install)

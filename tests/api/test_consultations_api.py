@@ -154,3 +154,8 @@ def test_unknown_api_route_is_404_json(client):
 def test_wrong_method_is_405_json(client):
     response = client.delete("/api/v1/consultations")
     assert response.status_code == 405 and response.get_json()["error"]["code"] == "method_not_allowed"
+
+
+def test_missing_title_is_422_not_a_crash(client, official_headers):
+    response = client.post("/api/v1/consultations", json={"edit_policy": "edit"}, headers=official_headers)
+    assert response.status_code == 422 and response.get_json()["error"]["fields"]["title"] == "required"

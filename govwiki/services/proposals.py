@@ -1,0 +1,435 @@
+"""Proposals: suggested edits that officials merge (wholly or in part) or reject with a reason.
+
+A proposal is a whole text written on a base revision. Merging it is a three-way merge over the
+current head, appended through the pages service so that the head guard, blame, contributors,
+notifications and the audit log work as for any save; the revision credits the proposer as
+author and the official as `merged_by`. Every decision moves the proposal out of `open` with a
+guarded update (`WHERE status = 'open'`, and for a merge: the text that was merged) in the same
+transaction as its effects, so a proposal is decided once — two officials merging together get
+one revision and one 409 `already_merged`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from govwiki.core import proposals as core
+from govwiki.core.diff import DiffOp, diff_stats, diff_texts
+from govwiki.core.merge import MergeResult, merge3
+from govwiki.core.policy import Action
+from govwiki.models import Page, Proposal, Revision, User
+from govwiki.services import audit, clock, notifications
+from govwiki.services.access import require
+from govwiki.services.errors import (
+    Conflict, EditConflict, Forbidden, Invalid, NotFound, ServiceError, TooLarge, Unauthenticated,
+)
+from govwiki.services.pages import (
+    DEFAULT_MAX_BYTES, SUMMARY_MAX as REVISION_SUMMARY_MAX, NewRevision, append_revision,
+    get_revision, head_revision, page_head_number,
+)
+from govwiki.services.validation import check_body, check_text, raise_if
+
+STATUSES = ("open", "merged", "rejected", "withdrawn")
+#: the proposer's rationale
+SUMMARY_MAX = 2000
+#: an official's public reason for a decision
+REASON_MAX = 5000
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    proposal: Proposal
+    revision: Revision
+    partial: bool
+    #: the page already had this text: the proposal is merged into the current revision
+    unchanged: bool = False
+
+
+@dataclass(frozen=True)
+class OpenState:
+    """How an open proposal stands against the current head."""
+
+    mergeable: bool
+    #: ids of the other open proposals of the page that change the same passages
+    overlaps: list[int]
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything an official needs to decide on a proposal."""
+
+    proposal: Proposal
+    base: Revision
+    head: Revision
+    changes: list[core.NumberedHunk]
+    #: base → proposal
+    ops: list[DiffOp]
+    stats: dict
+    version: str
+    #: merge3(base, proposal, head), for open proposals
+    merge: MergeResult | None
+    #: head → merged text when it merges cleanly
+    preview_ops: list[DiffOp] | None
+    #: the merge with conflicts marked, to resolve by hand, when it does not
+    marked: str | None
+    overlaps: list[int]
+
+    @property
+    def mergeable(self) -> bool | None:
+        return None if self.merge is None else self.merge.clean
+
+
+def load_proposal(session: Session, actor: User | None, proposal_id) -> Proposal:
+    """Return the proposal if the actor may read its page; 404 otherwise."""
+    proposal = session.get(Proposal, proposal_id) if isinstance(proposal_id, int) else None
+    if proposal is None:
+        raise NotFound("No such proposal.")
+    require(session, actor, proposal.page.consultation, Action.READ)
+    return proposal
+
+
+def submit_proposal(
+    session: Session, actor: User | None, page: Page, *, body, summary="", base_revision,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Proposal:
+    """Propose `body` as the page's text, written on `base_revision`."""
+    mine = body if isinstance(body, str) else None
+    require(session, actor, page.consultation, Action.PROPOSE, your_body=mine)
+    body, summary = _checked(session, page, body, summary, base_revision, max_bytes)
+    at = clock.now()
+    proposal = Proposal(
+        page_id=page.id, author_id=actor.id, base_number=base_revision, body=body, summary=summary,
+        status="open", created_at=at, updated_at=at,
+    )
+    session.add(proposal)
+    session.commit()
+    return proposal
+
+
+def update_proposal(
+    session: Session, actor: User | None, proposal: Proposal, *, body=None, summary=None,
+    base_revision=None, max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Proposal:
+    """Let the author rewrite an open proposal (text, rationale, base); unset fields stay."""
+    mine = body if isinstance(body, str) else None
+    _require_author(actor, proposal, your_body=mine)
+    require(session, actor, proposal.page.consultation, Action.PROPOSE, your_body=mine)
+    _require_open(session, proposal, your_body=mine)
+    body, summary = _checked(
+        session, proposal.page, proposal.body if body is None else body,
+        proposal.summary if summary is None else summary,
+        proposal.base_number if base_revision is None else base_revision, max_bytes, mine=mine,
+    )
+    values = {"body": body, "summary": summary, "updated_at": clock.now(),
+              "base_number": proposal.base_number if base_revision is None else base_revision}
+    _move(session, proposal, values, your_body=mine)
+    session.commit()
+    return proposal
+
+
+def check_editable(session: Session, actor: User | None, proposal: Proposal) -> None:
+    """Raise what `update_proposal` would refuse with before any text is written (for forms)."""
+    _require_author(actor, proposal)
+    require(session, actor, proposal.page.consultation, Action.PROPOSE)
+    _require_open(session, proposal)
+
+
+def withdraw_proposal(session: Session, actor: User | None, proposal: Proposal) -> Proposal:
+    """Let the author take back an open proposal."""
+    _require_author(actor, proposal)
+    _require_open(session, proposal)
+    _move(session, proposal, {"status": "withdrawn", "updated_at": clock.now()})
+    _record(session, actor, "proposal_withdrawn", proposal)
+    session.commit()
+    return proposal
+
+
+def reject_proposal(session: Session, actor: User | None, proposal: Proposal, *, reason) -> Proposal:
+    """Decline an open proposal with a public reason."""
+    require(session, actor, proposal.page.consultation, Action.REJECT)
+    fields: dict[str, str] = {}
+    reason = check_text(fields, "reason", reason, max_length=REASON_MAX, required=True)
+    raise_if(fields)
+    _require_open(session, proposal)
+    at = clock.now()
+    _move(session, proposal, {"status": "rejected", "decided_by_id": actor.id, "decided_at": at,
+                              "reason": reason, "updated_at": at})
+    _record(session, actor, "proposal_rejected", proposal, reason=reason)
+    notifications.proposal_decided(session, proposal, "proposal_rejected")
+    session.commit()
+    return proposal
+
+
+def merge_proposal(
+    session: Session, actor: User | None, proposal: Proposal, *, body=None, accept=None,
+    base_revision=None, version=None, reason="", max_bytes: int = DEFAULT_MAX_BYTES,
+) -> MergeOutcome:
+    """Merge the proposal (or only the hunks in `accept`) three-way over the current head.
+
+    `body` is a text the official resolved by hand on revision `base_revision` (default: the
+    head); it becomes the new revision. `version` (from the review) refuses a proposal that
+    changed since it was reviewed.
+    """
+    page = proposal.page
+    mine = body if isinstance(body, str) else None
+    require(session, actor, page.consultation, Action.MERGE, your_body=mine)
+    _require_open(session, proposal, your_body=mine)
+    fields: dict[str, str] = {}
+    reason = check_text(fields, "reason", reason, max_length=REASON_MAX)
+    accept = _check_accept(fields, accept)
+    if body is not None and base_revision is not None and not _is_int(base_revision):
+        fields["base_revision"] = "required: the revision number the edit started from"
+    raise_if(fields, your_body=mine)
+    if body is not None:
+        body = _check_resolution(body, max_bytes)
+    base = get_revision(session, page, proposal.base_number)
+    changes = core.numbered_hunks(base.body, proposal.body)
+    if version is not None and version != core.version(proposal.base_number, proposal.body, changes):
+        raise Conflict("proposal_changed", "The proposal changed since you reviewed it; review it again.",
+                       your_body=mine)
+    text, partial, declined = _accepted(base.body, changes, accept, mine)
+    kind = "proposal_partly_merged" if partial else "proposal_merged"
+    new = NewRevision(
+        body if body is not None else text, proposal.author, _revision_summary(proposal),
+        merged_by=actor, proposal_id=proposal.id, audit_action=kind,
+        audit_details={"proposal": proposal.id, "declined": [d["index"] for d in declined or []],
+                       "resolved_by_hand": body is not None},
+    )
+    start = proposal.base_number if body is None else (
+        base_revision if base_revision is not None else page_head_number(session, page))
+    decision = {"status": "merged", "decided_by_id": actor.id, "reason": reason, "partial": partial,
+                "declined": declined}
+    claim = _claimer(session, proposal, decision, kind, expected=(proposal.base_number, proposal.body))
+    try:
+        result = append_revision(session, page, start, new, on_append=lambda r: claim(r.number))
+        if result.unchanged:  # the text is already there: merged into the current revision
+            claim(result.revision.number)
+            audit.record(session, actor, kind, subject_type="page", subject_id=page.slug,
+                         consultation=page.consultation,
+                         details={**new.audit_details, "revision": result.revision.number, "unchanged": True})
+            session.commit()
+    except EditConflict as conflict:
+        raise _merge_conflict(session, page, proposal, conflict) from None
+    except ServiceError:
+        session.rollback()
+        raise
+    return MergeOutcome(proposal, result.revision, partial, unchanged=result.unchanged)
+
+
+def review_proposal(
+    session: Session, proposal: Proposal, *, timeout: float = 0.5,
+    mine_label: str = "suggestion", theirs_label: str = "current text",
+) -> Review:
+    """Diff the proposal against its base, and for an open one: merge it with the head."""
+    page = proposal.page
+    base = get_revision(session, page, proposal.base_number)
+    head = head_revision(session, page)
+    changes = core.numbered_hunks(base.body, proposal.body)
+    ops = diff_texts(base.body, proposal.body, timeout=timeout)
+    merge = preview = marked = None
+    overlaps: list[int] = []
+    if proposal.status == "open":
+        merge = merge3(base.body, proposal.body, head.body)
+        if merge.clean:
+            preview = diff_texts(head.body, merge.text, timeout=timeout)
+        else:
+            marked = core.marked_merge(
+                base.body, proposal.body, head.body,
+                mine_label=f"{mine_label} #{proposal.id}", theirs_label=f"{theirs_label} (r{head.number})",
+            )
+        overlaps = open_states(session, page).get(proposal.id, OpenState(merge.clean, [])).overlaps
+    return Review(
+        proposal, base, head, changes, ops, diff_stats(ops),
+        core.version(proposal.base_number, proposal.body, changes), merge, preview, marked, overlaps,
+    )
+
+
+def list_proposals(
+    session: Session, page: Page, *, status=None, page_no: int = 1, per_page: int = 50,
+) -> tuple[list[Proposal], int]:
+    """One page of the page's proposals, newest first, optionally of one status, and the total."""
+    if status is not None and status not in STATUSES:
+        raise Invalid({"status": "must be one of: " + ", ".join(STATUSES)})
+    query = select(Proposal).where(Proposal.page_id == page.id)
+    if status is not None:
+        query = query.where(Proposal.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = session.scalars(
+        query.order_by(Proposal.id.desc()).offset((page_no - 1) * per_page).limit(per_page)
+    )
+    return list(items), total
+
+
+def count_open(session: Session, page: Page) -> int:
+    return session.scalar(
+        select(func.count()).where(Proposal.page_id == page.id, Proposal.status == "open")
+    )
+
+
+def open_states(session: Session, page: Page) -> dict[int, OpenState]:
+    """For each open proposal of the page: does it merge cleanly with the head, and which other
+    open proposals does it overlap (each rebased onto the head, compared in head coordinates)."""
+    pending = list(session.scalars(
+        select(Proposal).where(Proposal.page_id == page.id, Proposal.status == "open").order_by(Proposal.id)
+    ))
+    if not pending:
+        return {}
+    head = head_revision(session, page).body
+    bases = dict(session.execute(
+        select(Revision.number, Revision.body).where(
+            Revision.page_id == page.id, Revision.number.in_({p.base_number for p in pending}))
+    ).all())
+    clean: dict[int, bool] = {}
+    footprints = {}
+    for proposal in pending:
+        merged = merge3(bases[proposal.base_number], proposal.body, head)
+        clean[proposal.id] = merged.clean
+        footprints[proposal.id] = core.rebased_hunks(bases[proposal.base_number], proposal.body, head, merged)
+    groups = core.overlap_groups(footprints, head)
+    return {key: OpenState(clean[key], groups[key]) for key in clean}
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _checked(session, page, body, summary, base_revision, max_bytes, *, mine=None) -> tuple[str, str]:
+    """Validate a proposal's fields; every refusal carries the text back."""
+    mine = mine if mine is not None else (body if isinstance(body, str) else None)
+    fields: dict[str, str] = {}
+    summary = check_text(fields, "summary", summary, max_length=SUMMARY_MAX)
+    if not _is_int(base_revision):
+        fields["base_revision"] = "required: the revision number the edit started from"
+    raise_if(fields, your_body=mine)
+    try:
+        body = check_body(body, max_bytes=max_bytes, your_body=mine)
+    except TooLarge as error:
+        error.details["your_body"] = mine
+        raise
+    head = page_head_number(session, page)
+    if not 1 <= base_revision <= head:
+        raise Invalid({"base_revision": f"must be a revision of this page (1–{head})"}, your_body=mine)
+    if body == get_revision(session, page, base_revision).body:
+        raise Invalid({"body": "the same as the text it is based on: change something to suggest it"},
+                      your_body=mine)
+    return body, summary
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -(2**31) < value < 2**31
+
+
+def _check_accept(fields: dict, accept) -> list[int] | None:
+    if accept is None:
+        return None
+    if not isinstance(accept, list) or not all(_is_int(i) for i in accept):
+        fields["accept"] = "a list of change numbers"
+        return None
+    if not accept:
+        fields["accept"] = "choose at least one change to merge (or reject the proposal)"
+    return sorted(set(accept))
+
+
+def _check_resolution(body, max_bytes: int) -> str:
+    body = check_body(body, max_bytes=max_bytes, your_body=body if isinstance(body, str) else None)
+    if core.has_conflict_markers(body):
+        raise Invalid({"body": "still holds conflict markers (<<<<<<< and >>>>>>> lines): "
+                               "resolve every marked passage"}, your_body=body)
+    return body
+
+
+def _accepted(base: str, changes, accept, mine) -> tuple[str, bool, list[dict] | None]:
+    """The text to merge, whether only some changes are taken, and the declined ones."""
+    if accept is None:
+        return _apply_all(base, changes), False, None
+    if any(index >= len(changes) or index < 0 for index in accept):
+        raise Invalid({"accept": f"change numbers run from 0 to {len(changes) - 1}"}, your_body=mine)
+    declined = core.declined(changes, accept)
+    return core.accepted_text(base, changes, accept), bool(declined), declined or None
+
+
+def _apply_all(base: str, changes) -> str:
+    return core.accepted_text(base, changes, [h.index for h in changes])
+
+
+def _require_author(actor: User | None, proposal: Proposal, **details) -> None:
+    if actor is None:
+        raise Unauthenticated("Sign in to do this.", **details)
+    if actor.id != proposal.author_id:
+        raise Forbidden("Only the author of a proposal may change or withdraw it.", **details)
+
+
+def _require_open(session: Session, proposal: Proposal, **details) -> None:
+    status, revision = session.execute(
+        select(Proposal.status, Proposal.merged_revision).where(Proposal.id == proposal.id)
+    ).one()
+    if status != "open":
+        raise _not_open(status, revision, **details)
+
+
+def _not_open(status: str, revision: int | None, **details) -> Conflict:
+    if status == "merged":
+        return Conflict("already_merged", "This proposal has already been merged.",
+                        status=status, merged_revision=revision, **details)
+    return Conflict("not_open", "This proposal is no longer open.", status=status, **details)
+
+
+def _move(session: Session, proposal: Proposal, values: dict, *, expected=None, **details) -> None:
+    """Update an open proposal, or raise 409 if it was decided (or rewritten) meanwhile."""
+    query = update(Proposal).where(Proposal.id == proposal.id, Proposal.status == "open")
+    if expected is not None:
+        query = query.where(Proposal.base_number == expected[0], Proposal.body == expected[1])
+    moved = session.execute(query.values(**values).execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
+        status, revision = session.execute(
+            select(Proposal.status, Proposal.merged_revision).where(Proposal.id == proposal.id)
+        ).one()
+        if status == "open":
+            raise Conflict("proposal_changed", "The proposal changed since you reviewed it; review it again.",
+                           **details)
+        raise _not_open(status, revision, **details)
+    session.expire(proposal)  # read the stored values back (in this transaction) when next used
+
+
+def _claimer(session: Session, proposal: Proposal, decision: dict, kind: str, *, expected):
+    """The guarded status change of a merge, to run in the transaction that adds the revision."""
+
+    def claim(number: int) -> None:
+        at = clock.now()
+        _move(session, proposal, {**decision, "merged_revision": number, "decided_at": at, "updated_at": at},
+              expected=expected)
+        notifications.proposal_decided(session, proposal, kind)
+
+    return claim
+
+
+def _record(session: Session, actor: User, action: str, proposal: Proposal, **details) -> None:
+    page = proposal.page
+    audit.record(session, actor, action, subject_type="proposal", subject_id=proposal.id,
+                 consultation=page.consultation, details={"page": page.slug, **details})
+
+
+def _revision_summary(proposal: Proposal) -> str:
+    text = f"Merged suggestion #{proposal.id}"
+    if proposal.summary:
+        text += f": {proposal.summary}"
+    return text if len(text) <= REVISION_SUMMARY_MAX else text[: REVISION_SUMMARY_MAX - 1] + "…"
+
+
+def _merge_conflict(session: Session, page: Page, proposal: Proposal, conflict: EditConflict) -> EditConflict:
+    """The 409 of a merge that overlaps newer changes: both texts, the conflicts, and a text with
+    the conflicting passages marked for resolving by hand."""
+    details = dict(conflict.details)
+    if details.get("conflicts"):
+        base = get_revision(session, page, details["base_revision"])
+        details["marked_body"] = core.marked_merge(
+            base.body, details["your_body"], details["head_body"],
+            mine_label=f"suggestion #{proposal.id}", theirs_label=f"current text (r{details['head_revision']})",
+        )
+    session.rollback()
+    return EditConflict(
+        "The proposal changes passages that were changed since it was written. Nothing was "
+        "merged: resolve the conflicting passages by hand and merge the resolved text.",
+        proposal=proposal.id, **details,
+    )
