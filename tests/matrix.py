@@ -25,22 +25,23 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from govwiki import create_app
 from govwiki.config import normalise_database_url
 from govwiki.extensions import db as _db
-from govwiki.models import Base, Consultation, Page, Proposal
+from govwiki.models import Base, Consultation, Page, Proposal, User
 from govwiki.services import accounts, clock, consultations, pages, proposals
 
 ROLES = ("anonymous", "resident", "official", "other_official", "admin", "expert")
 ACTIONS = ("read", "propose", "edit", "merge", "reject", "revert", "change_status")
 #: "past_deadline" is an open consultation whose `closes_at` has passed by the server clock
 STATES = ("draft", "open", "past_deadline", "closed", "adopted", "withdrawn")
-POLICIES = ("edit", "suggest", "comment")
 
-#: the status each state is asked to move to: a legal next step, except from withdrawn, which has none
+#: the status each state is asked to move to: a legal next step, except from withdrawn (it has none)
 NEXT_STATUS = {
     "draft": "open", "open": "closed", "past_deadline": "closed", "closed": "adopted",
     "adopted": "withdrawn", "withdrawn": "open",
 }
 
-# --- what should happen ------------------------------------------------------------------------
+# --- what should happen -------------------------------------------------------------------------
+# Each row gives the answer in each state, in the order of STATES:
+#     draft, open, past_deadline, closed, adopted, withdrawn
 
 OK = "ok"
 HIDDEN = "not_found"  # 404: private means invisible
@@ -64,8 +65,7 @@ _OFFICIAL_STATUS = (OK, OK, OK, OK, OK, ILLEGAL)
 _EXPERT_TEXT = (OK, OK, SHUT, SHUT, SHUT, SHUT)
 _EXPERT_NEVER = (NO,) * 6
 
-#: (role, action) → the answer in each of STATES, under the edit policy "edit"
-#:                                      draft   open   past_deadline closed adopted withdrawn
+#: (role, action) → the answers, under the edit policy "edit"
 EXPECTED = {
     ("anonymous", "read"): _OUTSIDER_READ,
     ("anonymous", "propose"): _ANONYMOUS_WRITE,
@@ -124,7 +124,8 @@ def cases() -> list[tuple[str, str, str, str]]:
     edit under "suggest" and "comment" too."""
     under_edit = [(r, a, s, "edit") for r, a, s in product(ROLES, ACTIONS, STATES)]
     others = [
-        (r, a, s, p) for p, r, a, s in product(("suggest", "comment"), ROLES, ("propose", "edit"), STATES)
+        (r, a, s, p)
+        for p, r, a, s in product(("suggest", "comment"), ROLES, ("propose", "edit"), STATES)
     ]
     return under_edit + others
 
@@ -134,7 +135,7 @@ def params() -> list:
     return [pytest.param(*case, id="-".join(case)) for case in cases()]
 
 
-# --- the people and the worlds -------------------------------------------------------------------
+# --- the people and the worlds -----------------------------------------------------------------
 
 BODY_1 = "# Street vending\n\nVendors need a permit.\n\nThe notice period is 30 days.\n"
 BODY_2 = BODY_1.replace("30 days", "45 days")
@@ -186,8 +187,13 @@ def make_people(session) -> dict[str, Person]:
         )
         people[role] = Person(user.id, user.username, accounts.create_token(session, user, "matrix"))
     # an official of another consultation really runs one
-    consultations.create_consultation(session, _user(session, people["other_official"]), title="Elsewhere")
+    elsewhere = _user(session, people["other_official"])
+    consultations.create_consultation(session, elsewhere, title="Elsewhere")
     return people
+
+
+#: how a world reaches its state after its proposal was written while it was open
+LATER_STEPS = {"closed": ("closed",), "adopted": ("closed", "adopted"), "withdrawn": ("withdrawn",)}
 
 
 def build_world(session, people: dict[str, Person], state: str, policy: str) -> World:
@@ -203,10 +209,12 @@ def build_world(session, people: dict[str, Person], state: str, policy: str) -> 
     consultations.add_member(session, owner, consultation, _user(session, people["expert"]), "expert")
     if state != "draft":
         consultations.update_consultation(session, owner, consultation, {"status": "open"})
-    page = pages.create_page(session, owner, consultation, title=f"Page {state} {policy}", body=BODY_1, slug=f"p-{slug}")
+    page = pages.create_page(
+        session, owner, consultation, title=f"Page {state} {policy}", body=BODY_1, slug=f"p-{slug}"
+    )
     pages.save_page(session, owner, page, body=BODY_2, base_revision=1)
     proposal = _propose(session, people, consultation, page) if policy == "edit" else None
-    for step in {"closed": ["closed"], "adopted": ["closed", "adopted"], "withdrawn": ["withdrawn"]}.get(state, []):
+    for step in LATER_STEPS.get(state, ()):
         consultations.update_consultation(session, owner, consultation, {"status": step})
     return World(state, policy, consultation.slug, page.slug, proposal)
 
@@ -214,22 +222,25 @@ def build_world(session, people: dict[str, Person], state: str, policy: str) -> 
 def _propose(session, people, consultation, page) -> int:
     proposer = _user(session, people["proposer"])
     if consultation.status == "draft":  # only insiders see a draft: the proposer is invited
-        consultations.add_member(session, _user(session, people["official"]), consultation, proposer, "expert")
+        owner = _user(session, people["official"])
+        consultations.add_member(session, owner, consultation, proposer, "expert")
     return proposals.submit_proposal(
         session, proposer, page, body=PROPOSED, summary="Make the permit free", base_revision=2
     ).id
 
 
-def _user(session, person: Person):
-    from govwiki.models import User
-
+def _user(session, person: Person) -> User:
     return session.get(User, person.id)
 
 
 def snapshot(connection, world: World) -> Snapshot:
     """Read the world's state fresh from the database."""
-    status = connection.scalar(select(Consultation.status).where(Consultation.slug == world.consultation))
-    page_id, head = connection.execute(select(Page.id, Page.head_number).where(Page.slug == world.page)).one()
+    status = connection.scalar(
+        select(Consultation.status).where(Consultation.slug == world.consultation)
+    )
+    page_id, head = connection.execute(
+        select(Page.id, Page.head_number).where(Page.slug == world.page)
+    ).one()
     statuses = connection.scalars(
         select(Proposal.status).where(Proposal.page_id == page_id).order_by(Proposal.id)
     ).all()
@@ -263,7 +274,7 @@ def worlds_needed() -> set[tuple[str, str]]:
     return {(state, policy) for _, _, state, policy in cases()}
 
 
-# --- the app, shared by a module, with a rolled-back transaction per test ------------------------
+# --- the app, shared by a module, with a rolled-back transaction per test -----------------------
 
 
 def module_app(database_url: str, instance: str):

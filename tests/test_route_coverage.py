@@ -46,15 +46,6 @@ PUBLIC = {
     "api.watchlist": "the caller's own watchlist",
 }
 
-#: (method, rule) → a bug this test found, reported and not yet fixed; strict, so the fix shows
-KNOWN_BUGS = {
-    ("POST", "/api/v1/consultations"): (
-        "a body without `title` is a TypeError (500) for everyone, even signed out (expected 401 "
-        "for anonymous, 403 for residents, 422 for officials): api.create_consultation passes only "
-        "the fields present to services.consultations.create_consultation, whose `title` is required"
-    ),
-}
-
 KINDS = ("draft", "invited")
 ROLES = ("anonymous", "resident", "other_official")
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -81,12 +72,10 @@ def _rules():
 def _cases():
     for rule in _rules():
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            bug = KNOWN_BUGS.get((method, rule.rule))
-            marks = [pytest.mark.xfail(reason=bug, raises=TypeError, strict=True)] if bug else []
             # a rule that names nothing private is asked once; its answer is checked against both
             for kind in KINDS if rule.arguments & PRIVATE_VARIABLES else ("any",):
                 for role in ROLES:
-                    yield pytest.param(rule.rule, rule.endpoint, method, kind, role, marks=marks,
+                    yield pytest.param(rule.rule, rule.endpoint, method, kind, role,
                                        id=f"{method} {rule.rule} {kind} {role}")
 
 
@@ -99,7 +88,9 @@ def app(database_url, _schema, tmp_path_factory):
 def world(app):
     """The private consultations (kind → the values naming its things) and the visitors."""
     s = _db.session
-    owner = accounts.register_user(s, "private-owner", "private-owner@example.org", "password123", role="official")
+    owner = accounts.register_user(
+        s, "private-owner", "private-owner@example.org", "password123", role="official"
+    )
     expert = accounts.register_user(s, "private-expert", "private-expert@example.org", "password123")
     accounts.create_token(s, owner, "owner's tool")
     private = {kind: _private(s, owner, expert, kind, SECRETS[kind]) for kind in KINDS}
@@ -119,7 +110,9 @@ def _private(session, owner, expert, kind: str, words) -> dict:
     consultations.add_member(session, owner, consultation, expert, "expert")
     if kind == "invited":
         consultations.update_consultation(session, owner, consultation, {"status": "open"})
-    page = pages.create_page(session, owner, consultation, title=f"{page_title} rules", body=f"{text} text.\n", slug=f"p-{kind}")
+    page = pages.create_page(
+        session, owner, consultation, title=f"{page_title} rules", body=f"{text} text.\n", slug=f"p-{kind}"
+    )
     notifications.watch(session, expert, page=page)
     pages.save_page(session, owner, page, body=f"{text} text, revised.\n", base_revision=1)
     proposal = proposals.submit_proposal(
@@ -157,6 +150,12 @@ def connection(engine, world, monkeypatch):
         yield connection
 
 
+#: integer variables → what they name in a private consultation's values
+NUMBERS = {
+    "number": "number", "proposal_id": "proposal", "token_id": "token", "notification_id": "notification",
+}
+
+
 def url_values(rule: str, arguments, values: dict, *, ghost: bool = False) -> dict:
     """Fill each variable of the rule by its name from one private consultation (or with ghosts)."""
     filled = {}
@@ -167,12 +166,16 @@ def url_values(rule: str, arguments, values: dict, *, ghost: bool = False) -> di
             filled[name] = GHOST["slug"] if ghost else values["consultation"]
         elif name == "name":
             filled[name] = values["name"]  # people are public; their private work is not
-        elif name in ("number", "proposal_id", "token_id", "notification_id"):
-            key = {"proposal_id": "proposal", "token_id": "token", "notification_id": "notification"}.get(name, name)
-            filled[name] = GHOST["int"] if ghost else values[key]
+        elif name in NUMBERS:
+            filled[name] = GHOST["int"] if ghost else values[NUMBERS[name]]
         else:
             raise AssertionError(f"{rule}: no value for <{name}>; teach url_values about it")
     return filled
+
+
+def build(rule, values: dict, *, ghost: bool = False) -> str:
+    """The path of `rule` with its variables filled."""
+    return rule.build(url_values(rule.rule, rule.arguments, values, ghost=ghost), append_unknown=False)[1]
 
 
 def private_state(connection, private: dict) -> list:
@@ -217,22 +220,28 @@ def is_refusal(response, method: str) -> bool:
 
 
 @pytest.mark.parametrize("rule, endpoint, method, kind, role", list(_cases()))
-def test_route_keeps_private_consultations_private(app, client, connection, world, rule, endpoint, method, kind, role):
+def test_route_keeps_private_consultations_private(
+    app, client, connection, world, rule, endpoint, method, kind, role
+):
     private, visitors = world
     values, visitor = private.get(kind, private["draft"]), visitors.get(role)
     werkzeug_rule = next(r for r in app.url_map.iter_rules(endpoint) if r.rule == rule)
-    path = werkzeug_rule.build(url_values(rule, werkzeug_rule.arguments, values), append_unknown=False)[1]
+    path = build(werkzeug_rule, values)
     before = private_state(connection, private)
 
     response = ask(client, method, path, visitor)
 
     text = response.get_data(as_text=True)
     assert response.status_code < 500, text[:500]
-    assert not [w for words in SECRETS.values() for w in words if w in text], f"{method} {path} shows private text"
+    shown = [word for words in SECRETS.values() for word in words if word in text]
+    assert not shown, f"{method} {path} shows private text: {shown}"
     assert private_state(connection, private) == before, f"{method} {path} changed something private"
     if endpoint not in PUBLIC:
-        assert is_refusal(response, method), f"{method} {path} answered {response.status_code}: public by design? add it to PUBLIC"
+        assert is_refusal(response, method), (
+            f"{method} {path} answered {response.status_code}: public by design? add it to PUBLIC"
+        )
     if werkzeug_rule.arguments & PRIVATE_VARIABLES:
-        ghost = werkzeug_rule.build(url_values(rule, werkzeug_rule.arguments, values, ghost=True), append_unknown=False)[1]
-        nothing = ask(client, method, ghost, visitor)
-        assert response.status_code == nothing.status_code, f"{method} {path} answers unlike something that does not exist"
+        nothing = ask(client, method, build(werkzeug_rule, values, ghost=True), visitor)
+        assert response.status_code == nothing.status_code, (
+            f"{method} {path} answers unlike something that does not exist"
+        )

@@ -57,21 +57,25 @@ def perform(client, action: str, world: matrix.World, headers: dict):
         body = {"body": SUGGESTED, "summary": "Say street vendors", "base_revision": 2}
         return client.post(f"{page}/proposals", json=body, headers=headers)
     if action == "edit":
-        return client.put(page, json={"body": EDITED, "summary": "Opening hours", "base_revision": 2}, headers=headers)
+        body = {"body": EDITED, "summary": "Opening hours", "base_revision": 2}
+        return client.put(page, json=body, headers=headers)
+    proposal = f"/api/v1/proposals/{world.proposal}"
     if action == "merge":
-        return client.post(f"/api/v1/proposals/{world.proposal}/merge", json={}, headers=headers)
+        return client.post(f"{proposal}/merge", json={}, headers=headers)
     if action == "reject":
-        return client.post(f"/api/v1/proposals/{world.proposal}/reject", json={"reason": REASON}, headers=headers)
+        return client.post(f"{proposal}/reject", json={"reason": REASON}, headers=headers)
     if action == "revert":
         return client.post(f"{page}/revert", json={"to_revision": 1}, headers=headers)
     if action == "change_status":
-        target = NEXT_STATUS[world.state]
-        return client.patch(f"/api/v1/consultations/{world.consultation}", json={"status": target}, headers=headers)
+        status = {"status": NEXT_STATUS[world.state]}
+        return client.patch(f"/api/v1/consultations/{world.consultation}", json=status, headers=headers)
     raise AssertionError(action)
 
 
 @pytest.mark.parametrize("role, action, state, policy", matrix.params())
-def test_permission(client, connection, worlds, people, move_clock, role, action, state, policy):
+def test_answer_follows_the_matrix(
+    client, connection, worlds, people, move_clock, role, action, state, policy
+):
     world = worlds[state, policy]
     if state == "past_deadline":
         move_clock(timedelta(hours=2))

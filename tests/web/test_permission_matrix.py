@@ -62,9 +62,11 @@ def perform(client, action: str, world: matrix.World):
     if action == "read":
         return client.get(page)
     if action == "propose":
-        return client.post(f"{page}/proposals/new", data={"body": SUGGESTED, "summary": "Say street vendors", "base_revision": "2"})
+        form = {"body": SUGGESTED, "summary": "Say street vendors", "base_revision": "2"}
+        return client.post(f"{page}/proposals/new", data=form)
     if action == "edit":
-        return client.post(f"{page}/edit", data={"body": EDITED, "summary": "Opening hours", "base_revision": "2"})
+        form = {"body": EDITED, "summary": "Opening hours", "base_revision": "2"}
+        return client.post(f"{page}/edit", data=form)
     if action == "merge":
         return client.post(f"/proposals/{world.proposal}/merge", data={})
     if action == "reject":
@@ -72,7 +74,8 @@ def perform(client, action: str, world: matrix.World):
     if action == "revert":
         return client.post(f"{page}/revert", data={"to_revision": "1"})
     if action == "change_status":
-        return client.post(f"/consultations/{world.consultation}/status", data={"status": NEXT_STATUS[world.state]})
+        form = {"status": NEXT_STATUS[world.state]}
+        return client.post(f"/consultations/{world.consultation}/status", data=form)
     raise AssertionError(action)
 
 
@@ -83,7 +86,9 @@ def asks_to_sign_in(response) -> bool:
 
 
 @pytest.mark.parametrize("role, action, state, policy", matrix.params())
-def test_permission(client, connection, worlds, people, move_clock, role, action, state, policy):
+def test_answer_follows_the_matrix(
+    client, connection, worlds, people, move_clock, role, action, state, policy
+):
     world = worlds[state, policy]
     if state == "past_deadline":
         move_clock(timedelta(hours=2))
