@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govwiki.models import Consultation, User
-from govwiki.services import accounts, clock, consultations, pages
+from govwiki.services import accounts, clock, consultations, notifications, pages, proposals
 
 DEMO_PASSWORD = "demo-password"
 SLUG = "street-vending-rules-2027"
@@ -101,6 +101,7 @@ def load_demo(session: Session) -> bool:
     _write_rules(session, people, consultation)
     pages.create_page(session, official, consultation, title="Background · 背景说明",
                       slug="background", body=BACKGROUND, summary="Survey results and questions")
+    _suggest_changes(session, people, consultation)
     return True
 
 
@@ -126,3 +127,50 @@ def _write_rules(session: Session, people: dict, consultation: Consultation) -> 
     ]
     for number, (name, body, summary) in enumerate(edits, start=1):
         pages.save_page(session, people[name], page, body=body, summary=summary, base_revision=number)
+
+
+MARKET_RULES = """# Community vegetable markets · 社区便民菜站
+
+1. Each residential community may host one covered vegetable market.
+2. Stalls are allocated by lottery every six months.
+3. Market fees may not exceed 50 yuan a month.
+
+每个社区可设立一处有顶棚的便民菜站，摊位每六个月抽签分配一次。
+"""
+
+
+def _suggest_changes(session: Session, people: dict, consultation: Consultation) -> None:
+    """A second consultation that takes suggestions: one merged, one rejected, one still open."""
+    official = people["chen-min"]
+    markets = consultations.create_consultation(
+        session, official, slug="community-markets-2027", edit_policy="suggest",
+        title="Community Vegetable Markets · 社区便民菜站",
+        summary="Suggest changes to the rules for covered community markets. 欢迎提出修改建议。",
+        closes_at=clock.now() + timedelta(days=21),
+    )
+    consultations.update_consultation(session, official, markets, {"status": "open"})
+    page = pages.create_page(session, official, markets, title="Market rules · 菜站规则",
+                             slug="market-rules", body=MARKET_RULES, summary="First draft")
+    notifications.watch(session, people["wang-fang"], consultation=markets)
+    lottery = proposals.submit_proposal(
+        session, people["wang-fang"], page, base_revision=1,
+        body=MARKET_RULES.replace("every six months", "every twelve months, with priority for local farmers")
+        .replace("每六个月抽签分配一次", "每十二个月抽签分配一次，本地农户优先"),
+        summary="Six months is too short for vendors to build up customers.",
+    )
+    proposals.merge_proposal(session, official, lottery)
+    fees = proposals.submit_proposal(
+        session, people["sam-okafor"], page, base_revision=1,
+        body=MARKET_RULES.replace("50 yuan", "20 yuan"), summary="Fees should be lower for small vendors.",
+    )
+    proposals.reject_proposal(
+        session, official, fees,
+        reason="The fee cap covers cleaning and electricity; a lower cap would close markets. "
+        "Hardship waivers are in section 4 of the background page.",
+    )
+    proposals.submit_proposal(
+        session, people["liu-yang"], page, base_revision=2,
+        body=pages.head_revision(session, page).body.replace(
+            "one covered vegetable market", "one covered vegetable market within 500 metres of most homes"),
+        summary="社区便民菜站应在居民步行范围内。",
+    )

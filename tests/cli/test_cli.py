@@ -44,6 +44,19 @@ def test_demo_loads_once(runner, session):
     first = runner.invoke(args=["govwiki", "demo"])
     second = runner.invoke(args=["govwiki", "demo"])
     assert first.exit_code == 0 and second.exit_code == 0 and "already" in second.output
-    assert session.query(Consultation).count() == 1
+    assert session.query(Consultation).count() == 2
     rules = session.query(Page).filter_by(slug="draft-rules").one()
     assert rules.head_number >= 4
+
+
+def test_demo_shows_merged_rejected_and_open_suggestions(runner, session):
+    from govwiki.models import Proposal
+
+    runner.invoke(args=["govwiki", "demo"])
+    assert sorted(p.status for p in session.query(Proposal)) == ["merged", "open", "rejected"]
+
+
+def test_demo_audit_log_verifies(runner):
+    runner.invoke(args=["govwiki", "demo"])
+    result = runner.invoke(args=["govwiki", "verify-audit"])
+    assert result.exit_code == 0 and "intact" in result.output
