@@ -1,0 +1,196 @@
+"""Run every benchmark, print their tables and write docs/PERFORMANCE.md.
+
+``make bench`` runs this with the project's virtual environment; ``python bench/run_all.py``
+works too. It takes about ten minutes on two cores: most of it grows one page to 5,000 revisions
+of 100 KB. PostgreSQL is measured when the server in GOVWIKI_BENCH_POSTGRES (default
+postgresql://postgres@127.0.0.1:5432/postgres) answers; ``--no-postgres`` skips it.
+
+The measured sections of docs/PERFORMANCE.md are rewritten on each run; the "Findings" section
+(causes found by profiling, written by people) is kept as it is between its two markers.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_save_history  # noqa: E402
+import bench_save_pages  # noqa: E402
+import bench_view_throughput  # noqa: E402
+import common  # noqa: E402
+
+OUTPUT = common.ROOT / "docs" / "PERFORMANCE.md"
+FINDINGS_START = "<!-- findings:start -->"
+FINDINGS_END = "<!-- findings:end -->"
+DIFF_TARGET = 0.5
+
+
+def run_diff() -> dict:
+    """Run bench/bench_diff.py (measures the core diff) and read its table."""
+    out = subprocess.run([sys.executable, str(common.ROOT / "bench" / "bench_diff.py")],
+                         capture_output=True, text=True, check=True, timeout=900).stdout
+    rows = re.findall(r"^\| ([^|]+?) \| ([\d.]+) \| ([\d.]+) \| (yes|no) \| ([^|]+?) \|$", out, re.MULTILINE)
+    table = out[out.index("| case"):].strip()
+    timed = [float(seconds) for name, _, seconds, _, _ in rows if not name.startswith("forced")]
+    return {
+        "intro": out.splitlines()[0], "table": table, "rows": rows,
+        "fast": bool(timed) and max(timed) < DIFF_TARGET,
+        "exact": bool(rows) and all(rebuilt == "yes" for *_, rebuilt, _ in rows),
+    }
+
+
+def diff_report(result: dict) -> str:
+    return "\n".join([
+        f"`bench/bench_diff.py`: {result['intro']}.", "", result["table"], "",
+        f"Every diff under {DIFF_TARGET} s: **{common.verdict(result['fast'])}**; every diff, the forced "
+        f"timeout included, rebuilds both texts: **{common.verdict(result['exact'])}**.",
+    ])
+
+
+def _p50(timings: dict, key: str) -> str:
+    return common.ms(common.percentile(timings[key], 0.5))
+
+
+def summary(results: dict) -> str:
+    """One line per target with its verdict."""
+    history, diff, view = results["history"], results["diff"], results["view"]
+    first, last = history["rows"][0]["timings"], history["rows"][-1]["timings"]
+    rows = [
+        ["1. Save a 100 KB page, 10 → 5,000 revisions: flat (view too)",
+         f"save p50 {_p50(first, 'save')} → {_p50(last, 'save')} ms (CPU {_p50(first, 'save_cpu')} → "
+         f"{_p50(last, 'save_cpu')}); cached view p50 {_p50(first, 'view_warm')} → "
+         f"{_p50(last, 'view_warm')} ms "
+         f"(CPU {_p50(first, 'view_warm_cpu')} → {_p50(last, 'view_warm_cpu')})",
+         common.verdict(all(history["verdict"].values()))],
+        ["2. Diff two 1 MB revisions < 0.5 s; a timeout still rebuilds both texts",
+         ", ".join(f"{name.split(' (')[0]} {seconds} s" for name, _, seconds, _, _ in diff["rows"]),
+         common.verdict(diff["fast"] and diff["exact"])],
+        ["3. View a 2 KB page ≥ 10 % of hello world (gunicorn)",
+         "; ".join(f"{row['config']}: {row['ratio']:.1%}" for row in view["rows"]),
+         common.verdict(view["verdict"])],
+    ]
+    for result in results["pages"]:
+        worst = lambda key, share: max(  # noqa: E731
+            common.percentile(row["timings"][key], share) for row in result["rows"])
+        rows.append([
+            f"4. Save, 100 → 10,000 pages, {result['label']}: p50 ≤ 15 ms, p99 ≤ 50 ms, flat",
+            f"worst p50 {common.ms(worst('save', 0.5))} ms (CPU {common.ms(worst('save_cpu', 0.5))}), "
+            f"worst p99 {common.ms(worst('save', 0.99))} ms",
+            common.verdict(all(result["verdict"].values())),
+        ])
+    return common.markdown_table(["target", "measured", "verdict"], rows)
+
+
+def kept_findings(output: Path) -> str:
+    """The hand-written findings of the current file, or a placeholder."""
+    if output.exists():
+        text = output.read_text()
+        if FINDINGS_START in text and FINDINGS_END in text:
+            return text[text.index(FINDINGS_START): text.index(FINDINGS_END) + len(FINDINGS_END)]
+    placeholder = "_No findings written yet: profile the failing targets and note the causes here._"
+    return f"{FINDINGS_START}\n{placeholder}\n{FINDINGS_END}"
+
+
+def document(results: dict, machine: dict, started: datetime, seconds: float, output: Path) -> str:
+    sections = [
+        "# Performance",
+        "",
+        "Measured by `make bench` (`bench/run_all.py`), which rewrites this file except for the "
+        "Findings section. Each benchmark also runs alone: `python bench/bench_save_history.py`, "
+        "`bench_diff.py`, `bench_view_throughput.py`, `bench_save_pages.py [--postgres]`.",
+        "",
+        "## Machine",
+        "",
+        common.markdown_table(["", ""], [
+            ["run", f"{started:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} minutes"],
+            ["cores", machine["cores"]], ["CPU", machine["cpu"]], ["system", machine["os"]],
+            ["Python", machine["python"]], ["SQLite", machine["sqlite"]],
+            ["PostgreSQL", machine["postgresql"]],
+            ["load average (1 min) at start / end", f"{results['load_start']} / {results['load_end']}"],
+        ]),
+        "",
+        "The machine is shared: other work running at the same time lengthens wall times. The save "
+        "tables therefore show CPU time beside wall time; a wall time far above its CPU time was "
+        "spent waiting for a core, not working.",
+        "",
+        "## Targets",
+        "",
+        summary(results),
+        "",
+        "## 1. Save and view latency as a page's history grows",
+        "",
+        bench_save_history.report(results["history"]),
+        "",
+        "## 2. Diff of two 1 MB revisions",
+        "",
+        diff_report(results["diff"]),
+        "",
+        "## 3. Reading a page: throughput against hello world",
+        "",
+        bench_view_throughput.report(results["view"]),
+        "",
+        "## 4. Save latency as the number of pages grows",
+        "",
+        "\n\n".join(bench_save_pages.report(result) for result in results["pages"]),
+        "",
+        "## Findings",
+        "",
+        kept_findings(output),
+        "",
+    ]
+    return "\n".join(sections)
+
+
+def wait_for_quiet(minutes: float) -> None:
+    """Wait up to `minutes` for the 1-minute load average to fall to half the cores."""
+    deadline = time.monotonic() + minutes * 60
+    quiet = (os.cpu_count() or 1) / 2
+    while time.monotonic() < deadline and os.getloadavg()[0] > quiet:
+        print(f"waiting for a quieter machine: load {os.getloadavg()[0]:.1f} > {quiet:.1f}", flush=True)
+        time.sleep(15)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the report")
+    parser.add_argument("--wait-quiet", type=float, default=0, metavar="MINUTES",
+                        help="first wait up to MINUTES for other work on the machine to calm down")
+    args = parser.parse_args(argv)
+    wait_for_quiet(args.wait_quiet)
+    started = datetime.now(timezone.utc)
+    machine = common.machine()
+    results = {"load_start": common.load_average()}
+
+    def step(name: str, function, report):
+        print(f"\n## {name}", flush=True)
+        result = function()
+        print(report(result), flush=True)
+        return result
+
+    results["diff"] = step("Diff of two 1 MB revisions", run_diff, diff_report)
+    results["view"] = step("Page view throughput", bench_view_throughput.run, bench_view_throughput.report)
+    results["pages"] = step(
+        "Save latency by number of pages",
+        lambda: bench_save_pages.run_all_databases(postgres=not args.no_postgres),
+        lambda found: "\n\n".join(bench_save_pages.report(r) for r in found),
+    )
+    results["history"] = step(
+        "Save latency by history length", bench_save_history.run, bench_save_history.report
+    )
+    results["load_end"] = common.load_average()
+    seconds = (datetime.now(timezone.utc) - started).total_seconds()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(document(results, machine, started, seconds, args.output))
+    print(f"\nWrote {args.output} ({seconds / 60:.1f} minutes)")
+
+
+if __name__ == "__main__":
+    main()
