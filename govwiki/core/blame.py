@@ -10,7 +10,9 @@ never the reverse.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 from govwiki.core.diff import DELETE, INSERT, DiffOp
 
@@ -32,10 +34,11 @@ def carry_blame(
         if piece.op == INSERT:
             _extend(spans, len(piece.text), revision)
         elif piece.op == DELETE:
-            runs.take(len(piece.text))
+            runs.skip(len(piece.text))
         else:
-            for length, author in runs.take(len(piece.text)):
-                _extend(spans, length, author)
+            taken = runs.take(len(piece.text))
+            _extend(spans, *taken[0])
+            spans.extend(taken[1:])  # old runs are already coalesced; copy them whole
     runs.finish()
     return spans
 
@@ -62,29 +65,39 @@ def _extend(spans: Spans, length: int, revision: int) -> None:
 
 
 class _Runs:
-    """Reads the old blame from the front, a given number of code points at a time."""
+    """Reads the old blame from the front, a given number of code points at a time.
+
+    Runs are found by bisecting their end offsets and copied by slicing, so unchanged text
+    costs a slice copy, not a Python step per run: long histories fragment blame into
+    thousands of runs, and a save must not walk them one by one."""
 
     def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
-        self.spans = spans
-        self.index = 0
-        self.used = 0  # code points of spans[index] already taken
+        self.spans = [(length, revision) for length, revision in spans]
+        self.ends = list(accumulate(length for length, _ in self.spans))
+        self.total = self.ends[-1] if self.ends else 0
+        self.position = 0
+
+    def skip(self, count: int) -> None:
+        self._advance(count)
 
     def take(self, count: int) -> Spans:
-        """Return the runs covering the next `count` code points."""
-        taken: Spans = []
-        while count > 0:
-            if self.index >= len(self.spans):
-                raise ValueError("the diff covers more text than the old blame")
-            length, revision = self.spans[self.index]
-            step = min(count, length - self.used)
-            taken.append((step, revision))
-            count -= step
-            self.used += step
-            if self.used >= length:
-                self.index, self.used = self.index + 1, 0
-        return taken
+        """Return the runs covering the next `count` code points (at least one run)."""
+        start, end = self.position, self._advance(count)
+        first = bisect_right(self.ends, start)
+        last = bisect_left(self.ends, end)
+        if first == last:
+            return [(count, self.spans[first][1])]
+        head = (self.ends[first] - start, self.spans[first][1])
+        tail = (end - self.ends[last - 1], self.spans[last][1])
+        return [head, *self.spans[first + 1 : last], tail]
+
+    def _advance(self, count: int) -> int:
+        if self.position + count > self.total:
+            raise ValueError("the diff covers more text than the old blame")
+        self.position += count
+        return self.position
 
     def finish(self) -> None:
         """Check that the diff consumed the whole old text."""
-        if sum(length for length, _ in self.spans[self.index :]) > self.used:
+        if self.position != self.total:
             raise ValueError("the diff covers less text than the old blame")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from govwiki.core.policy import Action, Decision, decide
 from govwiki.models import Consultation, Membership, Page, User
@@ -49,7 +49,7 @@ def load_consultation(session: Session, actor: User | None, slug: str) -> Consul
 
 def load_page(session: Session, actor: User | None, slug: str) -> Page:
     """Return the page if the actor may read its consultation; 404 otherwise."""
-    page = session.scalar(select(Page).where(Page.slug == slug))
+    page = session.scalar(select(Page).options(joinedload(Page.consultation)).where(Page.slug == slug))
     if page is None:
         raise NotFound("No such page.")
     require(session, actor, page.consultation, Action.READ)

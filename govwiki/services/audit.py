@@ -40,7 +40,7 @@ def record(
     """Append an event in the caller's transaction (the caller commits)."""
     previous = _lock_head(session)
     event = AuditEvent(
-        at=clock.now().replace(microsecond=0), actor_id=actor.id if actor else None, action=action,
+        at=clock.now(), actor_id=actor.id if actor else None, action=action,
         consultation_id=consultation.id if consultation else None, subject_type=subject_type,
         subject_id=str(subject_id), details=details or {}, prev_hash=previous,
     )

@@ -117,11 +117,15 @@ def _watchers(session: Session, consultation: Consultation, page: Page | None) -
 
 def _notify(session: Session, user_id: int, kind: str, group_key: str, details: dict, **subject) -> None:
     """Add an entry, or bump the user's entry with the same group key (and make it unread)."""
+    _notify_all(session, [{"user_id": user_id, "kind": kind, "group_key": group_key, "details": details, **subject}])
+
+
+def _notify_all(session: Session, entries: list[dict]) -> None:
+    """`_notify` for many people in one statement (entries must name the same columns)."""
     at = clock.now()
     insert_or_update(
         session, Notification.__table__,
-        {"user_id": user_id, "kind": kind, "group_key": group_key, "details": details, "count": 1,
-         "created_at": at, "updated_at": at, "read_at": None, **subject},
+        [{"count": 1, "created_at": at, "updated_at": at, "read_at": None, **entry} for entry in entries],
         ["user_id", "group_key"],
         lambda new: {"count": Notification.__table__.c.count + 1, "details": new.details,
                      "updated_at": new.updated_at, "read_at": None},
@@ -141,10 +145,12 @@ def revision_saved(session: Session, page: Page, revision: Revision, actor: User
         select(Notification.user_id, Notification.details)
         .where(Notification.group_key == group_key, Notification.user_id.in_(watchers))
     ).all())
-    for user_id in watchers:
-        details = _day_of_edits(earlier.get(user_id), page, revision, actor, day)
-        _notify(session, user_id, "page_edited", group_key, details,
-                consultation_id=page.consultation_id, page_id=page.id)
+    _notify_all(session, [
+        {"user_id": user_id, "kind": "page_edited", "group_key": group_key,
+         "details": _day_of_edits(earlier.get(user_id), page, revision, actor, day),
+         "consultation_id": page.consultation_id, "page_id": page.id}
+        for user_id in watchers
+    ])
 
 
 def _day_of_edits(earlier: dict | None, page: Page, revision: Revision, actor: User, day: str) -> dict:
@@ -171,10 +177,13 @@ def status_changed(session: Session, consultation: Consultation, actor: User | N
     stamp = clock.now().isoformat()
     details = {"from": old, "to": new, "title": consultation.title,
                "by": actor.display_name if actor else None}
-    for user_id in _watchers(session, consultation, None):
-        if actor is None or user_id != actor.id:
-            _notify(session, user_id, "status_changed", f"status:{consultation.id}:{new}:{stamp}",
-                    details, consultation_id=consultation.id)
+    recipients = [u for u in _watchers(session, consultation, None) if actor is None or u != actor.id]
+    if recipients:
+        _notify_all(session, [
+            {"user_id": user_id, "kind": "status_changed", "group_key": f"status:{consultation.id}:{new}:{stamp}",
+             "details": details, "consultation_id": consultation.id}
+            for user_id in recipients
+        ])
 
 
 def proposal_decided(session: Session, proposal: Proposal, kind: str) -> None:

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -287,13 +287,18 @@ def list_revisions(session: Session, page: Page, *, page_no: int = 1, per_page: 
     return list(items), total
 
 
-def contributors(session: Session, page: Page) -> list[PageContributor]:
-    """People who wrote revisions of the page, most revisions first."""
+def contributors(session: Session, page: Page, *, limit: int | None = None) -> list[PageContributor]:
+    """People who wrote revisions of the page, most revisions first (the first `limit`)."""
     return list(
         session.scalars(
             select(PageContributor)
             .options(joinedload(PageContributor.user))
             .where(PageContributor.page_id == page.id)
             .order_by(PageContributor.revisions.desc(), PageContributor.id)
+            .limit(limit)
         )
     )
+
+
+def contributor_count(session: Session, page: Page) -> int:
+    return session.scalar(select(func.count()).where(PageContributor.page_id == page.id))

@@ -16,9 +16,9 @@ def insert_or_ignore(session: Session, table: Table, values: dict, keys: list[st
     session.execute(_insert(session, table).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
-def insert_or_update(session: Session, table: Table, values: dict, keys: list[str], changes) -> None:
-    """Insert the row, or apply `changes(excluded)` to the existing one with the same `keys`.
-
-    `changes` receives the proposed row (`excluded`) and returns the columns to set."""
-    statement = _insert(session, table).values(**values)
+def insert_or_update(session: Session, table: Table, values: dict | list[dict], keys: list[str], changes) -> None:
+    """Insert the row (or rows: one statement), or apply `changes(excluded)` to the existing one
+    with the same `keys`. `changes` receives the proposed row (`excluded`) and returns the
+    columns to set."""
+    statement = _insert(session, table).values(values)
     session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes(statement.excluded)))

@@ -7,6 +7,7 @@ History, diffs and blame are in `web.history`, on this same blueprint.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -14,10 +15,12 @@ from govwiki.core.markdown import render_cached
 from govwiki.core.policy import Action
 from govwiki.errors import error_response
 from govwiki.security import actor
+from govwiki.services import clock
 from govwiki.services import pages as service
+from govwiki.services.proposals import count_open
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
-from govwiki.web import templating
+from govwiki.web import page_cache, templating
 from govwiki.web.forms import EditForm, RevertForm, attach_errors
 from govwiki.web.present import conflict_passages
 from govwiki.web.views import gate, page_permissions, revision_arg, session
@@ -29,12 +32,28 @@ pages.record_once(templating.install)
 @pages.get("/pages/<slug>")
 def show(slug: str):
     page = load_page(session(), actor(), slug)
+    if page_cache.cacheable(actor() is not None):
+        return _show_to_readers(page)
     number = revision_arg("revision")
     revision = (
         service.head_revision(session(), page) if number is None
         else service.get_revision(session(), page, number)
     )
     return render_template("pages/show.html", **reading(page, revision))
+
+
+def _show_to_readers(page):
+    """The current revision as signed-out readers see it, from the page cache when it can."""
+    consultation = page.consultation
+    key = (
+        page.id, page.head_number, consultation.updated_at, consultation.situation(clock.now()).accepting,
+        count_open(session(), page), str(get_locale()),
+    )
+    html = page_cache.cache().get(key)
+    if html is None:
+        html = render_template("pages/show.html", **reading(page, service.head_revision(session(), page)))
+        page_cache.cache().put(key, html)
+    return html
 
 
 @pages.route("/pages/<slug>/edit", methods=["GET", "POST"])
@@ -86,14 +105,21 @@ def _csrf_refused(error: CSRFError):
     return error_response(400, {"code": "csrf_failed", "message": error.description})
 
 
+#: contributors listed on a page; the rest are counted ("and 12 more")
+SHOWN_CONTRIBUTORS = 10
+
+
 def reading(page, revision) -> dict:
     """What a page shown at one revision needs: its HTML, contents, people and permissions."""
+    can = page_permissions(page)
+    shown = service.contributors(session(), page, limit=SHOWN_CONTRIBUTORS)
+    total = service.contributor_count(session(), page) if len(shown) == SHOWN_CONTRIBUTORS else len(shown)
     return {
         "page": page, "revision": revision, "head_number": page.head_number,
         "rendered": render_cached(revision.sha256, revision.body),
-        "contributors": service.contributors(session(), page),
-        "can": page_permissions(page),
-        "revert_form": RevertForm(formdata=None, to_revision=revision.number),
+        "contributors": shown, "more_contributors": total - len(shown), "can": can,
+        # Only those who may revert get the form (building a form costs more than the page).
+        "revert_form": RevertForm(formdata=None, to_revision=revision.number) if can["revert"] else None,
     }
 
 
