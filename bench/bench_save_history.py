@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from sqlalchemy import func, insert, select, update  # noqa: E402
 
+from govwiki.core.blame import pack_blame, unpack_blame  # noqa: E402
 from govwiki.extensions import db  # noqa: E402
 from govwiki.models import Page, PageContributor, Revision, User, utcnow  # noqa: E402
 from govwiki.services import accounts, pages  # noqa: E402
@@ -86,8 +87,8 @@ def grow(session, page_id: int, people: list[int], target: int, rng: random.Rand
     """Append revisions in bulk until the page has `target`; return the seconds it took."""
     started = time.perf_counter()
     page = session.get(Page, page_id)
-    head = pages.head_revision(session, page)
-    body, blame, number = head.body, [list(span) for span in head.blame], head.number
+    head = pages.head_revision(session, page, with_blame=True)
+    body, blame, number = head.body, [list(span) for span in unpack_blame(head.blame)], head.number
     counts: dict[int, int] = {}
     at = utcnow()
     while number < target:
@@ -104,7 +105,7 @@ def grow(session, page_id: int, people: list[int], target: int, rng: random.Rand
                 "page_id": page_id, "number": number, "parent_number": number - 1,
                 "author_id": author_id, "summary": "Bulk-grown edit", "body": body,
                 "sha256": hashlib.sha256(encoded).hexdigest(), "size": len(encoded),
-                "blame": blame, "created_at": at + timedelta(microseconds=number),
+                "blame": pack_blame(blame), "created_at": at + timedelta(microseconds=number),
             })
         session.execute(insert(Revision), rows)
         session.execute(update(Page).where(Page.id == page_id).values(head_number=number, updated_at=at))
@@ -157,7 +158,7 @@ def history_facts(session, page_id: int) -> dict:
     authors = session.scalar(
         select(func.count()).select_from(PageContributor).where(PageContributor.page_id == page_id)
     )
-    return {"revisions": total, "blame_runs": len(head.blame), "head_chars": len(head.body),
+    return {"revisions": total, "blame_runs": len(unpack_blame(head.blame)), "head_chars": len(head.body),
             "authors": authors}
 
 

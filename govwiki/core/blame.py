@@ -10,6 +10,9 @@ never the reverse.
 """
 from __future__ import annotations
 
+import base64
+import sys
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
@@ -101,3 +104,28 @@ class _Runs:
         """Check that the diff consumed the whole old text."""
         if self.position != self.total:
             raise ValueError("the diff covers less text than the old blame")
+
+
+_PACKED = "i32:"
+
+
+def pack_blame(spans: Sequence[tuple[int, int]]) -> str:
+    """Store spans compactly: base64 of little-endian 32-bit (length, revision) pairs.
+
+    Fragmented blame of a long-edited page has thousands of runs; as a JSON list of lists it
+    costs milliseconds to encode and decode on every save, as one string microseconds."""
+    flat = array("i", (value for span in spans for value in span))
+    if sys.byteorder != "little":
+        flat.byteswap()
+    return _PACKED + base64.b64encode(flat.tobytes()).decode("ascii")
+
+
+def unpack_blame(stored) -> Spans:
+    """Read spans stored by `pack_blame` (or, from older rows, a JSON list of pairs)."""
+    if not isinstance(stored, str):
+        return [(length, revision) for length, revision in stored]
+    flat = array("i")
+    flat.frombytes(base64.b64decode(stored[len(_PACKED):]))
+    if sys.byteorder != "little":
+        flat.byteswap()
+    return list(zip(flat[0::2], flat[1::2]))

@@ -66,9 +66,9 @@ class Revision(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     #: body length in UTF-8 bytes
     size: Mapped[int] = mapped_column(Integer)
-    #: run-length attribution: [[length, revision number], ...] covering the body; loaded only
-    #: when asked for, since it grows as edits fragment the text and page views never need it
-    blame: Mapped[list] = mapped_column(JSON, deferred=True)
+    #: run-length attribution covering the body, (length, revision number) runs packed by
+    #: core.blame.pack_blame; loaded only when asked for (page views never need it)
+    blame: Mapped[str | list] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from govwiki.core.blame import blame_spans
+from govwiki.core.blame import blame_spans, unpack_blame
 from govwiki.core.diff import DiffOp, diff_stats, diff_texts
 from govwiki.models import Page, Revision, User
 from govwiki.services.pages import get_revision, page_head_number
@@ -44,7 +44,7 @@ def diff_revisions(
 def blame_revision(session: Session, page: Page, number=None) -> tuple[Revision, list[BlameSpan]]:
     """Attribute every span of a revision to the revision (and author) that introduced it."""
     revision = get_revision(session, page, number if number is not None else page_head_number(session, page))
-    pieces = blame_spans(revision.body, [tuple(span) for span in revision.blame])
+    pieces = blame_spans(revision.body, unpack_blame(revision.blame))
     authors = _authors_of(session, page, {number for _, number in pieces})
     spans = [BlameSpan(text, number, authors[number]) for text, number in pieces]
     return revision, spans

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
-from govwiki.core.blame import carry_blame, initial_blame
+from govwiki.core.blame import carry_blame, initial_blame, pack_blame, unpack_blame
 from govwiki.core.diff import diff_texts
 from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
@@ -123,7 +123,7 @@ def _save_with_retries(
     session: Session, page: Page, base_number: int, new: NewRevision, on_append=None,
 ) -> SaveResult:
     for _ in range(SAVE_ATTEMPTS):
-        head = head_revision(session, page)
+        head = head_revision(session, page, with_blame=True)
         text, merged = _merge_over_head(session, page, head, base_number, new.body)
         if text == head.body:
             session.rollback()
@@ -207,13 +207,13 @@ def _append(session: Session, page: Page, expected_head: int, head: Revision | N
     return revision
 
 
-def _blame_for(head: Revision | None, new: NewRevision, number: int) -> list:
-    if new.blame is not None:
-        return [list(span) for span in new.blame]
+def _blame_for(head: Revision | None, new: NewRevision, number: int) -> str:
+    if new.blame is not None:  # a revert restores its target's attribution as it was
+        return pack_blame(unpack_blame(new.blame))
     if head is None:
-        return [list(span) for span in initial_blame(new.body, number)]
+        return pack_blame(initial_blame(new.body, number))
     ops = diff_texts(head.body, new.body)
-    return [list(span) for span in carry_blame(head.blame, ops, number)]
+    return pack_blame(carry_blame(unpack_blame(head.blame), ops, number))
 
 
 def _count_contribution(session: Session, page: Page, author: User, at) -> None:
@@ -251,10 +251,19 @@ def revert_page(
     return _save_with_retries(session, page, head.number, new)
 
 
-def head_revision(session: Session, page: Page) -> Revision:
-    """Return the page's current revision, read fresh from the database."""
-    number = page_head_number(session, page)
-    return get_revision(session, page, number)
+def head_revision(session: Session, page: Page, *, with_blame: bool = False) -> Revision:
+    """Return the page's current revision, read fresh from the database in one query."""
+    query = (
+        select(Revision)
+        .join(Page, (Page.id == Revision.page_id) & (Page.head_number == Revision.number))
+        .where(Page.id == page.id)
+    )
+    if with_blame:  # saves carry the head's blame forward: load it with the row
+        query = query.options(undefer(Revision.blame))
+    revision = session.scalar(query)
+    if revision is None:
+        raise NotFound("This page has no revisions.")
+    return revision
 
 
 def page_head_number(session: Session, page: Page) -> int:

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govwiki.core.blame import blame_spans, carry_blame, initial_blame
+from govwiki.core.blame import blame_spans, carry_blame, initial_blame, pack_blame, unpack_blame
 from govwiki.core.diff import DiffOp, diff_texts
 
 WORDS = ("the", "fee", "shall", "30", "days", "中", "华", "政府", "。", ",", "\n", "\n\n", " ", " ")
@@ -129,3 +129,12 @@ def test_text_is_never_credited_to_a_revision_older_than_its_author(history):
     for piece, revision in blame_spans(texts[-1], blame_history(texts)):
         for char in piece:
             assert written_in(char) is None or revision >= written_in(char)
+
+
+@given(st.lists(st.tuples(st.integers(1, 2**31 - 1), st.integers(1, 2**31 - 1)), max_size=50))
+def test_packed_blame_round_trips(spans):
+    assert unpack_blame(pack_blame(spans)) == spans
+
+
+def test_unpack_reads_blame_stored_as_a_json_list():
+    assert unpack_blame([[3, 1], [4, 2]]) == [(3, 1), (4, 2)]
