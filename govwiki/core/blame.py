@@ -15,7 +15,8 @@ import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import itemgetter
 
 from govwiki.core.diff import DELETE, INSERT, DiffOp
 
@@ -75,8 +76,8 @@ class _Runs:
     thousands of runs, and a save must not walk them one by one."""
 
     def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
-        self.spans = [(length, revision) for length, revision in spans]
-        self.ends = list(accumulate(length for length, _ in self.spans))
+        self.spans = [tuple(span) for span in spans] if spans and not isinstance(spans[0], tuple) else list(spans)
+        self.ends = list(accumulate(map(itemgetter(0), self.spans)))
         self.total = self.ends[-1] if self.ends else 0
         self.position = 0
 
@@ -114,7 +115,7 @@ def pack_blame(spans: Sequence[tuple[int, int]]) -> str:
 
     Fragmented blame of a long-edited page has thousands of runs; as a JSON list of lists it
     costs milliseconds to encode and decode on every save, as one string microseconds."""
-    flat = array("i", (value for span in spans for value in span))
+    flat = array("i", chain.from_iterable(spans))
     if sys.byteorder != "little":
         flat.byteswap()
     return _PACKED + base64.b64encode(flat.tobytes()).decode("ascii")
