@@ -330,3 +330,34 @@ def rolled_back(engine, monkeypatch):
         sessions.remove()
         outer.rollback()
         connection.close()
+
+
+# Fixtures shared by the API and web matrices (imported into each module): one app and one set
+# of worlds per module, each test inside a transaction that is rolled back.
+
+@pytest.fixture(scope="module")
+def app(database_url, _schema, tmp_path_factory):
+    yield from module_app(database_url, str(tmp_path_factory.mktemp("instance")))
+
+
+@pytest.fixture(scope="module")
+def people(app):
+    return make_people(_db.session)
+
+
+@pytest.fixture(scope="module")
+def worlds(app, people):
+    return {key: build_world(_db.session, people, *key) for key in sorted(worlds_needed())}
+
+
+@pytest.fixture(scope="module")
+def engine(database_url, app):
+    engine = rollback_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine, worlds, monkeypatch):
+    with rolled_back(engine, monkeypatch) as connection:
+        yield connection

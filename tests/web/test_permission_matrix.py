@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from govwiki.extensions import db as _db
 from tests import matrix
 from tests.matrix import EDITED, NEXT_STATUS, REASON, SUGGESTED
+from tests.matrix import app, connection, engine, people, worlds  # noqa: F401 - module fixtures
 
 #: the HTTP status of each refusal of the table (signed out: see `asks_to_sign_in`)
 STATUS = {matrix.HIDDEN: 404, matrix.NO: 403, matrix.SHUT: 403, matrix.ILLEGAL: 409}
@@ -20,32 +20,6 @@ REDIRECTED = (302, 303)
 KEPT = {"edit": "Markets open at 8.", "propose": "Street vendors need a permit."}
 
 
-@pytest.fixture(scope="module")
-def app(database_url, _schema, tmp_path_factory):
-    yield from matrix.module_app(database_url, str(tmp_path_factory.mktemp("instance")))
-
-
-@pytest.fixture(scope="module")
-def people(app):
-    return matrix.make_people(_db.session)
-
-
-@pytest.fixture(scope="module")
-def worlds(app, people):
-    return {key: matrix.build_world(_db.session, people, *key) for key in sorted(matrix.worlds_needed())}
-
-
-@pytest.fixture(scope="module")
-def engine(database_url, app):
-    engine = matrix.rollback_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def connection(engine, worlds, monkeypatch):
-    with matrix.rolled_back(engine, monkeypatch) as connection:
-        yield connection
 
 
 def sign_in(client, person: matrix.Person | None) -> None:
