@@ -213,3 +213,13 @@ def test_pages_of_drafts_are_not_found_for_residents(suffix, client, make_consul
     page = make_page(make_consultation(status="draft"))
     login(make_user())
     assert client.get(f"/pages/{page.slug}{suffix}").status_code == 404
+
+
+def test_conflict_screen_shows_each_overlapping_passage_side_by_side(client, session, make_page, official, make_user, login, text_of):
+    page = make_page(body=BASE)
+    pages.save_page(session, official, page, body=BASE.replace("Beta", "Official beta"), base_revision=1)
+    login(make_user())
+    html = text_of(edit(client, page, BASE.replace("Beta", "Resident beta"), 1))
+    assert "Overlapping passage 1" in html
+    assert '<pre class="passage passage-mine"><mark>Resident beta</mark> paragraph.</pre>' in html
+    assert '<pre class="passage passage-theirs"><mark>Official beta</mark> paragraph.</pre>' in html

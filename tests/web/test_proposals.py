@@ -237,3 +237,10 @@ def test_expired_resolve_form_keeps_the_resolved_text(client, session, page, res
     response = client.post(f"/proposals/{proposal.id}/merge", data={"body": "Hand-resolved wording.\n", "base_revision": "1"})
     assert response.status_code == 400 and "Hand-resolved wording." in text_of(response)
     assert _head(session, page).number == 1
+
+
+def test_suggestion_page_shows_the_passages_that_conflict_with_the_current_text(client, session, page, resident, official, text_of):
+    proposal = _propose(session, page, resident)
+    pages.save_page(session, official, page, body=BASE.replace("30 days", "45 days"), base_revision=1)
+    html = text_of(client.get(f"/proposals/{proposal.id}"))
+    assert "Conflicting passage 1" in html and "<mark>60</mark>" in html and "<mark>45</mark>" in html
