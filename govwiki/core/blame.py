@@ -16,7 +16,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, chain
-from operator import itemgetter
 
 from govwiki.core.diff import DELETE, INSERT, DiffOp
 
@@ -32,19 +31,14 @@ def carry_blame(
     old_spans: Sequence[tuple[int, int]], ops: Iterable[DiffOp], revision: int
 ) -> Spans:
     """Return the blame of the new text of `ops`, given the blame of its old text."""
-    runs = _Runs(old_spans)
-    spans: Spans = []
-    for piece in ops:
-        if piece.op == INSERT:
-            _extend(spans, len(piece.text), revision)
-        elif piece.op == DELETE:
-            runs.skip(len(piece.text))
-        else:
-            taken = runs.take(len(piece.text))
-            _extend(spans, *taken[0])
-            spans.extend(taken[1:])  # old runs are already coalesced; copy them whole
-    runs.finish()
-    return spans
+    return _pairs(_carry(_flat(old_spans), ops, revision))
+
+
+def carry_packed(stored, ops: Iterable[DiffOp], revision: int) -> str:
+    """`carry_blame` from and to the stored form, never making a Python pair per run.
+
+    Long histories fragment blame into thousands of runs; a save carries them as one array."""
+    return _pack_flat(_carry(_unpack_flat(stored), ops, revision))
 
 
 def blame_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, int]]:
@@ -58,53 +52,52 @@ def blame_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, 
     return pieces
 
 
-def _extend(spans: Spans, length: int, revision: int) -> None:
+def _carry(old: array, ops: Iterable[DiffOp], revision: int) -> array:
+    """Carry flat blame (length, revision, length, revision, …) across the diff `ops`.
+
+    Runs are found by bisecting their end offsets and kept runs are copied as one array slice,
+    so a save costs the same whether the old blame has ten runs or ten thousand."""
+    ends = list(accumulate(old[0::2]))
+    total = ends[-1] if ends else 0
+    new, position = array("i"), 0
+    for piece in ops:
+        count = len(piece.text)
+        if piece.op == INSERT:
+            _extend(new, count, revision)
+            continue
+        start, position = position, position + count
+        if position > total:
+            raise ValueError("the diff covers more text than the old blame")
+        if piece.op == DELETE or count == 0:
+            continue
+        first, last = bisect_right(ends, start), bisect_left(ends, position)
+        if first == last:
+            _extend(new, count, old[2 * first + 1])
+            continue
+        _extend(new, ends[first] - start, old[2 * first + 1])
+        new.extend(old[2 * first + 2 : 2 * last])  # whole runs, already coalesced
+        _extend(new, position - ends[last - 1], old[2 * last + 1])
+    if position != total:
+        raise ValueError("the diff covers less text than the old blame")
+    return new
+
+
+def _extend(flat: array, length: int, revision: int) -> None:
     """Append a run, merging it into the last one when the revision is the same."""
     if length <= 0:
         return
-    if spans and spans[-1][1] == revision:
-        spans[-1] = (spans[-1][0] + length, revision)
+    if flat and flat[-1] == revision:
+        flat[-2] += length
     else:
-        spans.append((length, revision))
+        flat.extend((length, revision))
 
 
-class _Runs:
-    """Reads the old blame from the front, a given number of code points at a time.
+def _flat(spans: Iterable[Sequence[int]]) -> array:
+    return array("i", chain.from_iterable(spans))
 
-    Runs are found by bisecting their end offsets and copied by slicing, so unchanged text
-    costs a slice copy, not a Python step per run: long histories fragment blame into
-    thousands of runs, and a save must not walk them one by one."""
 
-    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
-        self.spans = [tuple(span) for span in spans] if spans and not isinstance(spans[0], tuple) else list(spans)
-        self.ends = list(accumulate(map(itemgetter(0), self.spans)))
-        self.total = self.ends[-1] if self.ends else 0
-        self.position = 0
-
-    def skip(self, count: int) -> None:
-        self._advance(count)
-
-    def take(self, count: int) -> Spans:
-        """Return the runs covering the next `count` code points (at least one run)."""
-        start, end = self.position, self._advance(count)
-        first = bisect_right(self.ends, start)
-        last = bisect_left(self.ends, end)
-        if first == last:
-            return [(count, self.spans[first][1])]
-        head = (self.ends[first] - start, self.spans[first][1])
-        tail = (end - self.ends[last - 1], self.spans[last][1])
-        return [head, *self.spans[first + 1 : last], tail]
-
-    def _advance(self, count: int) -> int:
-        if self.position + count > self.total:
-            raise ValueError("the diff covers more text than the old blame")
-        self.position += count
-        return self.position
-
-    def finish(self) -> None:
-        """Check that the diff consumed the whole old text."""
-        if self.position != self.total:
-            raise ValueError("the diff covers less text than the old blame")
+def _pairs(flat: array) -> Spans:
+    return list(zip(flat[0::2], flat[1::2]))
 
 
 _PACKED = "i32:"
@@ -115,18 +108,31 @@ def pack_blame(spans: Sequence[tuple[int, int]]) -> str:
 
     Fragmented blame of a long-edited page has thousands of runs; as a JSON list of lists it
     costs milliseconds to encode and decode on every save, as one string microseconds."""
-    flat = array("i", chain.from_iterable(spans))
-    if sys.byteorder != "little":
-        flat.byteswap()
-    return _PACKED + base64.b64encode(flat.tobytes()).decode("ascii")
+    return _pack_flat(_flat(spans))
 
 
 def unpack_blame(stored) -> Spans:
     """Read spans stored by `pack_blame` (or, from older rows, a JSON list of pairs)."""
+    return _pairs(_unpack_flat(stored))
+
+
+def repack_blame(stored) -> str:
+    """Stored blame (of either form) in the form `pack_blame` writes."""
+    return _pack_flat(_unpack_flat(stored))
+
+
+def _pack_flat(flat: array) -> str:
+    if sys.byteorder != "little":
+        flat = array("i", flat)
+        flat.byteswap()
+    return _PACKED + base64.b64encode(flat.tobytes()).decode("ascii")
+
+
+def _unpack_flat(stored) -> array:
     if not isinstance(stored, str):
-        return [(length, revision) for length, revision in stored]
+        return _flat(stored)
     flat = array("i")
     flat.frombytes(base64.b64decode(stored[len(_PACKED):]))
     if sys.byteorder != "little":
         flat.byteswap()
-    return list(zip(flat[0::2], flat[1::2]))
+    return flat

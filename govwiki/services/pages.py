@@ -18,13 +18,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
-from govwiki.core.blame import carry_blame, initial_blame, pack_blame, unpack_blame
+from govwiki.core.blame import carry_packed, initial_blame, pack_blame, repack_blame
 from govwiki.core.diff import diff_texts
 from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
 from govwiki.models import Consultation, Page, PageContributor, Revision, User
 from govwiki.services import audit, clock, notifications
 from govwiki.services.addresses import claim_slug
+from govwiki.services.upsert import insert_or_update
 from govwiki.services.access import require
 from govwiki.services.errors import EditConflict, Invalid, NotFound
 from govwiki.services.validation import (
@@ -209,25 +210,19 @@ def _append(session: Session, page: Page, expected_head: int, head: Revision | N
 
 def _blame_for(head: Revision | None, new: NewRevision, number: int) -> str:
     if new.blame is not None:  # a revert restores its target's attribution as it was
-        return pack_blame(unpack_blame(new.blame))
+        return repack_blame(new.blame)
     if head is None:
         return pack_blame(initial_blame(new.body, number))
     ops = diff_texts(head.body, new.body)
-    return pack_blame(carry_blame(unpack_blame(head.blame), ops, number))
+    return carry_packed(head.blame, ops, number)
 
 
 def _count_contribution(session: Session, page: Page, author: User, at) -> None:
-    # Safe against races: the guarded head update above serialises saves of one page.
-    tally = session.scalar(
-        select(PageContributor).where(
-            PageContributor.page_id == page.id, PageContributor.user_id == author.id
-        )
+    insert_or_update(
+        session, PageContributor.__table__,
+        {"page_id": page.id, "user_id": author.id, "revisions": 1, "last_at": at}, ["page_id", "user_id"],
+        lambda new: {"revisions": PageContributor.__table__.c.revisions + 1, "last_at": new.last_at},
     )
-    if tally is None:
-        session.add(PageContributor(page_id=page.id, user_id=author.id, revisions=1, last_at=at))
-    else:
-        tally.revisions += 1
-        tally.last_at = at
 
 
 def revert_page(

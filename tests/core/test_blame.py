@@ -3,7 +3,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govwiki.core.blame import blame_spans, carry_blame, initial_blame, pack_blame, unpack_blame
+from govwiki.core.blame import (
+    blame_spans, carry_blame, carry_packed, initial_blame, pack_blame, repack_blame, unpack_blame,
+)
 from govwiki.core.diff import DiffOp, diff_texts
 
 WORDS = ("the", "fee", "shall", "30", "days", "中", "华", "政府", "。", ",", "\n", "\n\n", " ", " ")
@@ -138,3 +140,18 @@ def test_packed_blame_round_trips(spans):
 
 def test_unpack_reads_blame_stored_as_a_json_list():
     assert unpack_blame([[3, 1], [4, 2]]) == [(3, 1), (4, 2)]
+
+
+@examples
+@given(texts, texts, texts)
+def test_carrying_stored_blame_matches_carrying_spans(first, second, third):
+    spans = carry_blame(initial_blame(first, 1), diff_texts(first, second), 2)
+    stored = pack_blame(spans)
+    ops = diff_texts(second, third)
+    assert unpack_blame(carry_packed(stored, ops, 3)) == carry_blame(spans, ops, 3)
+    assert carry_packed([list(span) for span in spans], ops, 3) == pack_blame(carry_blame(spans, ops, 3))
+
+
+def test_repacking_turns_a_json_list_into_the_packed_form():
+    assert repack_blame([[3, 1], [4, 2]]) == pack_blame([(3, 1), (4, 2)])
+    assert repack_blame(pack_blame([(3, 1)])) == pack_blame([(3, 1)])

@@ -63,6 +63,25 @@ def test_ten_edits_of_a_page_in_one_day_are_one_entry_with_count_ten(session, ma
     assert len(entry.details["editors"]) == 3
 
 
+def test_each_watcher_keeps_the_day_as_they_saw_it(session, make_page, official, resident, make_user):
+    page = make_page()
+    late, both = make_user(), make_user()
+    notifications.watch(session, both, page=page)
+    notifications.watch(session, both, consultation=page.consultation)
+    _edit(session, resident, page, "First.")
+    notifications.watch(session, late, page=page)
+    notifications.mark_read(session, official)
+    _edit(session, resident, page, "Second.")
+    _edit(session, both, page, "Third.")
+    [early], [joined], [twice] = (_entries(session, user) for user in (official, late, both))
+    assert (early.count, early.details["first_revision"], early.details["last_revision"]) == (3, 2, 4)
+    assert (joined.count, joined.details["first_revision"], joined.details["last_revision"]) == (2, 3, 4)
+    assert (twice.count, twice.details["first_revision"], twice.details["last_revision"]) == (2, 2, 3)
+    assert early.read_at is None
+    assert [e["username"] for e in early.details["editors"]] == ["rosa", both.username]
+    assert [e["username"] for e in twice.details["editors"]] == ["rosa"]
+
+
 def test_edits_on_the_next_day_start_a_new_entry(session, make_page, official, resident, move_clock):
     page = make_page()
     _edit(session, resident, page, "Monday.")
