@@ -30,7 +30,7 @@ _package = types.ModuleType("govwiki")
 _package.__path__ = [str(ROOT / "govwiki")]
 sys.modules.setdefault("govwiki", _package)
 
-from govwiki.core.diff import diff_texts  # noqa: E402
+from govwiki.core.diff import DEFAULT_TIMEOUT, diff_texts  # noqa: E402
 
 TARGET_CHARS = 1_000_000
 RUNS = 5
@@ -158,8 +158,8 @@ def main() -> None:
     small = "\n\n".join(revise(blocks, 0.01, seed=11)) + "\n"
     large = "\n\n".join(revise(blocks, 0.30, seed=12)) + "\n"
     cases = [
-        ("small change (1 % of paragraphs)", base, small, 0.5),
-        ("large change (30 % of paragraphs)", base, large, 0.5),
+        ("small change (1 % of paragraphs)", base, small, DEFAULT_TIMEOUT),
+        ("large change (30 % of paragraphs)", base, large, DEFAULT_TIMEOUT),
         ("forced timeout (30 %, timeout 1 ms)", base, large, 0.001),
     ]
     print(f"old text: {len(base):,} characters, {len(base.encode()):,} bytes UTF-8; "

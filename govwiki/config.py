@@ -7,6 +7,8 @@ import secrets
 import time
 from pathlib import Path
 
+from govwiki.core.diff import DEFAULT_TIMEOUT
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,7 +33,7 @@ class Defaults:
     RATELIMIT_WRITES = "120/minute"
     RATELIMIT_HEADERS_ENABLED = True
     #: seconds a diff may spend before it settles for a coarser (still exact) answer
-    DIFF_TIMEOUT = 0.5
+    DIFF_TIMEOUT = DEFAULT_TIMEOUT
     PER_PAGE_DEFAULT = 50
     PER_PAGE_MAX = 200
 

@@ -34,7 +34,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from govwiki.core.diff import DELETE, EQUAL, diff_texts
+from govwiki.core.diff import DEFAULT_TIMEOUT, DELETE, EQUAL, diff_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ class MergeResult:
         return not self.conflicts
 
 
-def hunks(base: str, other: str, *, timeout: float = 0.5) -> list[Hunk]:
+def hunks(base: str, other: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[Hunk]:
     """Return the changes base → other as sorted, non-overlapping, word-granular hunks."""
     result: list[Hunk] = []
     position = 0
@@ -151,7 +151,7 @@ def overlaps(a: Sequence[Hunk], b: Sequence[Hunk], *, base: str | None = None) -
     return bool(overlapping_pairs(a, b, base=base))
 
 
-def merge3(base: str, mine: str, theirs: str, *, timeout: float = 0.5) -> MergeResult:
+def merge3(base: str, mine: str, theirs: str, *, timeout: float = DEFAULT_TIMEOUT) -> MergeResult:
     """Merge two revisions of one base; report conflicting regions instead of guessing."""
     if mine == theirs or base == theirs:
         return MergeResult(mine)

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from govwiki.core.diff import DELETE, EQUAL, INSERT, diff_texts
+from govwiki.core.diff import DEFAULT_TIMEOUT, DELETE, EQUAL, INSERT, diff_texts
 from govwiki.core.merge import Hunk, MergeResult, apply_hunks, hunks, merge3, overlapping_pairs
 
 #: the lines that open and close a conflict block in a hand-resolution text
@@ -42,7 +42,7 @@ class NumberedHunk:
                 "text": self.text}
 
 
-def numbered_hunks(base: str, proposed: str, *, timeout: float = 0.5) -> list[NumberedHunk]:
+def numbered_hunks(base: str, proposed: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[NumberedHunk]:
     """Return the proposal's changes against its base, numbered from 0 in text order."""
     return [
         NumberedHunk(i, h.start, h.end, base[h.start:h.end], h.text)

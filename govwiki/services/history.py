@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govwiki.core.blame import blame_spans, unpack_blame
-from govwiki.core.diff import DiffOp, diff_stats, diff_texts
+from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp, diff_stats, diff_texts
 from govwiki.models import Page, Revision, User
 from govwiki.services.pages import get_revision, page_head_number
 
@@ -28,7 +28,7 @@ class BlameSpan:
 
 
 def diff_revisions(
-    session: Session, page: Page, from_number=None, to_number=None, *, timeout: float = 0.5
+    session: Session, page: Page, from_number=None, to_number=None, *, timeout: float = DEFAULT_TIMEOUT
 ) -> RevisionDiff:
     """Diff two revisions; defaults: the head against the revision before it."""
     if to_number is None:

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
-from govwiki.core.diff import EQUAL, DiffOp, diff_stats, diff_texts
+from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp, diff_stats, diff_texts
 from govwiki.models import Consultation, Page, Proposal, Revision, User
 from govwiki.services import clock, snapshots
 
@@ -74,7 +74,7 @@ class Report:
     changes: list[PageChange]
 
 
-def consultation_report(session: Session, consultation: Consultation, *, timeout: float = 0.5) -> Report:
+def consultation_report(session: Session, consultation: Consultation, *, timeout: float = DEFAULT_TIMEOUT) -> Report:
     """Build the outcome report (the caller has checked that the reader may read it)."""
     proposals = _proposals(session, consultation)
     by_status = {s: [p for p in proposals if p.status == s] for s in ("merged", "rejected", "withdrawn", "open")}
@@ -119,7 +119,7 @@ def _tally(session: Session, author, page_id, consultation: Consultation) -> dic
     return dict(rows.all())
 
 
-def page_changes(session: Session, consultation: Consultation, *, timeout: float = 0.5) -> list[PageChange]:
+def page_changes(session: Session, consultation: Consultation, *, timeout: float = DEFAULT_TIMEOUT) -> list[PageChange]:
     """Per page: the diff from the text as opened to the text as adopted, or the current text."""
     opened = snapshots.revisions(session, consultation, "opened")
     adopted = snapshots.revisions(session, consultation, "adopted")
