@@ -7,6 +7,7 @@ from govwiki.api import api
 from govwiki.api.helpers import actor, db, json_body, listing, pagination
 from govwiki.api.serialize import iso, ops_list, user_ref
 from govwiki.models import Proposal
+from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.access import load_page
 from govwiki.services.errors import Invalid
@@ -14,7 +15,7 @@ from govwiki.services.errors import Invalid
 ID = "int(max=2147483647)"
 
 
-def proposal_dict(proposal: Proposal, state: service.OpenState | None = None) -> dict:
+def proposal_dict(proposal: Proposal, state: reviews.OpenState | None = None) -> dict:
     """A proposal as API.md lists it, plus its text, partial-merge record and, when open, how it
     stands against the head."""
     data = {
@@ -46,17 +47,17 @@ def submit_proposal(slug: str):
 def list_proposals(slug: str):
     page = load_page(db.session, actor(), slug)
     number, per_page = pagination()
-    items, total = service.list_proposals(
+    items, total = reviews.list_proposals(
         db.session, page, status=request.args.get("status") or None, page_no=number, per_page=per_page
     )
-    states = service.open_states(db.session, page) if any(p.status == "open" for p in items) else {}
+    states = reviews.open_states(db.session, page) if any(p.status == "open" for p in items) else {}
     return listing([proposal_dict(p, states.get(p.id)) for p in items], number, per_page, total)
 
 
 @api.get(f"/proposals/<{ID}:proposal_id>")
 def get_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
-    review = service.review_proposal(db.session, proposal, timeout=current_app.config["DIFF_TIMEOUT"])
+    review = reviews.review_proposal(db.session, proposal, timeout=current_app.config["DIFF_TIMEOUT"])
     merge = review.merge
     return jsonify({
         **proposal_dict(proposal),

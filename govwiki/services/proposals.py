@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from govwiki.core import proposals as core
-from govwiki.core.diff import DiffOp, diff_stats, diff_texts
-from govwiki.core.merge import MergeResult, merge3
 from govwiki.core.policy import Action
 from govwiki.models import Page, Proposal, Revision, User
 from govwiki.services import audit, clock, notifications
@@ -27,11 +25,10 @@ from govwiki.services.errors import (
 )
 from govwiki.services.pages import (
     DEFAULT_MAX_BYTES, SUMMARY_MAX as REVISION_SUMMARY_MAX, NewRevision, append_revision,
-    get_revision, head_revision, page_head_number,
+    get_revision, page_head_number,
 )
 from govwiki.services.validation import check_body, check_text, raise_if
 
-STATUSES = ("open", "merged", "rejected", "withdrawn")
 #: the proposer's rationale
 SUMMARY_MAX = 2000
 #: an official's public reason for a decision
@@ -45,40 +42,6 @@ class MergeOutcome:
     partial: bool
     #: the page already had this text: the proposal is merged into the current revision
     unchanged: bool = False
-
-
-@dataclass(frozen=True)
-class OpenState:
-    """How an open proposal stands against the current head."""
-
-    mergeable: bool
-    #: ids of the other open proposals of the page that change the same passages
-    overlaps: list[int]
-
-
-@dataclass(frozen=True)
-class Review:
-    """Everything an official needs to decide on a proposal."""
-
-    proposal: Proposal
-    base: Revision
-    head: Revision
-    changes: list[core.NumberedHunk]
-    #: base → proposal
-    ops: list[DiffOp]
-    stats: dict
-    version: str
-    #: merge3(base, proposal, head), for open proposals
-    merge: MergeResult | None
-    #: head → merged text when it merges cleanly
-    preview_ops: list[DiffOp] | None
-    #: the merge with conflicts marked, to resolve by hand, when it does not
-    marked: str | None
-    overlaps: list[int]
-
-    @property
-    def mergeable(self) -> bool | None:
-        return None if self.merge is None else self.merge.clean
 
 
 def load_proposal(session: Session, actor: User | None, proposal_id) -> Proposal:
@@ -216,79 +179,6 @@ def merge_proposal(
         session.rollback()
         raise
     return MergeOutcome(proposal, result.revision, partial, unchanged=result.unchanged)
-
-
-def review_proposal(
-    session: Session, proposal: Proposal, *, timeout: float = 0.5,
-    mine_label: str = "suggestion", theirs_label: str = "current text",
-) -> Review:
-    """Diff the proposal against its base, and for an open one: merge it with the head."""
-    page = proposal.page
-    base = get_revision(session, page, proposal.base_number)
-    head = head_revision(session, page)
-    changes = core.numbered_hunks(base.body, proposal.body)
-    ops = diff_texts(base.body, proposal.body, timeout=timeout)
-    merge = preview = marked = None
-    overlaps: list[int] = []
-    if proposal.status == "open":
-        merge = merge3(base.body, proposal.body, head.body)
-        if merge.clean:
-            preview = diff_texts(head.body, merge.text, timeout=timeout)
-        else:
-            marked = core.marked_merge(
-                base.body, proposal.body, head.body,
-                mine_label=f"{mine_label} #{proposal.id}", theirs_label=f"{theirs_label} (r{head.number})",
-            )
-        overlaps = open_states(session, page).get(proposal.id, OpenState(merge.clean, [])).overlaps
-    return Review(
-        proposal, base, head, changes, ops, diff_stats(ops),
-        core.version(proposal.base_number, proposal.body, changes), merge, preview, marked, overlaps,
-    )
-
-
-def list_proposals(
-    session: Session, page: Page, *, status=None, page_no: int = 1, per_page: int = 50,
-) -> tuple[list[Proposal], int]:
-    """One page of the page's proposals, newest first, optionally of one status, and the total."""
-    if status is not None and status not in STATUSES:
-        raise Invalid({"status": "must be one of: " + ", ".join(STATUSES)})
-    query = select(Proposal).where(Proposal.page_id == page.id)
-    if status is not None:
-        query = query.where(Proposal.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    items = session.scalars(
-        query.order_by(Proposal.id.desc()).offset((page_no - 1) * per_page).limit(per_page)
-    )
-    return list(items), total
-
-
-def count_open(session: Session, page: Page) -> int:
-    return session.scalar(
-        select(func.count()).where(Proposal.page_id == page.id, Proposal.status == "open")
-    )
-
-
-def open_states(session: Session, page: Page) -> dict[int, OpenState]:
-    """For each open proposal of the page: does it merge cleanly with the head, and which other
-    open proposals does it overlap (each rebased onto the head, compared in head coordinates)."""
-    pending = list(session.scalars(
-        select(Proposal).where(Proposal.page_id == page.id, Proposal.status == "open").order_by(Proposal.id)
-    ))
-    if not pending:
-        return {}
-    head = head_revision(session, page).body
-    bases = dict(session.execute(
-        select(Revision.number, Revision.body).where(
-            Revision.page_id == page.id, Revision.number.in_({p.base_number for p in pending}))
-    ).all())
-    clean: dict[int, bool] = {}
-    footprints = {}
-    for proposal in pending:
-        merged = merge3(bases[proposal.base_number], proposal.body, head)
-        clean[proposal.id] = merged.clean
-        footprints[proposal.id] = core.rebased_hunks(bases[proposal.base_number], proposal.body, head, merged)
-    groups = core.overlap_groups(footprints, head)
-    return {key: OpenState(clean[key], groups[key]) for key in clean}
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from govwiki.errors import error_response
 from govwiki.security import actor
 from govwiki.services import clock
 from govwiki.services import pages as service
-from govwiki.services.proposals import count_open
+from govwiki.services.proposal_review import count_open
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
 from govwiki.web import page_cache, templating

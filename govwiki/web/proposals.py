@@ -19,6 +19,7 @@ from govwiki.core.policy import Action
 from govwiki.extensions import db
 from govwiki.security import actor
 from govwiki.services import pages as page_service
+from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
@@ -99,12 +100,12 @@ def new(slug: str):
 @proposals.get("/pages/<slug>/proposals")
 def index(slug: str):
     page = load_page(session(), actor(), slug)
-    status = request.args.get("status") if request.args.get("status") in service.STATUSES else None
+    status = request.args.get("status") if request.args.get("status") in reviews.STATUSES else None
     number, per_page = page_args()
-    items, total = service.list_proposals(session(), page, status=status, page_no=number, per_page=per_page)
+    items, total = reviews.list_proposals(session(), page, status=status, page_no=number, per_page=per_page)
     return render_template(
         "proposals/index.html", page=page, proposals=items, status=status, statuses=STATUS,
-        states=service.open_states(session(), page) if any(p.status == "open" for p in items) else {},
+        states=reviews.open_states(session(), page) if any(p.status == "open" for p in items) else {},
         pager=Pager(number, per_page, total), can=_permissions(page), tab="proposals",
     )
 
@@ -226,7 +227,7 @@ def _review(proposal, *, status: int = 200, **context):
     """The proposal page: what it changes, how it merges now, and the decisions on offer."""
     if status != 200:
         session().rollback()  # whatever failed is undone; read the stored state afresh
-    review = service.review_proposal(
+    review = reviews.review_proposal(
         session(), proposal, timeout=current_app.config["DIFF_TIMEOUT"],
         mine_label=_("suggestion"), theirs_label=_("current text"),
     )
@@ -279,7 +280,7 @@ def _merged_message(outcome) -> str:
 
 def _install(state) -> None:
     """Let page templates show how many suggestions are open."""
-    state.app.add_template_global(lambda page: service.count_open(db.session, page), "open_proposal_count")
+    state.app.add_template_global(lambda page: reviews.count_open(db.session, page), "open_proposal_count")
 
 
 proposals.record_once(_install)

@@ -23,6 +23,7 @@ from govwiki.core.markdown import (
     render_cached,
     render_markdown,
 )
+from govwiki.core.markdown_limits import MAX_BLOCK_DEPTH
 
 SAFE_SCHEMES = {"http", "https", "mailto"}
 ALLOWED_TAGS = markdown_module._TAGS
@@ -90,9 +91,12 @@ def test_module_imports_the_markdown_library_not_itself():
     assert hasattr(markdown_module.md_lib, "Markdown")
 
 
-@pytest.mark.parametrize("module", ["markdown", "slugs", "text"])
-def test_core_module_imports_neither_flask_nor_sqlalchemy(module):
-    source = Path(markdown_module.__file__).with_name(f"{module}.py").read_text(encoding="utf-8")
+CORE_MODULES = sorted(Path(markdown_module.__file__).parent.glob("*.py"))
+
+
+@pytest.mark.parametrize("path", CORE_MODULES, ids=lambda path: path.stem)
+def test_core_module_imports_neither_flask_nor_sqlalchemy(path):
+    source = path.read_text(encoding="utf-8")
     imported = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -428,7 +432,7 @@ def test_splitting_long_text_runs_does_not_change_sanitized_html(source):
 
 def test_deep_nesting_is_rendered_not_refused():
     html = render_markdown("- " * 10_000 + "x").html
-    assert html.startswith("<ul>") and html.count("<ul>") <= markdown_module.MAX_BLOCK_DEPTH
+    assert html.startswith("<ul>") and html.count("<ul>") <= MAX_BLOCK_DEPTH
 
 
 def test_overlong_source_is_shown_escaped_instead_of_parsed():

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from govwiki.models import AuditEvent, Notification, Revision
 from govwiki.services import clock, consultations, history, pages
+from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.errors import (
     Conflict, ConsultationClosed, EditConflict, Forbidden, Invalid, NotFound,
@@ -211,7 +212,7 @@ def test_merge_of_a_change_already_in_the_text_points_at_the_current_revision(se
 
 def test_merge_of_a_proposal_rewritten_since_review_is_refused(session, page, resident, official):
     proposal = _propose(session, page, resident, BASE.replace("30 days", "60 days"))
-    seen = service.review_proposal(session, proposal).version
+    seen = reviews.review_proposal(session, proposal).version
     service.update_proposal(session, resident, proposal, body=BASE.replace("30 days", "90 days"))
     with pytest.raises(Conflict) as raised:
         service.merge_proposal(session, official, proposal, version=seen)
@@ -270,7 +271,7 @@ def test_rejecting_a_merged_proposal_is_already_merged(session, page, resident, 
 
 def test_review_numbers_the_hunks_and_previews_a_clean_merge(session, page, resident):
     proposal = _propose(session, page, resident, BASE.replace("30 days", "60 days").replace("23:00", "21:00"))
-    review = service.review_proposal(session, proposal)
+    review = reviews.review_proposal(session, proposal)
     assert [(h.index, h.base, h.text) for h in review.changes] == [(0, "30", "60"), (1, "23", "21")]
     assert review.mergeable and review.marked is None and review.preview_ops
 
@@ -278,7 +279,7 @@ def test_review_numbers_the_hunks_and_previews_a_clean_merge(session, page, resi
 def test_review_of_a_conflicting_proposal_marks_the_conflicts(session, page, resident):
     proposal = _propose(session, page, resident, BASE.replace("30 days", "60 days"))
     _edit(session, page, BASE.replace("30 days", "45 days"), 1)
-    review = service.review_proposal(session, proposal)
+    review = reviews.review_proposal(session, proposal)
     assert review.mergeable is False and review.merge.conflicts
     assert "The notice period is 60 days." in review.marked and "The notice period is 45 days." in review.marked
 
@@ -288,7 +289,7 @@ def test_overlapping_open_proposals_are_marked_and_separate_ones_are_not(session
     _edit(session, page, BASE.replace("Vendors", "Traders"), 1)
     second = _propose(session, page, make_user(), BASE.replace("Vendors", "Traders").replace("30 days", "14 days"), base=2)
     third = _propose(session, page, make_user(), BASE.replace("23:00", "22:00"))
-    states = service.open_states(session, page)
+    states = reviews.open_states(session, page)
     assert states[first.id].overlaps == [second.id] and states[second.id].overlaps == [first.id]
     assert states[third.id].overlaps == [] and all(state.mergeable for state in states.values())
 
@@ -297,13 +298,13 @@ def test_a_conflicting_proposal_still_shows_its_overlaps(session, page, resident
     first = _propose(session, page, resident, BASE.replace("30 days", "60 days"))
     second = _propose(session, page, make_user(), BASE.replace("30 days", "90 days"))
     _edit(session, page, BASE.replace("30 days", "45 days"), 1)
-    states = service.open_states(session, page)
-    assert states[first.id] == service.OpenState(False, [second.id])
+    states = reviews.open_states(session, page)
+    assert states[first.id] == reviews.OpenState(False, [second.id])
 
 
 def test_listing_filters_by_status(session, page, resident, official):
     kept = _propose(session, page, resident, BASE.replace("30 days", "60 days"))
     merged = _propose(session, page, resident, BASE.replace("23:00", "22:00"))
     service.merge_proposal(session, official, merged)
-    items, total = service.list_proposals(session, page, status="open")
+    items, total = reviews.list_proposals(session, page, status="open")
     assert [p.id for p in items] == [kept.id] and total == 1
