@@ -14,7 +14,7 @@ history that did not add up would fail.
 As in a real consultation, the authors are more numerous the longer the history: a new person
 joins every 25 revisions (the page lists its contributors).
 
-Run it alone: ``python bench/bench_save_history.py`` (``--postgres`` for PostgreSQL).
+Run it alone: ``python bench/bench_save_history.py`` (``--postgres`` adds PostgreSQL).
 """
 from __future__ import annotations
 
@@ -240,14 +240,10 @@ def report(result: dict) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", action="store_true", help="run on a throwaway PostgreSQL database")
+    parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL database")
     args = parser.parse_args(argv)
-    if args.postgres:
-        with common.postgres_database() as url:
-            result = run(database_url=url, label="PostgreSQL")
-    else:
-        result = run()
-    print(report(result))
+    for result in common.on_each_database(run, postgres=args.postgres):
+        print(report(result), end="\n\n")
 
 
 if __name__ == "__main__":

@@ -208,20 +208,11 @@ def report(result: dict) -> str:
     ])
 
 
-def run_all_databases(postgres: bool) -> list[dict]:
-    """SQLite, then PostgreSQL when asked for and reachable."""
-    results = [run()]
-    if postgres and common.postgres_available():
-        with common.postgres_database() as url:
-            results.append(run(database_url=url, label="PostgreSQL"))
-    return results
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", action="store_true", help="also run on a throwaway PostgreSQL database")
     args = parser.parse_args(argv)
-    for result in run_all_databases(args.postgres):
+    for result in common.on_each_database(run, postgres=args.postgres):
         print(report(result), end="\n\n")
 
 

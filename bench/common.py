@@ -104,6 +104,15 @@ def postgres_available() -> bool:
         return False
 
 
+def on_each_database(run, *, postgres: bool) -> list[dict]:
+    """`run()` on SQLite, then on a throwaway PostgreSQL database when asked for and reachable."""
+    results = [run()]
+    if postgres and postgres_available():
+        with postgres_database() as url:
+            results.append(run(database_url=url, label="PostgreSQL"))
+    return results
+
+
 def postgres_version() -> str | None:
     """The PostgreSQL server's version string, or None when it does not answer."""
     if not postgres_available():

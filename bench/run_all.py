@@ -58,17 +58,23 @@ def _p50(timings: dict, key: str) -> str:
     return common.ms(common.percentile(timings[key], 0.5))
 
 
+def _history_row(history: dict) -> list[str]:
+    first, last = history["rows"][0]["timings"], history["rows"][-1]["timings"]
+    return [
+        f"1. Save a 100 KB page, 10 → 5,000 revisions, {history['label']}: flat (view too)",
+        f"save p50 {_p50(first, 'save')} → {_p50(last, 'save')} ms (CPU {_p50(first, 'save_cpu')} → "
+        f"{_p50(last, 'save_cpu')}); cached view p50 {_p50(first, 'view_warm')} → "
+        f"{_p50(last, 'view_warm')} ms "
+        f"(CPU {_p50(first, 'view_warm_cpu')} → {_p50(last, 'view_warm_cpu')})",
+        common.verdict(all(history["verdict"].values())),
+    ]
+
+
 def summary(results: dict) -> str:
     """One line per target with its verdict."""
-    history, diff, view = results["history"], results["diff"], results["view"]
-    first, last = history["rows"][0]["timings"], history["rows"][-1]["timings"]
-    rows = [
-        ["1. Save a 100 KB page, 10 → 5,000 revisions: flat (view too)",
-         f"save p50 {_p50(first, 'save')} → {_p50(last, 'save')} ms (CPU {_p50(first, 'save_cpu')} → "
-         f"{_p50(last, 'save_cpu')}); cached view p50 {_p50(first, 'view_warm')} → "
-         f"{_p50(last, 'view_warm')} ms "
-         f"(CPU {_p50(first, 'view_warm_cpu')} → {_p50(last, 'view_warm_cpu')})",
-         common.verdict(all(history["verdict"].values()))],
+    diff, view = results["diff"], results["view"]
+    rows = [_history_row(history) for history in results["history"]]
+    rows += [
         ["2. Diff two 1 MB revisions < 0.5 s; a timeout still rebuilds both texts",
          ", ".join(f"{name.split(' (')[0]} {seconds} s" for name, _, seconds, _, _ in diff["rows"]),
          common.verdict(diff["fast"] and diff["exact"])],
@@ -104,7 +110,7 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "",
         "Measured by `make bench` (`bench/run_all.py`), which rewrites this file except for the "
         "Findings section. Each benchmark also runs alone: `python bench/bench_save_history.py`, "
-        "`bench_diff.py`, `bench_view_throughput.py`, `bench_save_pages.py [--postgres]`.",
+        "`bench_diff.py`, `bench_view_throughput.py`, `bench_save_pages.py`, each with `--postgres` to add PostgreSQL.",
         "",
         "## Machine",
         "",
@@ -126,7 +132,7 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "",
         "## 1. Save and view latency as a page's history grows",
         "",
-        bench_save_history.report(results["history"]),
+        "\n\n".join(bench_save_history.report(result) for result in results["history"]),
         "",
         "## 2. Diff of two 1 MB revisions",
         "",
@@ -179,11 +185,13 @@ def main(argv=None) -> None:
     results["view"] = step("Page view throughput", bench_view_throughput.run, bench_view_throughput.report)
     results["pages"] = step(
         "Save latency by number of pages",
-        lambda: bench_save_pages.run_all_databases(postgres=not args.no_postgres),
+        lambda: common.on_each_database(bench_save_pages.run, postgres=not args.no_postgres),
         lambda found: "\n\n".join(bench_save_pages.report(r) for r in found),
     )
     results["history"] = step(
-        "Save latency by history length", bench_save_history.run, bench_save_history.report
+        "Save latency by history length",
+        lambda: common.on_each_database(bench_save_history.run, postgres=not args.no_postgres),
+        lambda found: "\n\n".join(bench_save_history.report(r) for r in found),
     )
     results["load_end"] = common.load_average()
     seconds = (datetime.now(timezone.utc) - started).total_seconds()
