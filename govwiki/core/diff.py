@@ -21,6 +21,9 @@ One deadline (``timeout``) covers the whole call and is shared out between chang
 pathological block cannot starve the rest. A block that runs out of time is reported coarser
 (deleted and inserted whole), never wrong: the equal and deleted texts always concatenate to the
 old text, and the equal and inserted texts to the new one.
+
+The stand-in characters come from ``diff_codec``; what readers see of a diff (word counts, the
+side-by-side layout) is built in ``diff_views``.
 """
 from __future__ import annotations
 
@@ -28,11 +31,12 @@ import re
 import time
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain, islice, zip_longest
 
 from diff_match_patch import diff_match_patch
+
+from govwiki.core.diff_codec import OutOfCodePoints, SegmentCodec
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 
@@ -43,16 +47,14 @@ _DMP.Diff_Timeout = 1.0
 
 # CJK ideographs, kana, hangul, bopomofo, CJK punctuation and full-width forms: one token each,
 # since these scripts do not separate words with spaces.
-_CJK = (
+CJK = (
     "\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u303f\u3040-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
     "\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f\uff00-\uffef"
     "\U0001b000-\U0001b16f\U00020000-\U0003ffff"
 )
 # Whitespace runs, Latin words (letters and digits, no CJK), else one character. Every position
 # matches an alternative, so the tokens always partition the text.
-_TOKEN = re.compile(rf"\s+|[^\W_{_CJK}]+|.", re.S)
-# What diff_stats counts as a word: a Latin word, or one CJK letter (not CJK punctuation).
-_WORD = re.compile(rf"[^\W_{_CJK}]+|[^\W_]")
+_TOKEN = re.compile(rf"\s+|[^\W_{CJK}]+|.", re.S)
 # A sentence ends at . ! ? ; followed by a space (so 3.5 stays whole), at a CJK full stop (no
 # space follows those), or at a line break.
 _SENTENCE_END = re.compile(r"[.!?;]+[^\S\n]+|[。！？；]+[^\S\n]*|\n")
@@ -69,17 +71,6 @@ _LONG_BLOCK = 4000
 # Tokenizing it would cost seconds the deadline cannot interrupt; it is diffed by characters.
 _HUGE_BLOCK = 100_000
 
-# Characters that stand for segments: private use areas first (no meaning to diff-match-patch's
-# cleanup heuristics), then the rest of Unicode, surrogates skipped.
-_CODE_POINT_RANGES = (
-    (0xE000, 0xF900),
-    (0xF0000, 0x110000),
-    (0x10000, 0xF0000),
-    (0x100, 0xD800),
-    (0xF900, 0x10000),
-)
-_CAPACITY = sum(stop - start for start, stop in _CODE_POINT_RANGES)
-
 #: seconds a diff may take before it settles for a coarser, still exact answer; below the
 #: 0.5 s promise for 1 MB revisions so that the promise holds on a loaded machine too
 DEFAULT_TIMEOUT = 0.4
@@ -95,56 +86,6 @@ class DiffOp:
     def to_dict(self) -> dict[str, str]:
         """Return the piece as JSON-ready data."""
         return {"op": self.op, "text": self.text}
-
-
-class _OutOfCodePoints(Exception):
-    """More distinct segments than there are characters to stand for them."""
-
-
-class _Codec:
-    """Map segments to single characters and back, one fresh table per diff."""
-
-    def __init__(self) -> None:
-        self.chars: dict[str, str] = {}
-        self.segments: dict[str, str] = {}
-
-    def encode(self, segments: list[str]) -> str:
-        """Return one character per segment; equal segments get equal characters."""
-        chars = self.chars
-        # dict.fromkeys keeps first-seen order, so the same texts always get the same encoding
-        fresh = [s for s in dict.fromkeys(segments) if s not in chars]
-        if fresh:
-            stand_ins = _stand_ins(len(chars), len(fresh))
-            chars.update(zip(fresh, stand_ins))
-            self.segments.update(zip(stand_ins, fresh))
-        return "".join(map(chars.__getitem__, segments))
-
-    def decode(self, chars: str) -> str:
-        """Return the text the characters stand for."""
-        return "".join(map(self.segments.__getitem__, chars))
-
-
-def _stand_ins(first: int, count: int) -> str:
-    """Return stand-in characters number first .. first + count; raise when they run out."""
-    if first + count > _CAPACITY:
-        raise _OutOfCodePoints
-    if first + count <= len(_COMMON_STAND_INS):
-        return _COMMON_STAND_INS[first : first + count]
-    return "".join(_code_point(i) for i in range(first, first + count))
-
-
-def _code_point(index: int) -> str:
-    for start, stop in _CODE_POINT_RANGES:
-        if index < stop - start:
-            return chr(start + index)
-        index -= stop - start
-    raise _OutOfCodePoints
-
-
-# Built once: nearly every diff needs only these (a table per block, rarely 65,536 segments).
-_COMMON_STAND_INS = "".join(
-    map(chr, islice(chain.from_iterable(range(*r) for r in _CODE_POINT_RANGES), 0x10000))
-)
 
 
 def diff_texts(old: str, new: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[DiffOp]:
@@ -169,10 +110,10 @@ def _by_tokens(old: str, new: str, deadline: float) -> Ops:
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
     if _rewritten(old_tokens, new_tokens):
         return _replace_between_common_ends(old_tokens, new_tokens)
-    codec = _Codec()
+    codec = SegmentCodec()
     try:
         a, b = codec.encode(old_tokens), codec.encode(new_tokens)
-    except _OutOfCodePoints:
+    except OutOfCodePoints:
         return _by_chars(old, new, deadline)
     ops = _anchored_diff(a, b, deadline)
     _DMP.diff_cleanupSemantic(ops)
@@ -222,10 +163,10 @@ def _tier(split: Callable[[str], list[str]], refine: Callable[[str, str, float],
     """Build a diff over the segments `split` yields that hands changed blocks to `refine`."""
 
     def diff(old: str, new: str, deadline: float) -> Ops:
-        codec = _Codec()
+        codec = SegmentCodec()
         try:
             a, b = codec.encode(split(old)), codec.encode(split(new))
-        except _OutOfCodePoints:
+        except OutOfCodePoints:
             return _by_chars(old, new, deadline)
         pieces = _changed_blocks(_anchored_diff(a, b, deadline), codec.decode)
         return _refine_blocks(pieces, refine, deadline)
@@ -248,7 +189,7 @@ def _sentences(text: str) -> list[str]:
     return _split_after(_SENTENCE_END, text)
 
 
-def _lines(text: str) -> list[str]:
+def split_lines(text: str) -> list[str]:
     """Cut text after every line break (str.split is several times faster than a regex)."""
     lines = [line + "\n" for line in text.split("\n")]
     lines[-1] = lines[-1][:-1]
@@ -263,7 +204,7 @@ def _by_sentences_if_long(old: str, new: str, deadline: float) -> Ops:
 
 
 _by_sentences = _tier(_sentences, _by_tokens)
-_by_lines = _tier(_lines, _by_sentences_if_long)
+_by_lines = _tier(split_lines, _by_sentences_if_long)
 
 
 # --- segment diff: patience anchors, diff-match-patch in the gaps ------------------------------
@@ -405,79 +346,3 @@ def _append(result: list[DiffOp], op: str, text: str) -> None:
         result[-1] = DiffOp(op, result[-1].text + text)
     else:
         result.append(DiffOp(op, text))
-
-
-# --- views -------------------------------------------------------------------------------------
-
-
-def diff_stats(ops: Iterable[DiffOp]) -> dict[str, int]:
-    """Count inserted and deleted words (a Latin word or one CJK character each)."""
-    counts = {"inserted": 0, "deleted": 0}
-    for piece in ops:
-        if piece.op != EQUAL:
-            key = "inserted" if piece.op == INSERT else "deleted"
-            counts[key] += len(_WORD.findall(piece.text))
-    return counts
-
-
-Row = dict[str, object]  # {"left": list[DiffOp] | None, "right": ..., "changed": bool}
-
-
-def side_by_side(ops: Iterable[DiffOp]) -> list[Row]:
-    """Lay a diff out as rows of a two-column view, one line of each side per row.
-
-    ``left`` holds the equal and deleted pieces of one old line, ``right`` the equal and
-    inserted pieces of one new line. Each line keeps its own ``"\\n"`` at the end of its last
-    piece (the final line of a text has none if the text does not end with one), so joining the
-    texts of all left pieces, row by row, gives back the old text exactly, and the right pieces
-    the new text. Lines that end at the same kept line break share a row; lines ended by a
-    deleted or inserted line break pair up in order, and a line with no partner has ``None`` on
-    the other side.
-    """
-    layout = _Layout()
-    for piece in ops:
-        for part in _lines(piece.text):
-            layout.add(DiffOp(piece.op, part))
-    return layout.finish()
-
-
-class _Layout:
-    """Accumulates line pieces for side_by_side until a kept line break closes both sides."""
-
-    def __init__(self) -> None:
-        self.rows: list[Row] = []
-        self.left: list[DiffOp] = []  # the old line being built
-        self.right: list[DiffOp] = []
-        self.done_left: list[list[DiffOp]] = []  # old lines ended by a deleted line break
-        self.done_right: list[list[DiffOp]] = []
-
-    def add(self, part: DiffOp) -> None:
-        ends_line = part.text.endswith("\n")
-        if part.op != INSERT:
-            self.left.append(part)
-        if part.op != DELETE:
-            self.right.append(part)
-        if ends_line and part.op == DELETE:
-            self.done_left.append(self.left)
-            self.left = []
-        elif ends_line and part.op == INSERT:
-            self.done_right.append(self.right)
-            self.right = []
-        elif ends_line:
-            self._flush(self.left, self.right)
-
-    def _flush(self, last_left: list[DiffOp] | None, last_right: list[DiffOp] | None) -> None:
-        for left, right in zip_longest(self.done_left, self.done_right):
-            self.rows.append(_row(left, right))
-        if last_left or last_right:
-            self.rows.append(_row(last_left or None, last_right or None))
-        self.left, self.right, self.done_left, self.done_right = [], [], [], []
-
-    def finish(self) -> list[Row]:
-        self._flush(self.left, self.right)
-        return self.rows
-
-
-def _row(left: list[DiffOp] | None, right: list[DiffOp] | None) -> Row:
-    changed = left is None or right is None or any(p.op != EQUAL for p in left + right)
-    return {"left": left, "right": right, "changed": changed}

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govwiki.core.blame import blame_spans, unpack_blame
-from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp, diff_stats, diff_texts
+from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp, diff_texts
+from govwiki.core.diff_views import diff_stats
 from govwiki.models import Page, Revision, User
 from govwiki.services.pages import get_revision, page_head_number
 

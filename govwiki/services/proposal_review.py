@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from govwiki.core import proposals as core
-from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp, diff_stats, diff_texts
+from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp, diff_texts
+from govwiki.core.diff_views import diff_stats
 from govwiki.core.merge import MergeResult, merge3
 from govwiki.models import Page, Proposal, Revision
 from govwiki.services.errors import Invalid

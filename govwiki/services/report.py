@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
-from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp, diff_stats, diff_texts
+from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp, diff_texts
+from govwiki.core.diff_views import diff_stats
 from govwiki.models import Consultation, Page, Proposal, Revision, User
 from govwiki.services import clock, snapshots
 

@@ -2,7 +2,7 @@
 blame bands."""
 from __future__ import annotations
 
-from govwiki.core.diff import side_by_side
+from govwiki.core.diff_views import side_by_side
 
 #: characters of unchanged text shown on each side of a conflicting passage
 CONTEXT_CHARS = 160

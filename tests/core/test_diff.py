@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govwiki.core import diff
-from govwiki.core.diff import DiffOp, diff_stats, diff_texts, side_by_side
+from govwiki.core import diff, diff_codec
+from govwiki.core.diff import DiffOp, diff_texts
+from govwiki.core.diff_views import diff_stats, side_by_side
 
 PIECES = (
     "the", "fee", "shall", "30", "days", "notice", "the", "fee",  # repeated on purpose
@@ -86,7 +87,7 @@ def test_changes_never_split_a_latin_word(pair):
 def test_running_out_of_stand_in_characters_still_rebuilds_both_texts(pair, capacity):
     old, new = pair
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(diff, "_CAPACITY", capacity)
+        patch.setattr(diff_codec, "_CAPACITY", capacity)
         ops = diff_texts(old, new)
     assert (old_of(ops), new_of(ops)) == (old, new)
 
