@@ -16,7 +16,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +26,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from govwiki import create_app  # noqa: E402
 from govwiki.config import normalise_database_url  # noqa: E402
+from govwiki.database import throwaway_postgres_database  # noqa: E402
 from govwiki.extensions import db  # noqa: E402
 from govwiki.models import Base  # noqa: E402
 from govwiki.services import accounts, consultations  # noqa: E402
@@ -76,20 +76,9 @@ def workspace(prefix: str):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextlib.contextmanager
 def postgres_database():
-    """Create a throwaway PostgreSQL database and yield its URL; drop it afterwards."""
-    server = normalise_database_url(POSTGRES_SERVER)
-    name = f"govwiki_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A throwaway PostgreSQL database on the benchmark server (its URL), dropped afterwards."""
+    return throwaway_postgres_database(POSTGRES_SERVER, "govwiki_bench_")
 
 
 def postgres_available() -> bool:

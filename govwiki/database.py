@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+
+from govwiki.config import normalise_database_url
 
 from govwiki.extensions import db, migrate
 
@@ -31,3 +36,20 @@ def init_app(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+
+
+@contextmanager
+def throwaway_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+    """Create an empty database on the PostgreSQL server at `server_url`, yield its URL and drop
+    it afterwards, connections and all. The test suite and the benchmarks each run in one."""
+    server = normalise_database_url(server_url)
+    name = f"{prefix}{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from govwiki import create_app
 from govwiki.config import normalise_database_url
+from govwiki.database import throwaway_postgres_database
 from govwiki.extensions import db as _db
 from govwiki.models import Base
 from govwiki.services import accounts, clock, consultations, pages
@@ -44,17 +44,8 @@ def throwaway_database(prefix: str):
         with tempfile.TemporaryDirectory(prefix=prefix) as folder:
             yield f"sqlite:///{folder}/test.sqlite3"
         return
-    server = normalise_database_url(POSTGRES_SERVER)
-    name = f"{prefix}{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres_database(POSTGRES_SERVER, prefix) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
