@@ -1,9 +1,10 @@
 """Run every benchmark, print their tables and write docs/PERFORMANCE.md.
 
 ``make bench`` runs this with the project's virtual environment; ``python bench/run_all.py``
-works too. It takes about ten minutes on two cores: most of it grows one page to 5,000 revisions
-of 100 KB. PostgreSQL is measured when the server in GOVWIKI_BENCH_POSTGRES (default
-postgresql://postgres@127.0.0.1:5432/postgres) answers; ``--no-postgres`` skips it.
+works too. It takes about five minutes on two cores: most of it grows one page to 5,000
+revisions of 100 KB, on SQLite and on PostgreSQL. PostgreSQL is measured when the server in
+GOVWIKI_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/postgres) answers;
+``--no-postgres`` skips it.
 
 The measured sections of docs/PERFORMANCE.md are rewritten on each run; the "Findings" section
 (causes found by profiling, written by people) is kept as it is between its two markers.
