@@ -12,7 +12,6 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 
 from govwiki.config import normalise_database_url
-
 from govwiki.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"

@@ -106,13 +106,9 @@ def list_watches(session: Session, user: User, *, page: int = 1, per_page: int =
     return [Watched(consultation, watched_page, since) for since, consultation, watched_page in rows], total
 
 
-def _watchers(session: Session, consultation: Consultation, page: Page | None) -> list[int]:
-    """Who watches the page or its consultation; without a page, the consultation or any of its pages."""
-    return list(session.scalars(_watcher_ids(consultation, page)))
-
-
-def _watcher_ids(consultation: Consultation, page: Page | None, *, skip: set[int] = frozenset()):
-    """`_watchers` as a query, less the people in `skip`."""
+def _watchers(consultation: Consultation, page: Page | None, *, skip: set[int] = frozenset()):
+    """Who watches the page or its consultation (without a page: the consultation or any of its
+    pages), less the people in `skip`, as a query of user ids."""
     targets = [Watch.consultation_id == consultation.id]
     if page is not None:
         targets.append(Watch.page_id == page.id)
@@ -124,15 +120,11 @@ def _watcher_ids(consultation: Consultation, page: Page | None, *, skip: set[int
 
 def _notify(session: Session, user_id: int, kind: str, group_key: str, details: dict, **subject) -> None:
     """Add an entry, or bump the user's entry with the same group key (and make it unread)."""
-    _notify_all(session, [{"user_id": user_id, "kind": kind, "group_key": group_key, "details": details, **subject}])
-
-
-def _notify_all(session: Session, entries: list[dict]) -> None:
-    """`_notify` for many people in one statement (entries must name the same columns)."""
     at = clock.now()
     insert_or_update(
         session, Notification.__table__,
-        [{"count": 1, "created_at": at, "updated_at": at, "read_at": None, **entry} for entry in entries],
+        {"user_id": user_id, "kind": kind, "group_key": group_key, "details": details, **subject,
+         "count": 1, "created_at": at, "updated_at": at, "read_at": None},
         ["user_id", "group_key"],
         lambda new: {"count": Notification.__table__.c.count + 1, "details": new.details,
                      "updated_at": new.updated_at, "read_at": None},
@@ -147,7 +139,7 @@ def revision_saved(session: Session, page: Page, revision: Revision, actor: User
     INSERT … SELECT. A save costs a few statements however many people watch the page."""
     day = clock.now().date().isoformat()
     group_key = f"page_edited:{page.id}:{day}"
-    watchers = _watcher_ids(page.consultation, page, skip={actor.id, revision.author_id})
+    watchers = _watchers(page.consultation, page, skip={actor.id, revision.author_id})
     held = (Notification.group_key == group_key) & Notification.user_id.in_(watchers)
     # Saves of one page are serialised by the guarded head update, so these reads are current.
     as_text = cast(Notification.details, Text)
@@ -204,16 +196,14 @@ def _day_of_edits(earlier: dict | None, page: Page, revision: Revision, actor: U
 
 def status_changed(session: Session, consultation: Consultation, actor: User | None, old: str, new: str) -> None:
     """Tell the consultation's watchers, and watchers of its pages, that its status changed."""
-    stamp = clock.now().isoformat()
+    at = clock.now()
+    stamp = at.isoformat()
     details = {"from": old, "to": new, "title": consultation.title,
                "by": actor.display_name if actor else None}
-    recipients = [u for u in _watchers(session, consultation, None) if actor is None or u != actor.id]
-    if recipients:
-        _notify_all(session, [
-            {"user_id": user_id, "kind": "status_changed", "group_key": f"status:{consultation.id}:{new}:{stamp}",
-             "details": details, "consultation_id": consultation.id}
-            for user_id in recipients
-        ])
+    watchers = _watchers(consultation, None, skip={actor.id} if actor else set())
+    _add_entries(session, watchers, f"status:{consultation.id}:{new}:{stamp}", {
+        "kind": "status_changed", "details": details, "consultation_id": consultation.id,
+    }, at)
 
 
 def proposal_decided(session: Session, proposal: Proposal, kind: str) -> None:

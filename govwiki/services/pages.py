@@ -25,9 +25,9 @@ from govwiki.core.policy import Action
 from govwiki.models import Consultation, Page, PageContributor, Revision, User
 from govwiki.services import audit, clock, notifications
 from govwiki.services.addresses import claim_slug
-from govwiki.services.upsert import insert_or_update
 from govwiki.services.access import require
 from govwiki.services.errors import EditConflict, Invalid, NotFound
+from govwiki.services.upsert import insert_or_update
 from govwiki.services.validation import (
     check_body, check_display, check_slug, check_text, raise_if,
 )
