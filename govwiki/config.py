@@ -7,6 +7,8 @@ import secrets
 import time
 from pathlib import Path
 
+from flask import Flask
+
 from govwiki.core.diff import DEFAULT_TIMEOUT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,9 +24,6 @@ class Defaults:
     MAX_PAGE_BYTES = 2 * 1024 * 1024
     #: largest comment body in bytes
     MAX_COMMENT_BYTES = 20 * 1024
-    #: whole-request cap: a page body plus JSON or form overhead
-    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
-    MAX_FORM_MEMORY_SIZE = 6 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = ("en", "zh")
@@ -67,8 +66,28 @@ def load_config(app, test_config: dict | None) -> None:
             app.config[key] = int(value) if key in INTEGER_KEYS else value
     if test_config:
         app.config.update(test_config)
+    _derive_request_caps(app.config)
     _fill_instance_defaults(app)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+#: room in a request for everything but the text: other fields, multipart headers, JSON keys
+REQUEST_OVERHEAD = 1024 * 1024
+
+
+def _derive_request_caps(config) -> None:
+    """Size the whole-request caps so that a text over the page limit still arrives.
+
+    A refused text can only be handed back if the request could be read. Form encoding triples
+    UTF-8 text at worst (each byte of a Chinese character becomes %XX), JSON's \\u escapes
+    double it, multipart (which the edit forms use) sends it as it is: three times the page
+    limit lets every body up to the limit arrive in any encoding, and bodies well over it arrive
+    to be refused with their text.
+    """
+    cap = 3 * config["MAX_PAGE_BYTES"] + REQUEST_OVERHEAD
+    for key in ("MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE"):
+        if config.get(key) in (None, Flask.default_config.get(key)):  # not set by anyone here
+            config[key] = cap
 
 
 def normalise_database_url(url: str) -> str:

@@ -1,8 +1,12 @@
 """Turn errors into responses: JSON under /api/, an HTML page elsewhere. Never a bare 500 on
-bad input: services raise typed errors, and werkzeug's HTTP errors keep their status."""
+bad input: services raise typed errors, and werkzeug's HTTP errors keep their status.
+
+Nothing is lost by construction: every refused write that carried a text (`body`, in a form or
+a JSON object) gets that text back in the error as `your_body`, whichever check refused it —
+a service, CSRF, a rate limit, an expired session — so no single `raise` has to remember it."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -20,13 +24,39 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+#: methods whose refusal may have cost someone a text
+WRITES = ("POST", "PUT", "PATCH")
+
+
 def error_response(status: int, payload: dict, headers: dict | None = None):
-    """Render an error body (API shape or HTML page) with `status`."""
+    """Render an error body (API shape or HTML page) with `status`, handing back any text sent."""
+    if "your_body" not in payload:
+        text = submitted_text()
+        if text is not None:
+            payload = {**payload, "your_body": text}
     if wants_json():
         response = jsonify({"error": payload})
     else:
         response = render_template("error.html", error=payload, status=status)
     return response, status, headers or {}
+
+
+def submitted_text() -> str | None:
+    """The text this request tried to write (a `body` field), if the request could be read."""
+    if request.method not in WRITES:
+        return None
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is None or (limit is not None and request.content_length > limit):
+        return None  # refused for its size before it was read: the browser still has the text
+    try:
+        if request.is_json:
+            data = request.get_json(silent=True)
+            text = data.get("body") if isinstance(data, dict) else None
+        else:
+            text = request.form.get("body")
+    except (HTTPException, RecursionError, ValueError):
+        return None
+    return text.replace("\r\n", "\n") if isinstance(text, str) else None
 
 
 def _service_error(error: ServiceError):
@@ -38,7 +68,13 @@ def _csrf_error(error: CSRFError):
 
 
 def _too_large(error: RequestEntityTooLarge):
-    return error_response(413, {"code": "too_large", "message": "The request body is too large."})
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if wants_json():
+        message = "The request body is too large."
+    else:  # nothing of it could be read; the form that sent it still holds the text
+        message = ("The text you sent is far over the size limit, so nothing was saved. It is still "
+                   "in your browser: go back to the form, shorten the text or split it, and send it again.")
+    return error_response(413, {"code": "too_large", "message": message, "limit": limit})
 
 
 def _http_error(error: HTTPException):

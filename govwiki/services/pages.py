@@ -22,6 +22,7 @@ from govwiki.core.blame import carry_packed, initial_blame, pack_blame, repack_b
 from govwiki.core.diff import diff_texts
 from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
+from govwiki.core.resolution import has_conflict_markers, marked_merge
 from govwiki.models import Consultation, Page, PageContributor, Revision, User
 from govwiki.services import audit, clock, notifications
 from govwiki.services.addresses import claim_slug
@@ -107,7 +108,17 @@ def save_page(
         fields["base_revision"] = "required: the revision number the edit started from"
     raise_if(fields, your_body=mine)
     body = check_body(body, max_bytes=max_bytes, your_body=mine)
+    _refuse_unresolved(session, page, body)
     return _save_with_retries(session, page, base_revision, NewRevision(body, actor, summary))
+
+
+def _refuse_unresolved(session: Session, page: Page, body: str) -> None:
+    """Refuse a text that still holds the conflict blocks a conflict screen wrote into it."""
+    # Scanning the submitted text is cheap; the head is read only when markers are there, and
+    # markers the page already had (a page about merging, say) are its own text.
+    if has_conflict_markers(body) and not has_conflict_markers(head_revision(session, page).body):
+        raise Invalid({"body": "still holds conflict markers (<<<<<<< and >>>>>>> lines): "
+                               "resolve every marked passage"})
 
 
 def append_revision(
@@ -171,6 +182,10 @@ def _merge_over_head(session: Session, page: Page, head: Revision, base_number: 
             "your text is below.",
             base_revision=base_number, head_revision=head.number, your_body=mine,
             head_body=head.body, conflicts=[c.to_dict() for c in result.conflicts],
+            # Everything that merged, with both versions of each overlap: resubmitting it on the
+            # head can never undo someone else's change elsewhere, as resubmitting mine would.
+            marked_body=marked_merge(base.body, mine, head.body, mine_label="your version",
+                                     theirs_label=f"current text (revision {head.number})"),
         )
     return result.text, True
 

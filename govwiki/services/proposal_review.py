@@ -16,6 +16,7 @@ from govwiki.core import proposals as core
 from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp, diff_texts
 from govwiki.core.diff_views import diff_stats
 from govwiki.core.merge import MergeResult, merge3
+from govwiki.core.resolution import marked_merge
 from govwiki.models import Page, Proposal, Revision
 from govwiki.services.errors import Invalid
 from govwiki.services.pages import get_revision, head_revision
@@ -75,7 +76,7 @@ def review_proposal(
         if merge.clean:
             preview = diff_texts(head.body, merge.text, timeout=timeout)
         else:
-            marked = core.marked_merge(
+            marked = marked_merge(
                 base.body, proposal.body, head.body,
                 mine_label=f"{mine_label} #{proposal.id}", theirs_label=f"{theirs_label} (r{head.number})",
             )

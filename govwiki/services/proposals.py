@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from govwiki.core import proposals as core
 from govwiki.core.policy import Action
+from govwiki.core.resolution import has_conflict_markers, marked_merge
 from govwiki.models import Page, Proposal, Revision, User
 from govwiki.services import audit, clock, notifications
 from govwiki.services.access import require
@@ -223,7 +224,7 @@ def _check_accept(fields: dict, accept) -> list[int] | None:
 
 def _check_resolution(body, max_bytes: int) -> str:
     body = check_body(body, max_bytes=max_bytes, your_body=body if isinstance(body, str) else None)
-    if core.has_conflict_markers(body):
+    if has_conflict_markers(body):
         raise Invalid({"body": "still holds conflict markers (<<<<<<< and >>>>>>> lines): "
                                "resolve every marked passage"}, your_body=body)
     return body
@@ -313,7 +314,7 @@ def _merge_conflict(session: Session, page: Page, proposal: Proposal, conflict: 
     details = dict(conflict.details)
     if details.get("conflicts"):
         base = get_revision(session, page, details["base_revision"])
-        details["marked_body"] = core.marked_merge(
+        details["marked_body"] = marked_merge(
             base.body, details["your_body"], details["head_body"],
             mine_label=f"suggestion #{proposal.id}", theirs_label=f"current text (r{details['head_revision']})",
         )

@@ -136,7 +136,13 @@ class EditForm(FlaskForm):
         render_kw={"maxlength": 500},
     )
     base_revision = HiddenField()
+    #: asked for only when the box is empty: a page is never blanked by accident
+    confirm_empty = BooleanField(_l("Yes, remove all the text of this page"))
     submit = SubmitField(_l("Save changes"))
+
+    def blanks_the_page(self) -> bool:
+        """True when the text is empty and the editor has not confirmed that they mean it."""
+        return not (self.body.data or "").strip() and not self.confirm_empty.data
 
     def base_number(self) -> int | None:
         return whole_number(self.base_revision.data)

@@ -88,6 +88,8 @@ SERVICE_MESSAGES = (
        "your text is below."),
     N_("The page is changing too fast to save your edit now; your text is below."),
     N_("The request body is too large."),
+    N_("The text you sent is far over the size limit, so nothing was saved. It is still "
+       "in your browser: go back to the form, shorten the text or split it, and send it again."),
 )
 
 

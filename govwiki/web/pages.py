@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFError
 
 from govwiki.core.markdown import render_cached
 from govwiki.core.policy import Action
+from govwiki.core.resolution import marked_merge
 from govwiki.errors import error_response
 from govwiki.security import actor
 from govwiki.services import clock
@@ -62,6 +63,8 @@ def edit(slug: str):
     form = EditForm()
     if not form.is_submitted():
         return gate(page.consultation, Action.EDIT) or _open_editor(page, form)
+    if form.blanks_the_page() and service.head_revision(session(), page).body.strip():
+        return _editor(page, form, confirm_empty=True, status=422)
     try:
         result = service.save_page(
             session(), actor(), page, body=form.body.data, summary=form.summary.data or "",
@@ -130,12 +133,16 @@ def _open_editor(page, form: EditForm):
 
 
 def _conflict(page, form: EditForm, conflict: EditConflict):
-    """The 409 screen: the passages side by side, the head read-only, my text to resubmit on it."""
+    """The 409 screen: the passages side by side, and in the box the merge of my change over the
+    head the conflict was found on, both versions of each overlap marked, to resubmit on it."""
     details = conflict.details
-    head = service.head_revision(session(), page)
+    head = service.get_revision(session(), page, details.get("head_revision"))
     base = service.get_revision(session(), page, details.get("base_revision"))
     passages = conflict_passages(base.body, details.get("conflicts") or [])
-    form.body.data = details.get("your_body", form.body.data)
+    form.body.data = marked_merge(
+        base.body, details.get("your_body", form.body.data), head.body,
+        mine_label=_("your version"), theirs_label=_("current text, revision %(number)d", number=head.number),
+    )
     form.base_revision.data = head.number
     return _editor(
         page, form, conflict=details, conflict_message=conflict.message, passages=passages,

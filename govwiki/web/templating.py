@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timezone
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import format_decimal, get_locale, ngettext
 
 from govwiki.core.policy import TRANSITIONS
 from govwiki.security import actor
@@ -24,6 +24,7 @@ def install(state) -> None:
     app.context_processor(_context)
     app.add_template_filter(when)
     app.add_template_filter(size)
+    app.add_template_filter(readable_size)
     app.add_template_filter(labels.service_text, "service_text")
     app.add_template_global(labels, "labels")
     app.add_template_global(TRANSITIONS, "transitions")
@@ -49,6 +50,16 @@ def when(value) -> str:
 
 def size(value: int) -> str:
     return ngettext("%(num)d byte", "%(num)d bytes", value)
+
+
+def readable_size(value) -> str:
+    """A size limit as people read it: "2 MB", "20 KB", "512 bytes"."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        return "?"
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if value >= scale:
+            return f"{format_decimal(round(value / scale, 1), format='#,##0.#')} {unit}"
+    return size(value)
 
 
 def lang_url(code: str) -> str:

@@ -2,7 +2,10 @@
    - autosave of the edit box to this browser (localStorage), keyed by page and base revision,
      with an offer to restore text that was typed but never saved;
    - a warning before leaving an edit form with unsaved changes;
-   - clearing the saved copies once a save went through. */
+   - clearing the saved copies once a save went through;
+   - buttons that resolve each conflict block of a hand-resolution box by keeping one version;
+   - refusing to send a text over the size limit (it stays in the box, with the reason), and
+     saying so when the browser cannot keep a copy of a very long text. */
 (function () {
   "use strict";
 
@@ -59,37 +62,79 @@
     form.insertBefore(box, form.firstChild);
   }
 
+  function notice(form, attribute, role) {
+    /* Say something once above the form (the same notice is never stacked twice). */
+    var existing = form.querySelector("[data-notice='" + attribute + "']");
+    if (existing) {
+      return existing;
+    }
+    var box = document.createElement("div");
+    box.className = "notice notice-error";
+    box.setAttribute("role", role || "alert");
+    box.setAttribute("data-notice", attribute);
+    var text = document.createElement("p");
+    text.textContent = form.getAttribute(attribute) || "";
+    box.appendChild(text);
+    form.insertBefore(box, form.firstChild);
+    return box;
+  }
+
+  function keepCopy(form, store, key, value) {
+    /* Keep a copy in this browser; a text larger than the storage allows is said, not thrown. */
+    try {
+      store.setItem(key, value);
+      return true;
+    } catch (error) {
+      try {
+        store.removeItem(key);  // an older, shorter copy would mislead a later restore
+      } catch (ignored) { /* nothing more to do */ }
+      notice(form, "data-storage-failed", "status");
+      return false;
+    }
+  }
+
+  function byteLength(text) {
+    return new Blob([text]).size;  // UTF-8, as the server counts
+  }
+
   function enhanceEditor(form, store) {
     var textarea = form.querySelector("textarea[data-autosave]");
     if (!textarea) {
       return;
     }
     var key = form.getAttribute("data-autosave-key");
+    var limit = parseInt(form.getAttribute("data-max-bytes") || "0", 10);
     var initial = textarea.value;
     var submitting = false;
     var timer = null;
 
     if (store && key) {
-      var saved = store.getItem(key);
+      var saved = null;
+      try {
+        saved = store.getItem(key);
+      } catch (error) { /* unreadable storage: nothing to restore */ }
       if (saved !== null && saved !== initial) {
         offerRestore(form, textarea, store, key, saved);
       }
       textarea.addEventListener("input", function () {
         window.clearTimeout(timer);
         timer = window.setTimeout(function () {
-          try {
-            store.setItem(key, textarea.value);
-          } catch (error) {
-            /* storage full: keep editing, the warning before leaving still protects the text */
-          }
+          keepCopy(form, store, key, textarea.value);
         }, 500);
       });
     }
 
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
+      if (limit && byteLength(textarea.value) > limit) {
+        /* The server would refuse it: keep the text here and say why, instead of sending it. */
+        event.preventDefault();
+        notice(form, "data-too-large").scrollIntoView({block: "nearest"});
+        textarea.focus();
+        return;
+      }
       submitting = true;
       if (store && key) {
-        store.setItem(key, textarea.value);  // kept until the page confirms the save
+        keepCopy(form, store, key, textarea.value);  // kept until the page confirms the save
       }
     });
 
@@ -103,6 +148,55 @@
     });
   }
 
+  function conflictBlocks(text) {
+    /* The conflict blocks of a hand-resolution text: [start, end, first version, second]. */
+    var blocks = [];
+    var pattern = /^<<<<<<<[^\n]*\n([\s\S]*?)^=======\n([\s\S]*?)^>>>>>>>[^\n]*(\n|$)/gm;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      blocks.push([match.index, match.index + match[0].length, match[1], match[2]]);
+    }
+    return blocks;
+  }
+
+  function offerConflictChoices(form) {
+    /* Buttons that resolve one conflict block of the box by keeping one version, or both. */
+    var textarea = form.querySelector("textarea[name='body']");
+    if (!textarea) {
+      return;
+    }
+    var panel = document.createElement("div");
+    panel.className = "conflict-choices";
+    textarea.parentNode.insertBefore(panel, textarea);
+
+    function render() {
+      panel.textContent = "";
+      conflictBlocks(textarea.value).forEach(function (block, index) {
+        var row = document.createElement("p");
+        row.textContent = form.getAttribute("data-choice-heading").replace("{n}", index + 1) + " ";
+        [["data-choice-mine", block[2]], ["data-choice-theirs", block[3]],
+         ["data-choice-both", block[2] + block[3]]].forEach(function (choice) {
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "button button-small button-secondary";
+          button.textContent = form.getAttribute(choice[0]);
+          button.addEventListener("click", function () {
+            var current = conflictBlocks(textarea.value)[index];
+            if (current) {
+              textarea.value = textarea.value.slice(0, current[0]) + choice[1] + textarea.value.slice(current[1]);
+              textarea.dispatchEvent(new Event("input"));
+            }
+          });
+          row.appendChild(button);
+        });
+        panel.appendChild(row);
+      });
+    }
+
+    textarea.addEventListener("input", render);
+    render();
+  }
+
   function init() {
     var store = storage();
     var savedMarker = document.querySelector("[data-drafts-saved]");
@@ -112,6 +206,9 @@
     var forms = document.querySelectorAll("form[data-autosave-key]");
     for (var i = 0; i < forms.length; i += 1) {
       enhanceEditor(forms[i], store);
+      if (forms[i].hasAttribute("data-conflict-choices")) {
+        offerConflictChoices(forms[i]);
+      }
     }
   }
 

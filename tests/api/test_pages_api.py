@@ -208,3 +208,53 @@ def test_pages_of_a_draft_are_404_to_residents(client, make_page, make_consultat
         assert client.get("/api/v1/pages/hidden/revisions/1", headers=headers).status_code == 404
         assert client.get("/api/v1/pages/hidden/diff", headers=headers).status_code == 404
         assert client.get("/api/v1/pages/hidden/blame", headers=headers).status_code == 404
+
+
+# --- a refused write hands its text back, whichever check refused it --------------------------
+
+
+def test_oversized_body_is_413_with_the_text_back(app, client, page, owner_headers):
+    app.config["MAX_PAGE_BYTES"] = 1000
+    mine = "长" * 400  # 1,200 bytes in UTF-8
+    response = _put(client, owner_headers, mine, 1)
+    error = response.get_json()["error"]
+    assert response.status_code == 413 and error["your_body"] == mine
+
+
+def test_wrong_base_revision_hands_the_text_back(client, page, owner_headers):
+    error = _put(client, owner_headers, BODY + "Mine.\n", 99).get_json()["error"]
+    assert error["code"] == "invalid" and error["your_body"] == BODY + "Mine.\n"
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_WRITES="1/minute")
+def test_rate_limited_save_hands_the_text_back(client, page, owner_headers):
+    _put(client, owner_headers, BODY + "First.\n", 1)
+    response = _put(client, owner_headers, BODY + "Second.\n", 2)
+    assert response.status_code == 429 and response.get_json()["error"]["your_body"] == BODY + "Second.\n"
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=True)
+def test_cookie_write_without_csrf_token_hands_the_text_back(client, page, login):
+    login(page.consultation.created_by)
+    response = _put(client, {}, BODY + "Mine.\n", 1)
+    error = response.get_json()["error"]
+    assert response.status_code == 400 and error["code"] == "csrf_failed"
+    assert error["your_body"] == BODY + "Mine.\n"
+
+
+def test_a_conflict_offers_the_merge_with_both_versions_marked(client, page, owner_headers):
+    _put(client, owner_headers, BODY.replace("30 days", "45 days").replace("a permit", "a free permit"), 1)
+    error = _put(client, owner_headers, BODY.replace("30 days", "60 days"), 1).get_json()["error"]
+    marked = error["marked_body"]
+    assert "a free permit" in marked  # the other change is already in
+    assert "<<<<<<< your version\nThe notice period is 60 days.\n=======\n" in marked
+    assert "The notice period is 45 days.\n>>>>>>> current text (revision 2)\n" in marked
+
+
+def test_saving_the_marked_text_unresolved_is_422_with_the_text(client, page, owner_headers):
+    _put(client, owner_headers, BODY.replace("30 days", "45 days"), 1)
+    marked = _put(client, owner_headers, BODY.replace("30 days", "60 days"), 1).get_json()["error"]["marked_body"]
+    response = _put(client, owner_headers, marked, 2)
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and "conflict markers" in error["fields"]["body"]
+    assert error["your_body"] == marked

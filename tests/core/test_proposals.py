@@ -5,9 +5,9 @@ from hypothesis import strategies as st
 
 from govwiki.core.merge import Hunk, merge3
 from govwiki.core.proposals import (
-    accepted_text, declined, has_conflict_markers, marked_merge, numbered_hunks, overlap_groups,
-    rebased_hunks, version,
+    accepted_text, declined, numbered_hunks, overlap_groups, rebased_hunks, version,
 )
+from govwiki.core.resolution import has_conflict_markers, marked_merge
 
 BASE = "Vendors apply for a permit.\n\nThe notice period is 30 days.\n\nStalls close at 23:00.\n"
 TWO_CHANGES = BASE.replace("30 days", "60 days").replace("23:00", "21:00")

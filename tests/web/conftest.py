@@ -23,6 +23,18 @@ def escaped(value: str) -> str:
     return str(escape(value))
 
 
+def multipart(fields: dict) -> dict:
+    """A multipart/form-data body as a browser sends it (the test client's own spools to a file
+    it never closes)."""
+    boundary = "govwiki-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    body = ("".join(parts) + f"--{boundary}--\r\n").encode("utf-8")
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
 @pytest.fixture
 def resident(make_user):
     return make_user("resident", "rosa-resident", display_name="Rosa Resident")

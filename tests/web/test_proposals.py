@@ -8,7 +8,7 @@ import pytest
 
 from govwiki.services import clock, pages
 from govwiki.services import proposals as service
-from tests.web.conftest import XSS, escaped
+from tests.web.conftest import XSS, escaped, multipart
 
 BASE = "Vendors apply for a permit.\n\nThe notice period is 30 days.\n\nStalls close at 23:00.\n"
 LONGER = BASE.replace("30 days", "60 days")
@@ -244,3 +244,11 @@ def test_suggestion_page_shows_the_passages_that_conflict_with_the_current_text(
     pages.save_page(session, official, page, body=BASE.replace("30 days", "45 days"), base_revision=1)
     html = text_of(client.get(f"/proposals/{proposal.id}"))
     assert "Conflicting passage 1" in html and "<mark>60</mark>" in html and "<mark>45</mark>" in html
+
+
+def test_a_3_mb_suggestion_through_the_form_is_refused_with_the_text_kept(client, session, page, resident, login, text_of):
+    login(resident)
+    mine = "市民建议" * 262_144 + "结尾标记"  # 3 MB of UTF-8, over the 2 MB limit
+    response = client.post(f"/pages/{page.slug}/proposals/new", **multipart({"body": mine, "base_revision": "1"}))
+    html = text_of(response)
+    assert response.status_code == 413 and "The limit is 2 MB" in html and "结尾标记</textarea>" in html
