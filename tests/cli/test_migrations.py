@@ -65,3 +65,18 @@ def test_environment_overrides_defaults(tmp_path, monkeypatch):
     app = create_app(instance=str(tmp_path / "inst"))
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/gw"
     assert app.config["MAX_PAGE_BYTES"] == 1234
+
+
+def test_migration_files_are_named_for_their_time_and_revision_and_sort_in_chain_order():
+    import re
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    folder = Path(__file__).resolve().parents[2] / "migrations"
+    scripts = ScriptDirectory(str(folder))
+    chain = [script for script in scripts.walk_revisions()][::-1]  # oldest first
+    names = [Path(script.path).name for script in chain]
+    for script, name in zip(chain, names):
+        assert re.fullmatch(rf"\d{{8}}_\d{{4}}_{script.revision}_\w+\.py", name), name
+    assert names == sorted(names)

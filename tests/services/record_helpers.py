@@ -36,8 +36,7 @@ class TickingClock:
 
 
 def tick_clock(monkeypatch) -> TickingClock:
-    """Make the server clock and revision times tick (revisions read `utcnow` directly)."""
+    """Make the server clock tick a second per reading, so events get distinct times."""
     ticking = TickingClock()
     monkeypatch.setattr(clock, "now", ticking)
-    monkeypatch.setattr("govwiki.services.pages.utcnow", ticking, raising=False)
     return ticking
