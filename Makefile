@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 TEST_POSTGRES ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres bench serve-production
+.PHONY: install run test test-sqlite test-postgres bench serve-production api-docs
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test-sqlite: install
 
 test-postgres: install
 	GOVWIKI_TEST_POSTGRES=$(TEST_POSTGRES) $(PY) -m pytest $(PYTEST_ARGS)
+
+#: rewrite the generated route table of docs/API.md from the OpenAPI document
+api-docs: install
+	$(PY) -m govwiki.api.reference
 
 bench: install
 	$(PY) bench/run_all.py

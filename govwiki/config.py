@@ -41,8 +41,6 @@ class Defaults:
 ENVIRONMENT = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SECRET_KEY": "SECRET_KEY",
-    "INDEX_DIR": "INDEX_DIR",
-    "MAIL_URL": "MAIL_URL",
     "RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
     "RATELIMIT_WRITES": "RATELIMIT_WRITES",
     "MAX_PAGE_BYTES": "MAX_PAGE_BYTES",
@@ -102,8 +100,6 @@ def _fill_instance_defaults(app) -> None:
     folder = Path(app.instance_path)
     folder.mkdir(parents=True, exist_ok=True)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{folder / 'govwiki.sqlite3'}")
-    app.config.setdefault("INDEX_DIR", str(folder / "search-index"))
-    app.config.setdefault("OUTBOX_DIR", str(folder / "outbox"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(folder / "secret_key")
 
