@@ -27,19 +27,12 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from govwiki.core.diff import DEFAULT_TIMEOUT, DELETE, EQUAL, INSERT, DiffOp, diff_texts
-# the diff's own sentence ends and word tokens, so that a change is cut where the diff cuts text
-from govwiki.core.diff import _SENTENCE_END, _TOKEN
+# the diff's own sentence ends, so that a change is cut where the diff cuts text into sentences
+from govwiki.core.diff import _SENTENCE_END
 from govwiki.core.merge import Hunk, MergeResult, apply_hunks, hunks, merge3, overlapping_pairs
 
 #: the lines that open and close a conflict block in a hand-resolution text
 MARK_MINE, MARK_SPLIT, MARK_THEIRS = "<<<<<<<", "=======", ">>>>>>>"
-
-
-#: hunks in different sentences are still one change when at most this many words (and no line
-#: break) stand between them. Only spaces and punctuation: the edit reaches across the sentence
-#: end ("days. Stalls" → "days, and stalls"). Words between edits of two sentences make them
-#: two thoughts ("30 days. Stalls" → "60 days. Markets"), and within a sentence all is one anyway.
-NEAR_WORDS = 0
 
 
 @dataclass(frozen=True)
@@ -74,8 +67,6 @@ class NumberedChange:
                 if text:
                     result.append(DiffOp(op, text))
             position = h.end
-        if position < self.end:
-            result.append(DiffOp(EQUAL, self._base(position, self.end)))
         return result
 
     def _base(self, start: int, end: int) -> str:
@@ -90,30 +81,42 @@ def numbered_changes(base: str, proposed: str, *, timeout: float = DEFAULT_TIMEO
 
 def group_hunks(base: str, sorted_hunks: Sequence[Hunk]) -> list[list[Hunk]]:
     """Cut sorted hunks into the runs that read as one change (see the module docstring)."""
-    ends = [match.end() for match in _SENTENCE_END.finditer(base)]
     groups: list[list[Hunk]] = []
     for hunk in sorted_hunks:
-        if groups and _together(base, ends, groups[-1][-1], hunk):
+        if groups and _together(base, groups[-1][-1], hunk):
             groups[-1].append(hunk)
         else:
             groups.append([hunk])
     return groups
 
 
-def _together(base: str, ends: list[int], a: Hunk, b: Hunk) -> bool:
-    """Tell whether hunk b (after a) belongs to a's change: one sentence, or only words apart."""
-    last_of_a = a.end - 1 if a.end > a.start else a.end  # an insertion: the sentence it opens
-    return _sentence(ends, last_of_a) == _sentence(ends, b.start) or _near(base[a.end:b.start])
+def _together(base: str, a: Hunk, b: Hunk) -> bool:
+    """Tell whether hunk b (after a) belongs to a's change: one sentence, or adjacent words."""
+    last_of_a = a.end - 1 if a.end > a.start else a.end  # an insertion: with the text after it
+    return not _sentence_ends_in(base, last_of_a, b.start) or _adjacent(base[a.end:b.start])
 
 
-def _sentence(ends: list[int], position: int) -> int:
-    """The number of the sentence holding base[position]."""
-    return bisect_right(ends, position)
+def _sentence_ends_in(base: str, after: int, upto: int) -> bool:
+    """Tell whether a sentence of base ends at a position in (after, upto].
+
+    Only the stretch between two hunks is searched, not the whole text (a 1 MB text has tens of
+    thousands of sentences). The search starts where no sentence end can be under way: after a
+    letter, a digit or a line break, found by stepping back over punctuation and spaces, so it
+    sees the same sentence ends as a search of the whole text.
+    """
+    start = max(after, 0)
+    while start > 0 and not base[start - 1].isalnum() and base[start - 1] != "\n":
+        start -= 1
+    return any(after < match.end() <= upto for match in _SENTENCE_END.finditer(base, start, upto + 1))
 
 
-def _near(gap: str) -> bool:
-    """Tell whether two edits with `gap` between them touch adjacent words (one line, few words)."""
-    return "\n" not in gap and sum(token.isalnum() for token in _TOKEN.findall(gap)) <= NEAR_WORDS
+def _adjacent(gap: str) -> bool:
+    """Tell whether two edits with `gap` between them touch adjacent words: one line, no words.
+
+    Words between edits of two sentences make them two thoughts ("30 days. Stalls" → "60 days.
+    Markets"); an edit across the sentence end itself ("days. Stalls" → "days, and stalls") is one.
+    """
+    return "\n" not in gap and not any(ch.isalnum() for ch in gap)
 
 
 def _change(index: int, base: str, group: list[Hunk]) -> NumberedChange:

@@ -121,3 +121,22 @@ def test_a_change_holds_one_sentence_or_adjacent_words_and_changes_are_cut_at_se
 
 def _adjacent(gap: str) -> bool:
     return "\n" not in gap and not WORD.search(gap)
+
+
+FINE = st.lists(st.sampled_from(("a", "1", "_", "中", ".", "!", "。", " ", "\t", "\n", "-")), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FINE, FINE)
+def test_searching_between_hunks_finds_the_sentence_ends_a_whole_text_search_finds(base, proposed):
+    ends = [m.end() for m in SENTENCE_END.finditer(base)]
+    expected: list[list[Hunk]] = []
+    for b in hunks(base, proposed):
+        if expected:
+            a = expected[-1][-1]
+            last = a.end - 1 if a.end > a.start else a.end
+            if not any(last < end <= b.start for end in ends) or _adjacent(base[a.end:b.start]):
+                expected[-1].append(b)
+                continue
+        expected.append([b])
+    assert group_hunks(base, hunks(base, proposed)) == expected
