@@ -22,6 +22,11 @@ def _obj(**properties) -> dict:
 
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 TIME = {"type": "string", "format": "date-time", "nullable": True}
+#: a merged proposal of which some changes were declined; `status` stays "merged"
+PARTIAL = {"type": "boolean", "description": "true when the proposal was partly merged: an official accepted "
+           "only some of its changes (status stays \"merged\"; the others are in `declined`)"}
+#: one numbered change: a passage of the base and what the proposal makes of it
+CHANGE = _obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)
 USER = _obj(username=STRING, display_name=STRING)
 
 SCHEMAS = {
@@ -59,31 +64,41 @@ SCHEMAS = {
     ),
     "Blame": _obj(revision=INTEGER, spans={"type": "array", "items": _obj(text=STRING, revision=INTEGER, author=USER)}),
     "Revert": _obj(to_revision=INTEGER, summary=STRING),
-    # Proposals (suggested edits): hunks are numbered changes against the base, for partial merges.
+    # Proposals (suggested edits): numbered changes against the base, for partial merges. A change
+    # groups the hunks of one sentence (or of adjacent words across a sentence end), so accepting
+    # it takes all of them.
     "Proposal": _obj(
         id=INTEGER, page=STRING, author=USER, summary=STRING, base_revision=INTEGER,
         status={"type": "string", "enum": ["open", "merged", "rejected", "withdrawn"]},
         created_at=TIME, updated_at=TIME, decided_by=USER, decided_at=TIME, reason=STRING,
-        merged_revision={"type": "integer", "nullable": True}, body=STRING, partial=BOOLEAN,
-        declined={"type": "array", "items": _obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)},
+        merged_revision={"type": "integer", "nullable": True}, body=STRING, partial=PARTIAL,
+        declined={"type": "array", "items": CHANGE,
+                  "description": "the changes not accepted in a partial merge, each as its whole passage"},
         mergeable={"type": "boolean", "nullable": True}, overlaps={"type": "array", "items": INTEGER}, url=STRING,
     ),
     "ProposalReview": {"allOf": [{"$ref": "#/components/schemas/Proposal"}, _obj(
         diff=_obj(**{"from": INTEGER}, ops={"type": "array", "items": _obj(op=STRING, text=STRING)},
                   stats=_obj(inserted=INTEGER, deleted=INTEGER)),
-        hunks={"type": "array", "items": _obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)},
+        hunks={"type": "array", "description": "the numbered changes to accept (the numbers `accept` takes); "
+               "each replaces base[start:end] with text, and `parts` are the word-level edits inside it",
+               "items": {"allOf": [CHANGE, _obj(parts={"type": "array", "items": _obj(
+                   start=INTEGER, end=INTEGER, base=STRING, text=STRING)})]}},
         version=STRING, head_revision=INTEGER,
         conflicts={"type": "array", "items": _obj(start=INTEGER, end=INTEGER, base=STRING, mine=STRING, theirs=STRING)},
         preview={"type": "string", "nullable": True}, marked_body={"type": "string", "nullable": True},
     )]},
     "ProposalInput": _obj(body=STRING, summary=STRING, base_revision=INTEGER),
     "MergeInput": _obj(
-        body=STRING, base_revision=INTEGER, accept={"type": "array", "items": INTEGER},
+        body=STRING, base_revision=INTEGER,
+        accept={"type": "array", "items": INTEGER,
+                "description": "change numbers (the `index` of the review's `hunks`, for the `version` "
+                "reviewed) to merge; every word-level edit of a chosen change is taken, the other "
+                "changes are declined and the proposal is partly merged"},
         version=STRING, reason=STRING,
     ),
     "RejectInput": _obj(reason=STRING),
     "Decision": _obj(
-        status=STRING, revision=INTEGER, partial=BOOLEAN, unchanged=BOOLEAN,
+        status=STRING, revision=INTEGER, partial=PARTIAL, unchanged=BOOLEAN,
         proposal={"$ref": "#/components/schemas/Proposal"},
     ),
     "Notification": _obj(
@@ -102,13 +117,15 @@ SCHEMAS = {
     "TimelineItem": _obj(
         type=STRING, at=TIME, actor=USER, consultation=STRING,
         page=_obj(slug=STRING, title=STRING, url=STRING), revision={"type": "integer", "nullable": True},
-        proposal={"type": "integer", "nullable": True}, details={"type": "object"},
+        proposal={"type": "integer", "nullable": True},
+        details={"type": "object", "description": "what the entry records; a proposal's entry has its "
+                 "`status` and `partial`, and a partial merge is the type `proposal_partly_merged`"},
     ),
     "ProposalOutcome": _obj(
         id=INTEGER, page=_obj(slug=STRING, title=STRING, url=STRING), author=USER, summary=STRING,
-        base_revision=INTEGER, status=STRING, partial=BOOLEAN, created_at=TIME, decided_by=USER,
+        base_revision=INTEGER, status=STRING, partial=PARTIAL, created_at=TIME, decided_by=USER,
         decided_at=TIME, reason=STRING, merged_revision={"type": "integer", "nullable": True},
-        declined={"type": "array", "items": {"type": "object"}},
+        declined={"type": "array", "items": CHANGE},
     ),
     "Report": _obj(
         consultation={"$ref": "#/components/schemas/Consultation"}, generated_at=TIME,

@@ -62,7 +62,7 @@ def get_proposal(proposal_id: int):
     return jsonify({
         **proposal_dict(proposal),
         "diff": {"from": review.base.number, "ops": ops_list(review.ops), "stats": review.stats},
-        "hunks": [h.to_dict() for h in review.changes],
+        "hunks": [{**change.to_dict(), "parts": change.parts()} for change in review.changes],
         "version": review.version,
         "head_revision": review.head.number,
         "mergeable": review.mergeable,

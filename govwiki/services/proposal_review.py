@@ -41,7 +41,7 @@ class Review:
     proposal: Proposal
     base: Revision
     head: Revision
-    changes: list[core.NumberedHunk]
+    changes: list[core.NumberedChange]
     #: base → proposal
     ops: list[DiffOp]
     stats: dict
@@ -67,7 +67,7 @@ def review_proposal(
     page = proposal.page
     base = get_revision(session, page, proposal.base_number)
     head = head_revision(session, page)
-    changes = core.numbered_hunks(base.body, proposal.body)
+    changes = core.numbered_changes(base.body, proposal.body)
     ops = diff_texts(base.body, proposal.body, timeout=timeout)
     merge = preview = marked = None
     overlaps: list[int] = []

@@ -149,7 +149,7 @@ def merge_proposal(
     if body is not None:
         body = _check_resolution(body, max_bytes)
     base = get_revision(session, page, proposal.base_number)
-    changes = core.numbered_hunks(base.body, proposal.body)
+    changes = core.numbered_changes(base.body, proposal.body)
     if version is not None and version != core.version(proposal.base_number, proposal.body, changes):
         raise Conflict("proposal_changed", "The proposal changed since you reviewed it; review it again.",
                        your_body=mine)

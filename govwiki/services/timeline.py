@@ -172,7 +172,8 @@ def _revision_item(revision: Revision, page: Page) -> TimelineItem:
 
 
 def _proposal_item(proposal: Proposal, page: Page) -> TimelineItem:
-    details = {"summary": proposal.summary, "base_revision": proposal.base_number, "status": proposal.status}
+    details = {"summary": proposal.summary, "base_revision": proposal.base_number, "status": proposal.status,
+               "partial": bool(proposal.partial)}
     return TimelineItem("proposal", proposal.created_at, proposal.author, page.consultation, page,
                         proposal=proposal, details=details)
 

@@ -244,7 +244,7 @@ def _review(proposal, *, status: int = 200, **context):
         shown=diff_layout(review.ops, view, request.args.get("full") == "1"),
         preview=fold_pieces(review.preview_ops) if review.preview_ops else None,
         passages=_passages(review, context.get("conflict")),
-        changes=conflict_passages(review.base.body, [h.to_dict() for h in review.changes]),
+        changes=conflict_passages(review.base.body, [_choice(change) for change in review.changes]),
         statuses=STATUS, can=_permissions(proposal.page), tab="proposals",
         is_author=actor() is not None and actor().id == proposal.author_id,
         **{"accept": None, "error": None, "error_message": None, "conflict": None, **context},
@@ -262,8 +262,13 @@ def _passages(review, conflict: EditConflict | None) -> list[dict]:
     return conflict_passages(review.base.body, [c.to_dict() for c in review.merge.conflicts])
 
 
+def _choice(change) -> dict:
+    """One change to tick: its passage, and the edits in it between unchanged words."""
+    return {**change.to_dict(), "pieces": [piece.to_dict() for piece in change.pieces()]}
+
+
 def _accept() -> list:
-    """The ticked hunk numbers; anything that is not a number goes to the service to refuse."""
+    """The ticked change numbers; anything that is not a number goes to the service to refuse."""
     raw = request.form.getlist("accept")
     return [whole_number(value) if whole_number(value) is not None else value for value in raw]
 

@@ -38,6 +38,7 @@ ENTRY = {
 PROPOSAL_STATUS = {
     "open": _l("awaiting a decision"),
     "merged": _l("merged"),
+    "partly_merged": _l("partly merged"),
     "rejected": _l("rejected"),
     "withdrawn": _l("withdrawn"),
 }

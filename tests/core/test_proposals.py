@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from govwiki.core.merge import Hunk, merge3
 from govwiki.core.proposals import (
-    accepted_text, declined, numbered_hunks, overlap_groups, rebased_hunks, version,
+    accepted_text, declined, numbered_changes, overlap_groups, rebased_hunks, version,
 )
 from govwiki.core.resolution import has_conflict_markers, marked_merge
 
@@ -17,22 +17,22 @@ texts = st.lists(st.sampled_from(WORDS), max_size=30).map("".join)
 
 
 def test_hunks_are_numbered_in_text_order_with_their_base_text():
-    changes = numbered_hunks(BASE, TWO_CHANGES)
+    changes = numbered_changes(BASE, TWO_CHANGES)
     assert [(h.index, h.base, h.text) for h in changes] == [(0, "30", "60"), (1, "23", "21")]
 
 
 def test_accepting_some_hunks_applies_only_those():
-    changes = numbered_hunks(BASE, TWO_CHANGES)
+    changes = numbered_changes(BASE, TWO_CHANGES)
     assert accepted_text(BASE, changes, [1]) == BASE.replace("23:00", "21:00")
 
 
 def test_declined_hunks_keep_base_and_proposed_text():
-    changes = numbered_hunks(BASE, TWO_CHANGES)
+    changes = numbered_changes(BASE, TWO_CHANGES)
     assert declined(changes, [1]) == [{"index": 0, "start": 50, "end": 52, "base": "30", "text": "60"}]
 
 
 def test_unknown_hunk_number_is_an_error():
-    changes = numbered_hunks(BASE, TWO_CHANGES)
+    changes = numbered_changes(BASE, TWO_CHANGES)
     try:
         accepted_text(BASE, changes, [2])
     except ValueError:
@@ -43,20 +43,20 @@ def test_unknown_hunk_number_is_an_error():
 @settings(max_examples=150, deadline=None)
 @given(texts, texts)
 def test_accepting_every_hunk_gives_the_proposal(base, proposed):
-    changes = numbered_hunks(base, proposed)
+    changes = numbered_changes(base, proposed)
     assert accepted_text(base, changes, [h.index for h in changes]) == proposed
 
 
 @settings(max_examples=150, deadline=None)
 @given(texts, texts)
 def test_accepting_no_hunk_gives_the_base(base, proposed):
-    assert accepted_text(base, numbered_hunks(base, proposed), []) == base
+    assert accepted_text(base, numbered_changes(base, proposed), []) == base
 
 
 def test_version_changes_with_the_text():
-    one = version(1, TWO_CHANGES, numbered_hunks(BASE, TWO_CHANGES))
-    other = version(1, BASE + "x", numbered_hunks(BASE, BASE + "x"))
-    assert one != other and one == version(1, TWO_CHANGES, numbered_hunks(BASE, TWO_CHANGES))
+    one = version(1, TWO_CHANGES, numbered_changes(BASE, TWO_CHANGES))
+    other = version(1, BASE + "x", numbered_changes(BASE, BASE + "x"))
+    assert one != other and one == version(1, TWO_CHANGES, numbered_changes(BASE, TWO_CHANGES))
 
 
 def test_clean_proposal_is_rebased_into_head_coordinates():

@@ -122,7 +122,7 @@ def test_official_merges_only_ticked_changes_and_the_rest_show_as_not_accepted(c
     response = client.post(f"/proposals/{proposal.id}/merge", data={"mode": "selected", "accept": ["1"]})
     assert response.status_code == 302 and _head(session, page).body == BASE.replace("23:00", "21:00")
     html = text_of(client.get(f"/proposals/{proposal.id}"))
-    assert "Merged in part" in html and "Changes that were not accepted" in html and "<ins>60</ins>" in html
+    assert "Partly merged" in html and "Changes that were not accepted" in html and "<ins>60</ins>" in html
 
 
 def test_merge_form_offers_a_checkbox_per_change(client, session, page, resident, official, login, text_of):
