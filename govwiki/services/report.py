@@ -47,7 +47,8 @@ class Participant:
 
 @dataclass(frozen=True)
 class PageChange:
-    """A page's text as opened (None: added after opening, or never opened) against its text as
+    """A page's text as opened (its first revision if it was added after opening; None: the
+    consultation has not opened) against its text as
     adopted (`final_kind` "adopted") or its current text ("current")."""
 
     page: Page
@@ -56,6 +57,8 @@ class PageChange:
     final_kind: str
     ops: list[DiffOp]
     stats: dict
+    #: the page was added after the consultation opened: its first revision is the opened text
+    added_later: bool = False
 
     @property
     def changed(self) -> bool:
@@ -122,7 +125,7 @@ def _tally(session: Session, author, page_id, consultation: Consultation) -> dic
 
 def page_changes(session: Session, consultation: Consultation, *, timeout: float = DEFAULT_TIMEOUT) -> list[PageChange]:
     """Per page: the diff from the text as opened to the text as adopted, or the current text."""
-    opened = snapshots.revisions(session, consultation, "opened")
+    opened, added_later = snapshots.opened(session, consultation)
     adopted = snapshots.revisions(session, consultation, "adopted")
     pages = list(session.scalars(
         select(Page).where(Page.consultation_id == consultation.id).order_by(Page.position, Page.id)
@@ -136,7 +139,7 @@ def page_changes(session: Session, consultation: Consultation, *, timeout: float
         final = revisions[(page.id, final_number)]
         ops = diff_texts(start.body if start else "", final.body, timeout=timeout)
         kind = "adopted" if page.id in adopted else "current"
-        changes.append(PageChange(page, start, final, kind, ops, diff_stats(ops)))
+        changes.append(PageChange(page, start, final, kind, ops, diff_stats(ops), page.id in added_later))
     return changes
 
 
@@ -170,7 +173,8 @@ def _asked(report: Report) -> list[str]:
     if report.consultation.summary:
         lines += _quote(report.consultation.summary) + [""]
     for change in report.changes:
-        opened = f"revision {change.opened.number}" if change.opened else "added after opening"
+        opened = f"revision {change.opened.number}" if change.opened else "not opened yet"
+        opened += ", added after opening" if change.added_later else ""
         lines.append(f"- {_inline(change.page.title)} (as opened: {opened})")
     return lines + [""] if report.changes else lines
 
@@ -224,7 +228,7 @@ def _did(report: Report) -> list[str]:
 def _changes_md(changes: list[PageChange]) -> list[str]:
     lines = ["## The text: as opened and as adopted", ""]
     for change in changes:
-        start = f"revision {change.opened.number}" if change.opened else "nothing (added after opening)"
+        start = f"revision {change.opened.number}" if change.opened else "nothing (not opened yet)"
         final = f"{'adopted' if change.final_kind == 'adopted' else 'current'} text, revision {change.final.number}"
         stats = change.stats
         lines += [f"### {_inline(change.page.title)}", "",
