@@ -7,6 +7,7 @@ import secrets
 import time
 from pathlib import Path
 
+from govwiki.core import moments
 from govwiki.core.diff import DEFAULT_TIMEOUT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,8 @@ class Defaults:
     DIFF_TIMEOUT = DEFAULT_TIMEOUT
     PER_PAGE_DEFAULT = 50
     PER_PAGE_MAX = 200
+    #: IANA name of the zone pages show times in and deadlines are entered in (the API keeps UTC)
+    TIMEZONE = "UTC"
 
 
 #: GOVWIKI_<NAME> environment variables and the config key each one sets
@@ -48,6 +51,7 @@ ENVIRONMENT = {
     "RATELIMIT_WRITES": "RATELIMIT_WRITES",
     "MAX_PAGE_BYTES": "MAX_PAGE_BYTES",
     "MAX_COMMENT_BYTES": "MAX_COMMENT_BYTES",
+    "TIMEZONE": "TIMEZONE",
 }
 INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES"}
 
@@ -68,7 +72,16 @@ def load_config(app, test_config: dict | None) -> None:
     if test_config:
         app.config.update(test_config)
     _fill_instance_defaults(app)
+    _check_timezone(app.config["TIMEZONE"])
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def _check_timezone(name) -> None:
+    """Refuse to start with a time zone nobody can show times in (a typo would show wrong hours)."""
+    try:
+        moments.zone(name)
+    except ValueError as error:
+        raise RuntimeError(f"GOVWIKI_TIMEZONE: {error}") from None
 
 
 def normalise_database_url(url: str) -> str:

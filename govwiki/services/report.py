@@ -9,11 +9,13 @@ adoption). The report is plain data, shared by the web page, the API and `to_mar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
+from functools import partial
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
+from govwiki.core import moments
 from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp, diff_texts
 from govwiki.core.diff_views import diff_stats
 from govwiki.models import Consultation, Page, Proposal, Revision, User
@@ -158,13 +160,14 @@ def _revisions(session: Session, wanted: set[tuple[int, int]]) -> dict[tuple[int
 _MARKDOWN_SPECIAL = "\\`*_[]<>#|~!"
 
 
-def to_markdown(report: Report) -> str:
-    """The report as a Markdown document (English), for download and archiving."""
+def to_markdown(report: Report, *, zone: tzinfo = timezone.utc) -> str:
+    """The report as a Markdown document (English), for download and archiving; times in `zone`."""
     c = report.consultation
+    when = partial(_when, zone=zone)
     lines = [f"# Outcome report: {_inline(c.title)}", ""]
-    lines += [(f"Status: {c.status}. Opened: {_when(c.opens_at)}. Deadline: {_when(c.closes_at)}. "
-               f"Report generated {_when(report.generated_at)}."), ""]
-    lines += _asked(report) + _said(report) + _did(report) + _changes_md(report.changes)
+    lines += [(f"Status: {c.status}. Opened: {when(c.opens_at)}. Deadline: {when(c.closes_at)}. "
+               f"Report generated {when(report.generated_at)}."), ""]
+    lines += _asked(report) + _said(report) + _did(report, when) + _changes_md(report.changes)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -194,7 +197,7 @@ def _said(report: Report) -> list[str]:
     return lines
 
 
-def _did(report: Report) -> list[str]:
+def _did(report: Report, when) -> list[str]:
     lines = ["## We did", ""]
     if report.merged:
         lines += ["### Merged proposals", ""]
@@ -202,7 +205,7 @@ def _did(report: Report) -> list[str]:
             how = "Partly merged" if p.partial else "Merged"
             lines.append(f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
                          f"{_inline(p.summary) or '(no summary)'}. {how} by {_person(p.decided_by)} on "
-                         f"{_when(p.decided_at)} into revision {p.merged_revision}.")
+                         f"{when(p.decided_at)} into revision {p.merged_revision}.")
             lines += ["  " + line for line in _quote(p.reason)] if p.reason else []
             for part in p.declined or []:
                 lines.append(f"  - Declined: “{_inline(str(part.get('base', '')))}” → "
@@ -213,7 +216,7 @@ def _did(report: Report) -> list[str]:
         for p in report.rejected:
             lines.append(f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
                          f"{_inline(p.summary) or '(no summary)'}. Rejected by {_person(p.decided_by)} "
-                         f"on {_when(p.decided_at)}. Reason:")
+                         f"on {when(p.decided_at)}. Reason:")
             lines += ["  " + line for line in _quote(p.reason or "(none given)")]
         lines.append("")
     for title, items in (("Withdrawn proposals", report.withdrawn), ("Awaiting a decision", report.pending)):
@@ -301,5 +304,5 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if moment else "not set"
+def _when(moment: datetime | None, zone: tzinfo) -> str:
+    return moments.shown(moment, zone) if moment else "not set"

@@ -76,7 +76,7 @@ def report_markdown(slug: str):
     consultation = load_consultation(session(), actor(), slug)
     result = report.consultation_report(session(), consultation, timeout=current_app.config["DIFF_TIMEOUT"])
     return Response(
-        report.to_markdown(result), mimetype="text/markdown",
+        report.to_markdown(result, zone=templating.site_zone()), mimetype="text/markdown",
         headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-report.md"'},
     )
 
