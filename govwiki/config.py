@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from govwiki.core import moments
 from govwiki.core.diff import DEFAULT_TIMEOUT
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +36,8 @@ class Defaults:
     DIFF_TIMEOUT = DEFAULT_TIMEOUT
     PER_PAGE_DEFAULT = 50
     PER_PAGE_MAX = 200
+    #: IANA name of the zone pages show times in and deadlines are entered in (the API keeps UTC)
+    TIMEZONE = "UTC"
 
 
 #: GOVWIKI_<NAME> environment variables and the config key each one sets
@@ -45,6 +48,7 @@ ENVIRONMENT = {
     "RATELIMIT_WRITES": "RATELIMIT_WRITES",
     "MAX_PAGE_BYTES": "MAX_PAGE_BYTES",
     "MAX_COMMENT_BYTES": "MAX_COMMENT_BYTES",
+    "TIMEZONE": "TIMEZONE",
 }
 INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES"}
 
@@ -66,6 +70,7 @@ def load_config(app, test_config: dict | None) -> None:
         app.config.update(test_config)
     _derive_request_caps(app.config)
     _fill_instance_defaults(app)
+    _check_timezone(app.config["TIMEZONE"])
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
@@ -86,6 +91,14 @@ def _derive_request_caps(config) -> None:
     for key in ("MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE"):
         if config.get(key) in (None, Flask.default_config.get(key)):  # not set by anyone here
             config[key] = cap
+
+
+def _check_timezone(name) -> None:
+    """Refuse to start with a time zone nobody can show times in (a typo would show wrong hours)."""
+    try:
+        moments.zone(name)
+    except ValueError as error:
+        raise RuntimeError(f"GOVWIKI_TIMEZONE: {error}") from None
 
 
 def normalise_database_url(url: str) -> str:

@@ -138,6 +138,7 @@ SCHEMAS = {
         open={"type": "array", "items": _ref("ProposalOutcome")},
         pages={"type": "array", "items": _obj(
             page=_obj(slug=STRING, title=STRING, url=STRING), opened_revision={"type": "integer", "nullable": True},
+            added_after_opening=BOOLEAN,
             final_revision=INTEGER, final={"type": "string", "enum": ["adopted", "current"]},
             ops={"type": "array", "items": _obj(op=STRING, text=STRING)}, stats=_obj(inserted=INTEGER, deleted=INTEGER))},
     ),

@@ -127,6 +127,7 @@ def _change_dict(change: report.PageChange) -> dict:
     return {
         "page": _page_brief(change.page),
         "opened_revision": change.opened.number if change.opened else None,
+        "added_after_opening": change.added_later,
         "final_revision": change.final.number, "final": change.final_kind,
         "ops": ops_list(change.ops), "stats": change.stats,
     }

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 from govwiki.models.base import Base, utcnow
 from govwiki.models.consultations import Consultation, Membership
-from govwiki.models.notifications import Notification, Watch
+from govwiki.models.notifications import Notification, Watch, WatchOptOut
 from govwiki.models.pages import Page, PageContributor, Revision
 from govwiki.models.proposals import Proposal
 from govwiki.models.records import AuditEvent, AuditHead, Snapshot
@@ -9,5 +9,6 @@ from govwiki.models.users import ApiToken, User
 
 __all__ = [
     "ApiToken", "AuditEvent", "AuditHead", "Base", "Consultation", "Membership", "Notification",
-    "Page", "PageContributor", "Proposal", "Revision", "Snapshot", "User", "Watch", "utcnow",
+    "Page", "PageContributor", "Proposal", "Revision", "Snapshot", "User", "Watch", "WatchOptOut",
+    "utcnow",
 ]

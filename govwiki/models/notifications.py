@@ -27,6 +27,22 @@ class Watch(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class WatchOptOut(Base):
+    """A person stopped watching a page: editing it or suggesting on it again does not watch it
+    for them by default (an explicit watch removes this row)."""
+
+    __tablename__ = "watch_opt_outs"
+    __table_args__ = (UniqueConstraint("user_id", "page_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<WatchOptOut user {self.user_id} page {self.page_id}>"
+
+
 class Notification(Base):
     """One entry in someone's notifications. Busy subjects are grouped: every event with the same
     `group_key` (e.g. edits of one page on one day) bumps `count` on one row instead of adding
@@ -37,7 +53,8 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: page_edited, status_changed, proposal_merged, proposal_partly_merged, proposal_rejected
+    #: page_edited, status_changed, proposal_submitted, proposal_merged, proposal_partly_merged,
+    #: proposal_rejected
     kind: Mapped[str] = mapped_column(String(40))
     group_key: Mapped[str] = mapped_column(String(160))
     consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))

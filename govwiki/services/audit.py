@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from govwiki.models import AuditEvent, AuditHead, Consultation, User
+from govwiki.models import AuditEvent, AuditHead, Consultation, Page, User
 from govwiki.services import clock
 from govwiki.services.upsert import insert_or_ignore
 
@@ -90,3 +90,31 @@ def list_events(session: Session, *, consultation: Consultation | None = None, p
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     items = session.scalars(query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page))
     return list(items), total
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """What a page of audit events is about, loaded at once so that each event can name it."""
+
+    consultations: dict[int, Consultation]
+    #: by slug: page events name their page by slug, proposal events in `details["page"]`
+    pages: dict[str, Page]
+    #: by username: member and role events name the person by username
+    users: dict[str, User]
+
+
+def subjects(session: Session, events: list[AuditEvent]) -> Subjects:
+    """Load the consultations, pages and people the events refer to (three queries at most)."""
+    consultation_ids = {e.consultation_id for e in events if e.consultation_id}
+    slugs = {e.subject_id for e in events if e.subject_type == "page"}
+    slugs |= {e.details["page"] for e in events if isinstance(e.details, dict) and isinstance(e.details.get("page"), str)}
+    names = {e.subject_id for e in events if e.subject_type == "user"}
+    return Subjects(
+        {c.id: c for c in _load(session, Consultation, Consultation.id, consultation_ids)},
+        {p.slug: p for p in _load(session, Page, Page.slug, slugs)},
+        {u.username: u for u in _load(session, User, User.username, names)},
+    )
+
+
+def _load(session: Session, model, key, values: set) -> list:
+    return list(session.scalars(select(model).where(key.in_(sorted(values))))) if values else []

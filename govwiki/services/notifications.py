@@ -3,7 +3,13 @@
 Edits of one page reach each watcher as one entry per page per day (UTC, by the server clock),
 whose count grows with each edit and which remembers the day's first and latest revisions, so
 that it can link to the diff of the whole day. Status changes and decisions on someone's
-proposal are entries of their own. An entry bumped after it was read is unread again.
+proposal are entries of their own, and so is each new proposal, which reaches the consultation's
+officials (whether or not they watch) and the page's and consultation's watchers. An entry bumped
+after it was read is unread again.
+
+People watch by default the pages they edit or suggest changes to, unless they already watch the
+consultation or once stopped watching that page (an opt-out row remembers that choice; watching
+the page again removes it).
 
 Notifying joins the caller's transaction. Entries are written whatever the watcher may read at
 that moment; what they may read is decided when the entries are listed or counted (by the same
@@ -16,11 +22,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Text, cast, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Text, cast, delete, func, insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session, selectinload
 
 from govwiki.core.policy import Action
-from govwiki.models import Consultation, Notification, Page, Proposal, Revision, User, Watch
+from govwiki.models import (
+    Consultation, Membership, Notification, Page, Proposal, Revision, User, Watch, WatchOptOut,
+)
 from govwiki.services import clock
 from govwiki.services import consultations as consultation_service
 from govwiki.services.access import require
@@ -57,6 +65,8 @@ def watch(session: Session, user: User | None, *, consultation: Consultation | N
         {"user_id": user.id, "consultation_id": consultation.id if consultation else None,
          "page_id": page.id if page else None, "created_at": clock.now()},
     )
+    if page is not None:
+        session.execute(delete(WatchOptOut).where(WatchOptOut.user_id == user.id, WatchOptOut.page_id == page.id))
     session.commit()
 
 
@@ -64,7 +74,22 @@ def unwatch(session: Session, user: User | None, *, consultation: Consultation |
     """Stop watching a consultation or a page (dropping one's own watch reveals nothing)."""
     _signed_in(user)
     session.execute(delete(Watch).where(Watch.user_id == user.id, _target(consultation, page)))
+    if page is not None:  # remembered, so that the next edit does not watch it again by default
+        insert_or_ignore(session, WatchOptOut.__table__,
+                         {"user_id": user.id, "page_id": page.id, "created_at": clock.now()})
     session.commit()
+
+
+def watch_by_default(session: Session, user: User, page: Page) -> None:
+    """Start watching a page the user edits or suggests on, in the caller's transaction, unless
+    they watch its consultation already or once stopped watching this page."""
+    covered = or_(
+        select(Watch.id).where(Watch.user_id == user.id, Watch.consultation_id == page.consultation_id).exists(),
+        select(WatchOptOut.id).where(WatchOptOut.user_id == user.id, WatchOptOut.page_id == page.id).exists(),
+    )
+    if not session.scalar(select(covered)):
+        insert_or_ignore(session, Watch.__table__,
+                         {"user_id": user.id, "page_id": page.id, "created_at": clock.now()})
 
 
 def is_watching(session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None) -> bool:
@@ -132,11 +157,14 @@ def _notify(session: Session, user_id: int, kind: str, group_key: str, details: 
 
 
 def revision_saved(session: Session, page: Page, revision: Revision, actor: User) -> None:
-    """Tell the page's and consultation's watchers (not the editor) of a new revision.
+    """Tell the page's and consultation's watchers (not the editor) of a new revision; an
+    editor writing their own text starts watching the page by default.
 
     The fan-out is done by the database: each distinct day entry is read once and its bumped
     version written to every watcher holding it, and watchers without one get theirs in one
     INSERT … SELECT. A save costs a few statements however many people watch the page."""
+    if actor.id == revision.author_id:  # an official merging a proposal is not its author
+        watch_by_default(session, actor, page)
     day = clock.now().date().isoformat()
     group_key = f"page_edited:{page.id}:{day}"
     watchers = _watchers(page.consultation, page, skip={actor.id, revision.author_id})
@@ -204,6 +232,24 @@ def status_changed(session: Session, consultation: Consultation, actor: User | N
     _add_entries(session, watchers, f"status:{consultation.id}:{new}:{stamp}", {
         "kind": "status_changed", "details": details, "consultation_id": consultation.id,
     }, at)
+
+
+def proposal_submitted(session: Session, proposal: Proposal, author: User) -> None:
+    """Tell the consultation's officials and the page's and consultation's watchers (not the
+    author) of a new proposal; the author starts watching the page by default."""
+    page = proposal.page
+    watch_by_default(session, author, page)
+    officials = select(Membership.user_id).where(
+        Membership.consultation_id == page.consultation_id, Membership.role == "official",
+        Membership.user_id != author.id,
+    )
+    readers = union(_watchers(page.consultation, page, skip={author.id}), officials)
+    _add_entries(session, readers, f"proposal:{proposal.id}:submitted", {
+        "kind": "proposal_submitted", "consultation_id": page.consultation_id, "page_id": page.id,
+        "proposal_id": proposal.id,
+        "details": {"page_title": page.title, "summary": proposal.summary or "", "by": author.display_name,
+                    "base_revision": proposal.base_number},
+    }, clock.now())
 
 
 def proposal_decided(session: Session, proposal: Proposal, kind: str) -> None:

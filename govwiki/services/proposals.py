@@ -68,6 +68,8 @@ def submit_proposal(
         status="open", created_at=at, updated_at=at,
     )
     session.add(proposal)
+    session.flush()
+    notifications.proposal_submitted(session, proposal, actor)
     session.commit()
     return proposal
 

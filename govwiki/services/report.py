@@ -9,11 +9,13 @@ adoption). The report is plain data, shared by the web page, the API and `to_mar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
+from functools import partial
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
+from govwiki.core import moments
 from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp, diff_texts
 from govwiki.core.diff_views import diff_stats
 from govwiki.models import Consultation, Page, Proposal, Revision, User
@@ -47,7 +49,8 @@ class Participant:
 
 @dataclass(frozen=True)
 class PageChange:
-    """A page's text as opened (None: added after opening, or never opened) against its text as
+    """A page's text as opened (its first revision if it was added after opening; None: the
+    consultation has not opened) against its text as
     adopted (`final_kind` "adopted") or its current text ("current")."""
 
     page: Page
@@ -56,6 +59,8 @@ class PageChange:
     final_kind: str
     ops: list[DiffOp]
     stats: dict
+    #: the page was added after the consultation opened: its first revision is the opened text
+    added_later: bool = False
 
     @property
     def changed(self) -> bool:
@@ -122,7 +127,7 @@ def _tally(session: Session, author, page_id, consultation: Consultation) -> dic
 
 def page_changes(session: Session, consultation: Consultation, *, timeout: float = DEFAULT_TIMEOUT) -> list[PageChange]:
     """Per page: the diff from the text as opened to the text as adopted, or the current text."""
-    opened = snapshots.revisions(session, consultation, "opened")
+    opened, added_later = snapshots.opened(session, consultation)
     adopted = snapshots.revisions(session, consultation, "adopted")
     pages = list(session.scalars(
         select(Page).where(Page.consultation_id == consultation.id).order_by(Page.position, Page.id)
@@ -136,7 +141,7 @@ def page_changes(session: Session, consultation: Consultation, *, timeout: float
         final = revisions[(page.id, final_number)]
         ops = diff_texts(start.body if start else "", final.body, timeout=timeout)
         kind = "adopted" if page.id in adopted else "current"
-        changes.append(PageChange(page, start, final, kind, ops, diff_stats(ops)))
+        changes.append(PageChange(page, start, final, kind, ops, diff_stats(ops), page.id in added_later))
     return changes
 
 
@@ -155,13 +160,14 @@ def _revisions(session: Session, wanted: set[tuple[int, int]]) -> dict[tuple[int
 _MARKDOWN_SPECIAL = "\\`*_[]<>#|~!"
 
 
-def to_markdown(report: Report) -> str:
-    """The report as a Markdown document (English), for download and archiving."""
+def to_markdown(report: Report, *, zone: tzinfo = timezone.utc) -> str:
+    """The report as a Markdown document (English), for download and archiving; times in `zone`."""
     c = report.consultation
+    when = partial(_when, zone=zone)
     lines = [f"# Outcome report: {_inline(c.title)}", ""]
-    lines += [(f"Status: {c.status}. Opened: {_when(c.opens_at)}. Deadline: {_when(c.closes_at)}. "
-               f"Report generated {_when(report.generated_at)}."), ""]
-    lines += _asked(report) + _said(report) + _did(report) + _changes_md(report.changes)
+    lines += [(f"Status: {c.status}. Opened: {when(c.opens_at)}. Deadline: {when(c.closes_at)}. "
+               f"Report generated {when(report.generated_at)}."), ""]
+    lines += _asked(report) + _said(report) + _did(report, when) + _changes_md(report.changes)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -170,7 +176,8 @@ def _asked(report: Report) -> list[str]:
     if report.consultation.summary:
         lines += _quote(report.consultation.summary) + [""]
     for change in report.changes:
-        opened = f"revision {change.opened.number}" if change.opened else "added after opening"
+        opened = f"revision {change.opened.number}" if change.opened else "not opened yet"
+        opened += ", added after opening" if change.added_later else ""
         lines.append(f"- {_inline(change.page.title)} (as opened: {opened})")
     return lines + [""] if report.changes else lines
 
@@ -190,7 +197,7 @@ def _said(report: Report) -> list[str]:
     return lines
 
 
-def _did(report: Report) -> list[str]:
+def _did(report: Report, when) -> list[str]:
     lines = ["## We did", ""]
     if report.merged:
         lines += ["### Merged proposals", ""]
@@ -198,7 +205,7 @@ def _did(report: Report) -> list[str]:
             how = "Partly merged" if p.partial else "Merged"
             lines.append(f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
                          f"{_inline(p.summary) or '(no summary)'}. {how} by {_person(p.decided_by)} on "
-                         f"{_when(p.decided_at)} into revision {p.merged_revision}.")
+                         f"{when(p.decided_at)} into revision {p.merged_revision}.")
             lines += ["  " + line for line in _quote(p.reason)] if p.reason else []
             for part in p.declined or []:
                 lines.append(f"  - Declined: “{_inline(str(part.get('base', '')))}” → "
@@ -209,7 +216,7 @@ def _did(report: Report) -> list[str]:
         for p in report.rejected:
             lines.append(f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
                          f"{_inline(p.summary) or '(no summary)'}. Rejected by {_person(p.decided_by)} "
-                         f"on {_when(p.decided_at)}. Reason:")
+                         f"on {when(p.decided_at)}. Reason:")
             lines += ["  " + line for line in _quote(p.reason or "(none given)")]
         lines.append("")
     for title, items in (("Withdrawn proposals", report.withdrawn), ("Awaiting a decision", report.pending)):
@@ -224,7 +231,7 @@ def _did(report: Report) -> list[str]:
 def _changes_md(changes: list[PageChange]) -> list[str]:
     lines = ["## The text: as opened and as adopted", ""]
     for change in changes:
-        start = f"revision {change.opened.number}" if change.opened else "nothing (added after opening)"
+        start = f"revision {change.opened.number}" if change.opened else "nothing (not opened yet)"
         final = f"{'adopted' if change.final_kind == 'adopted' else 'current'} text, revision {change.final.number}"
         stats = change.stats
         lines += [f"### {_inline(change.page.title)}", "",
@@ -297,5 +304,5 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
-def _when(moment: datetime | None) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") if moment else "not set"
+def _when(moment: datetime | None, zone: tzinfo) -> str:
+    return moments.shown(moment, zone) if moment else "not set"

@@ -32,3 +32,18 @@ def revisions(session: Session, consultation: Consultation, kind: str) -> dict[i
         )
     )
     return dict(rows.all())
+
+
+def opened(session: Session, consultation: Consultation) -> tuple[dict[int, int], set[int]]:
+    """Map page id → revision number of the text as opened, and the ids of pages added later.
+
+    A page added after the consultation opened went before the public with its first revision,
+    which the snapshot taken at opening could not name: that revision is its text as opened.
+    (The adopted text has no such rule: a page absent from the adoption was not adopted.)"""
+    found = revisions(session, consultation, "opened")
+    if consultation.opens_at is None:
+        return found, set()
+    later = set(session.scalars(select(Page.id).where(
+        Page.consultation_id == consultation.id, Page.head_number > 0, Page.id.not_in(list(found)),
+    )))
+    return {**found, **dict.fromkeys(later, 1)}, later

@@ -6,9 +6,7 @@ CSRF is checked for every POST by CSRFProtect before a view runs.
 """
 from __future__ import annotations
 
-from datetime import timezone
-
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateTimeLocalField, EmailField, HiddenField, PasswordField, RadioField,
@@ -16,7 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
-from govwiki.web import labels
+from govwiki.core import moments
+from govwiki.web import labels, templating
 from govwiki.web.views import whole_number
 
 
@@ -91,11 +90,18 @@ class ConsultationForm(FlaskForm):
         _l("Who can read it"), [InputRequired()], default="public",
         choices=[SelectChoice(key, label) for key, label in labels.VISIBILITY.items()],
     )
-    closes_at = DateTimeLocalField(
-        _l("Deadline (UTC)"), [Optional()], format="%Y-%m-%dT%H:%M",
-        description=_l("Date and time in UTC after which contributions are refused. Optional."),
-    )
+    #: entered and shown as wall-clock time in the site's time zone, stored in UTC
+    closes_at = DateTimeLocalField(_l("Deadline"), [Optional()], format="%Y-%m-%dT%H:%M")
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = templating.zone_label()
+        self.closes_at.label.text = _("Deadline (%(zone)s)", zone=zone)
+        self.closes_at.description = _(
+            "Date and time in the site's time zone (%(zone)s) after which contributions are refused. Optional.",
+            zone=zone,
+        )
 
     @classmethod
     def for_consultation(cls, consultation) -> "ConsultationForm":
@@ -104,7 +110,7 @@ class ConsultationForm(FlaskForm):
         return cls(
             formdata=None, title=consultation.title, summary=consultation.summary,
             edit_policy=consultation.edit_policy, visibility=consultation.visibility,
-            closes_at=closes.astimezone(timezone.utc).replace(tzinfo=None) if closes else None,
+            closes_at=moments.to_local(closes, templating.site_zone()) if closes else None,
         )
 
     def values(self) -> dict:
@@ -113,7 +119,7 @@ class ConsultationForm(FlaskForm):
         return {
             "title": self.title.data, "summary": self.summary.data or "",
             "edit_policy": self.edit_policy.data, "visibility": self.visibility.data,
-            "closes_at": closes.replace(tzinfo=timezone.utc) if closes else None,
+            "closes_at": moments.to_utc(closes, templating.site_zone()) if closes else None,
         }
 
 

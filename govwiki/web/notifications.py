@@ -171,6 +171,7 @@ def entry(row: Notification) -> Entry:
     details = row.details if isinstance(row.details, dict) else {}
     sentence = {
         "page_edited": _edits_sentence, "status_changed": _status_sentence,
+        "proposal_submitted": _submitted_sentence,
     }.get(row.kind, _decision_sentence)
     reason = details.get("reason") if row.kind.startswith("proposal_") else ""
     return Entry(row.id, row.kind, sentence(row, details), reason or "", row.read_at is None,
@@ -210,6 +211,11 @@ def _status_sentence(row: Notification, details: dict) -> str:
     new, old = details.get("to"), details.get("from")
     return _("“%(title)s” is now %(status)s (it was %(old)s).", title=title,
              status=labels.STATUS.get(new, new), old=labels.STATUS.get(old, old))
+
+
+def _submitted_sentence(row: Notification, details: dict) -> str:
+    return _("%(name)s suggested a change to “%(page)s”: %(summary)s", name=details.get("by") or _("unknown"),
+             page=_page_title(row, details), summary=details.get("summary") or _("(no summary)"))
 
 
 def _decision_sentence(row: Notification, details: dict) -> str:

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from govwiki.security import actor
-from govwiki.services import accounts, report, timeline
+from govwiki.services import accounts, audit, report, timeline
 from govwiki.services.access import load_consultation
 from govwiki.services.errors import refusal
-from govwiki.web import templating
+from govwiki.web import audit_log, templating
 from govwiki.web.present import diff_layout
 from govwiki.web.views import Pager, page_args, session, sign_in_url
 
@@ -77,7 +77,7 @@ def report_markdown(slug: str):
     consultation = load_consultation(session(), actor(), slug)
     result = report.consultation_report(session(), consultation, timeout=current_app.config["DIFF_TIMEOUT"])
     return Response(
-        report.to_markdown(result), mimetype="text/markdown",
+        report.to_markdown(result, zone=templating.site_zone()), mimetype="text/markdown",
         headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-report.md"'},
     )
 
@@ -124,6 +124,7 @@ def _audit(consultation):
     events, total = timeline.audit_log(session(), actor(), consultation, page, per_page)
     return render_template(
         "records/audit.html", consultation=consultation, events=events, pager=Pager(page, per_page, total),
+        sentences=audit_log.sentences(events, audit.subjects(session(), events)),
         action_names=ACTION, public_details=timeline.public_details, redact=timeline.redact,
         **(_links(consultation) if consultation is not None else {}),
     )

@@ -1,13 +1,15 @@
 """Template helpers shared by the HTML blueprints: labels, dates, the language switch."""
 from __future__ import annotations
 
-from datetime import timezone
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal, get_locale, ngettext
 
+from govwiki.core import moments
 from govwiki.core.policy import TRANSITIONS
 from govwiki.security import actor
+from govwiki.services import clock
 from govwiki.web import labels
 from govwiki.web.views import sign_in_url
 
@@ -41,11 +43,23 @@ def _context() -> dict:
     }
 
 
+def site_zone() -> ZoneInfo:
+    """The site's time zone (GOVWIKI_TIMEZONE, checked when the app was created)."""
+    return moments.zone(current_app.config["TIMEZONE"])
+
+
+def zone_label() -> str:
+    """The site's time zone as a form names it: "UTC", or "Asia/Shanghai, UTC+8" (the offset now)."""
+    name = current_app.config["TIMEZONE"]
+    offset = moments.offset_name(clock.now().astimezone(site_zone()).utcoffset())
+    return offset if name == offset else f"{name}, {offset}"
+
+
 def when(value) -> str:
-    """A moment as an unambiguous UTC date and time."""
+    """A moment in the site's time zone, its offset from UTC named: "2027-01-31 17:00 UTC+8"."""
     if value is None:
         return ""
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M") + " UTC"
+    return moments.shown(value, site_zone())
 
 
 def size(value: int) -> str:

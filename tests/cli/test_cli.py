@@ -56,6 +56,16 @@ def test_demo_shows_merged_rejected_and_open_suggestions(runner, session):
     assert sorted(p.status for p in session.query(Proposal)) == ["merged", "open", "rejected"]
 
 
+def test_demo_consultations_show_their_pages_first_revisions_as_opened(runner, client):
+    runner.invoke(args=["govwiki", "demo"])
+    for slug, page in (("street-vending-rules-2027", "draft-rules"), ("community-markets-2027", "market-rules")):
+        report = client.get(f"/api/v1/consultations/{slug}/report").get_json()
+        assert all(p["opened_revision"] == 1 for p in report["pages"])
+        html = client.get(f"/consultations/{slug}/changes").get_data(as_text=True)
+        assert f'href="/pages/{page}/revisions/1"' in html and "None:" not in html
+        assert "as opened: revision 1" in client.get(f"/consultations/{slug}/report.md").get_data(as_text=True)
+
+
 def test_demo_audit_log_verifies(runner):
     runner.invoke(args=["govwiki", "demo"])
     result = runner.invoke(args=["govwiki", "verify-audit"])

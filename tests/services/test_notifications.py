@@ -268,3 +268,100 @@ def test_a_consultation_that_turns_private_takes_its_notifications_out_of_sight(
     assert _entries(session, resident) == [] and notifications.unread_count(session, resident) == 0
     # the stored entry is kept: it comes back if the consultation is public again
     assert session.query(Notification).filter_by(user_id=resident.id).count() == 1
+
+
+# --- new proposals reach the consultation's officials -------------------------------------------
+
+
+def _suggest(session, user, page, summary="Shorter"):
+    from govwiki.services import proposals
+
+    return proposals.submit_proposal(session, user, page, body="Proposed.\n", summary=summary, base_revision=1)
+
+
+def test_officials_hear_of_a_new_proposal_even_without_watching(session, make_consultation, make_page, official, resident, make_user):
+    consultation = make_consultation(edit_policy="suggest")
+    page = make_page(consultation)
+    second = make_user("official", "omar")
+    consultations.add_member(session, official, consultation, second, "official")
+    notifications.unwatch(session, official, consultation=consultation)
+    proposal = _suggest(session, resident, page)
+    for person in (official, second):
+        [entry] = _entries(session, person)
+        assert (entry.kind, entry.proposal_id, entry.page_id) == ("proposal_submitted", proposal.id, page.id)
+        assert entry.details["by"] == "Rosa" and entry.details["summary"] == "Shorter"
+
+
+def test_watchers_of_the_page_hear_of_a_new_proposal_but_not_its_author(session, make_consultation, make_page, resident, make_user):
+    page = make_page(make_consultation(edit_policy="suggest"))
+    watcher, bystander = make_user(), make_user()
+    notifications.watch(session, watcher, page=page)
+    _suggest(session, resident, page)
+    assert [e.kind for e in _entries(session, watcher)] == ["proposal_submitted"]
+    assert _entries(session, bystander) == [] and _entries(session, resident) == []
+
+
+def test_an_official_suggesting_is_not_told_of_their_own_proposal(session, make_consultation, make_page, official):
+    page = make_page(make_consultation(edit_policy="suggest"))
+    _suggest(session, official, page)
+    assert _entries(session, official) == []
+
+
+def test_each_new_proposal_is_its_own_entry(session, make_consultation, make_page, official, resident):
+    page = make_page(make_consultation(edit_policy="suggest"))
+    _suggest(session, resident, page, "One")
+    _suggest(session, resident, page, "Two")
+    assert sorted(e.details["summary"] for e in _entries(session, official)) == ["One", "Two"]
+
+
+# --- people watch what they edit or suggest, by default ------------------------------------------
+
+
+def test_an_editor_watches_the_page_by_default_and_hears_of_later_edits(session, make_page, resident, make_user):
+    page = make_page()
+    _edit(session, resident, page, "Rosa's line.")
+    assert notifications.is_watching(session, resident, page=page)
+    _edit(session, make_user(), page, "Someone else's line.")
+    assert [e.kind for e in _entries(session, resident)] == ["page_edited"]
+
+
+def test_a_proposer_watches_the_page_by_default(session, make_consultation, make_page, resident):
+    page = make_page(make_consultation(edit_policy="suggest"))
+    _suggest(session, resident, page)
+    assert notifications.is_watching(session, resident, page=page)
+
+
+def test_watching_the_consultation_already_covers_the_page(session, make_page, official):
+    page = make_page()
+    _edit(session, official, page, "The official's line.")
+    assert notifications.is_watching(session, official, consultation=page.consultation)
+    assert not notifications.is_watching(session, official, page=page)
+
+
+def test_a_page_once_unwatched_is_not_watched_again_by_editing(session, make_page, resident):
+    page = make_page()
+    _edit(session, resident, page, "First.")
+    notifications.unwatch(session, resident, page=page)
+    _edit(session, resident, page, "Second.")
+    assert not notifications.is_watching(session, resident, page=page)
+
+
+def test_watching_again_after_unwatching_sticks(session, make_page, resident):
+    page = make_page()
+    notifications.unwatch(session, resident, page=page)
+    notifications.watch(session, resident, page=page)
+    notifications.unwatch(session, resident, page=page)
+    notifications.watch(session, resident, page=page)
+    _edit(session, resident, page, "Still watching.")
+    assert notifications.is_watching(session, resident, page=page)
+
+
+def test_an_official_merging_a_proposal_does_not_start_watching_the_page(session, make_consultation, make_page, official, resident, make_user):
+    from govwiki.services import proposals
+
+    consultation = make_consultation(edit_policy="suggest")
+    page = make_page(consultation)
+    reviewer = make_user("official", "omar")
+    consultations.add_member(session, official, consultation, reviewer, "official")
+    proposals.merge_proposal(session, reviewer, _suggest(session, resident, page))
+    assert not notifications.is_watching(session, reviewer, page=page)

@@ -62,14 +62,24 @@ def test_an_unchanged_page_reports_no_change(session, make_consultation, make_pa
     assert not change.changed and change.opened.number == change.final.number == 1
 
 
-def test_a_page_added_after_opening_diffs_from_empty(session, make_consultation, make_page, official):
+def test_a_page_added_after_opening_takes_its_first_revision_as_opened(session, make_consultation, make_page, official):
     consultation = make_consultation(status="draft")
     make_page(consultation, body="Before.\n", title="Before")
     _status(session, official, consultation, "open")
-    make_page(consultation, body="Added later.\n", title="After")
+    after_page = make_page(consultation, body="Added later.\n", title="After")
+    pages.save_page(session, official, after_page, body="Added later, then edited.\n", base_revision=1)
     before, after = page_changes(session, consultation)
-    assert before.opened is not None
-    assert after.opened is None and [(op.op, op.text) for op in after.ops] == [("insert", "Added later.\n")]
+    assert before.opened.number == 1 and not before.added_later
+    assert (after.opened.number, after.final.number, after.added_later) == (1, 2, True)
+    assert "".join(op.text for op in after.ops if op.op != "insert") == "Added later.\n"
+
+
+def test_a_page_added_after_opening_is_unchanged_until_edited(session, make_consultation, make_page, official):
+    consultation = make_consultation(status="open")
+    make_page(consultation, body="Added while open.\n")
+    [change] = page_changes(session, consultation)
+    assert change.opened.number == 1 and not change.changed
+    assert "as opened: revision 1, added after opening" in to_markdown(consultation_report(session, consultation))
 
 
 def test_a_consultation_never_opened_has_no_opened_text(session, make_consultation, make_page):

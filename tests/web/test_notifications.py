@@ -239,3 +239,31 @@ def test_a_decision_entry_leads_to_the_proposal(app, client, session, make_page,
     location = client.get(f"/notifications/{entry.id}").headers["Location"]
     has_proposal_pages = "proposals.show" in app.view_functions
     assert location.endswith(f"/proposals/{proposal.id}" if has_proposal_pages else f"/pages/{page.slug}")
+
+
+def test_officials_see_a_new_suggestion_with_who_made_it(client, session, make_consultation, make_page, official, resident, login, text_of):
+    page = make_page(make_consultation(edit_policy="suggest"), title="Lanes")
+    login(resident)
+    client.post(f"/pages/{page.slug}/proposals/new", data={"body": "Wider lanes.\n", "summary": "Wider", "base_revision": "1"})
+    login(official)
+    html = text_of(client.get("/notifications"))
+    assert "Rosa Resident suggested a change to “Lanes”: Wider" in html
+    [entry] = _entries(session, official)
+    assert client.get(f"/notifications/{entry.id}").headers["Location"].endswith(f"/proposals/{entry.proposal_id}")
+    assert "建议修改" in text_of(client.get("/notifications?lang=zh"))
+
+
+def test_editing_on_the_web_watches_the_page(client, make_page, resident, login, text_of):
+    page = make_page()
+    login(resident)
+    client.post(f"/pages/{page.slug}/edit", data={"body": "First text, edited.\n", "base_revision": "1"})
+    assert "Stop watching this page" in text_of(client.get(f"/pages/{page.slug}"))
+
+
+def test_a_page_unwatched_on_the_web_stays_unwatched_after_the_next_edit(client, make_page, resident, login, text_of):
+    page = make_page()
+    login(resident)
+    client.post(f"/pages/{page.slug}/edit", data={"body": "First text, edited.\n", "base_revision": "1"})
+    client.post(f"/pages/{page.slug}/unwatch")
+    client.post(f"/pages/{page.slug}/edit", data={"body": "First text, edited twice.\n", "base_revision": "2"})
+    assert "Watch this page" in text_of(client.get(f"/pages/{page.slug}"))

@@ -60,6 +60,15 @@ def test_changes_page_shows_the_text_as_opened_against_now(client, lanes, text_o
     assert 'href="/pages/routes/diff?view=side&amp;from=1&amp;to=2"' in html
 
 
+def test_changes_page_takes_a_later_pages_first_revision_as_opened(client, session, lanes, make_page, official, text_of):
+    page = make_page(lanes, body="Added while open.\n", title="Annex")
+    pages.save_page(session, official, page, body="Added while open, revised.\n", base_revision=1)
+    html = text_of(client.get(f"/consultations/{lanes.slug}/changes"))
+    assert 'href="/pages/annex/revisions/1"' in html and "added after the consultation opened" in html
+    assert 'href="/pages/annex/diff?view=side&amp;from=1&amp;to=2"' in html
+    assert "None:" not in html
+
+
 def test_changes_page_says_adopted_once_adopted(client, session, lanes, official, text_of):
     consultations.update_consultation(session, official, lanes, {"status": "closed"})
     consultations.update_consultation(session, official, lanes, {"status": "adopted"})
