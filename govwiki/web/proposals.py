@@ -46,6 +46,7 @@ SERVICE_MESSAGES = (
     N_("The proposal changes passages that were changed since it was written. Nothing was "
        "merged: resolve the conflicting passages by hand and merge the resolved text."),
     N_("the same as the text it is based on: change something to suggest it"),
+    N_("empty: write the text as you would like it to read"),
     N_("still holds conflict markers (<<<<<<< and >>>>>>> lines): resolve every marked passage"),
     N_("choose at least one change to merge (or reject the proposal)"),
     N_("a list of change numbers"),

@@ -8,6 +8,7 @@ import pytest
 
 from govwiki.services import clock, pages
 from govwiki.services import proposals as service
+from govwiki.services.proposal_review import count_open
 from tests.web.conftest import XSS, escaped
 
 BASE = "Vendors apply for a permit.\n\nThe notice period is 30 days.\n\nStalls close at 23:00.\n"
@@ -75,6 +76,16 @@ def test_suggestion_identical_to_the_text_is_refused_with_the_text_kept(client, 
     login(resident)
     response = client.post(f"/pages/{page.slug}/proposals/new", data={"body": BASE, "summary": "Kept reason", "base_revision": "1"})
     assert response.status_code == 422 and "Kept reason" in text_of(response)
+
+
+@pytest.mark.parametrize("body", ["", "   \n\n  "])
+def test_empty_suggestion_is_refused_with_the_form_kept(body, client, session, page, resident, login, text_of):
+    login(resident)
+    form = {"body": body, "summary": "Kept rationale", "base_revision": "1"}
+    response = client.post(f"/pages/{page.slug}/proposals/new", data=form)
+    html = text_of(response)
+    assert response.status_code == 422 and "Kept rationale" in html and "empty: write the text" in html
+    assert f"{body}</textarea>" in html and count_open(session, page) == 0
 
 
 def test_list_filters_by_status(client, session, page, resident, official, text_of):
