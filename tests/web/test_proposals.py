@@ -173,7 +173,7 @@ def test_reject_without_a_reason_asks_for_one(client, session, page, resident, o
 def test_rejection_reason_is_shown_publicly(client, session, page, resident, official, login, text_of):
     proposal = _propose(session, page, resident)
     login(official)
-    client.post(f"/proposals/{proposal.id}/reject", data={"reason": "Thirty days is the legal maximum."})
+    client.post(f"/proposals/{proposal.id}/reject", data={"reason": "Thirty days is the legal maximum.", "confirm": "yes"})
     client.get("/logout")
     assert "Thirty days is the legal maximum." in text_of(client.get(f"/proposals/{proposal.id}"))
 
@@ -204,7 +204,7 @@ def test_author_edits_the_suggestion(client, session, page, resident, login, tex
 def test_author_withdraws_the_suggestion(client, session, page, resident, login, text_of):
     proposal = _propose(session, page, resident)
     login(resident)
-    response = client.post(f"/proposals/{proposal.id}/withdraw")
+    response = client.post(f"/proposals/{proposal.id}/withdraw", data={"confirm": "yes"})
     assert response.status_code == 302 and "Its author withdrew this suggestion" in text_of(client.get(f"/proposals/{proposal.id}"))
 
 
