@@ -46,6 +46,8 @@ PUBLIC = {
     "api.watchlist": "the caller's own watchlist",
 }
 
+#: endpoints that serve fixed files from static/, the same to everyone (not text to search for secrets)
+FILES = {"static", "consultations.favicon"}
 KINDS = ("draft", "invited")
 ROLES = ("anonymous", "resident", "other_official")
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -65,7 +67,7 @@ def _rules():
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
                          instance=instance)
     return sorted(
-        (rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"), key=lambda r: r.rule
+        (rule for rule in app.url_map.iter_rules() if rule.endpoint not in FILES), key=lambda r: r.rule
     )
 
 

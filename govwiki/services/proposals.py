@@ -200,6 +200,8 @@ def _checked(session, page, body, summary, base_revision, max_bytes, *, mine=Non
     except TooLarge as error:
         error.details["your_body"] = mine
         raise
+    if not body.strip():  # an empty suggestion would blank the page if merged unread
+        raise Invalid({"body": "empty: write the text as you would like it to read"}, your_body=mine)
     head = page_head_number(session, page)
     if not 1 <= base_revision <= head:
         raise Invalid({"base_revision": f"must be a revision of this page (1–{head})"}, your_body=mine)

@@ -1,17 +1,19 @@
 """Consultations on the web: the home list, opening one, its page, and officials' controls."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from govwiki.core.policy import STATUSES, Action, can_create_consultation
+from govwiki.core.policy import STATUSES, TRANSITIONS, Action, can_create_consultation
 from govwiki.security import actor
 from govwiki.services import clock
 from govwiki.services import consultations as service
 from govwiki.services import pages as page_service
 from govwiki.services.access import load_consultation, require
 from govwiki.services.errors import Invalid, ServiceError, refusal
-from govwiki.web import labels, templating
+from govwiki.web import confirm, labels, templating
 from govwiki.web.forms import ConsultationForm, NewPageForm, attach_errors
 from govwiki.web.views import Pager, allowed, page_args, session, signed_in
 
@@ -30,6 +32,13 @@ def home():
         "consultations/home.html", consultations=items, pager=Pager(page, per_page, total),
         status=status, may_create=bool(can_create_consultation(_role())),
     )
+
+
+@consultations.get("/favicon.ico")
+def favicon():
+    """The site icon, where browsers and feed readers ask for it without reading a page."""
+    icon = Path(current_app.static_folder, "favicon.ico").read_bytes()  # 224 bytes: no file left open
+    return Response(icon, mimetype="image/vnd.microsoft.icon", headers={"Cache-Control": "public, max-age=604800"})
 
 
 @consultations.route("/consultations/new", methods=["GET", "POST"])
@@ -77,6 +86,8 @@ def update(slug: str):
 def change_status(slug: str):
     consultation = load_consultation(session(), actor(), slug)
     target = request.form.get("status", "")
+    if confirm.should_ask(_status_change_goes_ahead(consultation, target)):
+        return confirm.ask(_status_question(consultation, target))
     service.update_consultation(session(), actor(), consultation, {"status": target})
     flash(_("The consultation is now: %(status)s.", status=labels.STATUS[target]), "success")
     return redirect(url_for(".show", slug=consultation.slug))
@@ -97,6 +108,32 @@ def create_page(slug: str):
         return _show(consultation, page_form=form, page_error=error, status=error.status)
     flash(_("Page “%(title)s” created.", title=page.title), "success")
     return redirect(url_for("pages.show", slug=page.slug))
+
+
+#: status changes that end or stop a consultation: the web form asks before making them
+CONFIRMED_STATUSES = ("closed", "withdrawn")
+
+
+def _status_change_goes_ahead(consultation, target: str) -> bool:
+    return (target in CONFIRMED_STATUSES and target in TRANSITIONS[consultation.status]
+            and bool(allowed(consultation, Action.MANAGE)["manage"]))
+
+
+def _status_question(consultation, target: str) -> confirm.Question:
+    back = url_for(".show", slug=consultation.slug)
+    if target == "closed":
+        return confirm.Question(
+            _("Close “%(title)s”?", title=consultation.title),
+            _("No one will be able to edit, suggest or comment any more. Officials can still "
+              "review the suggestions received, and can open it again."),
+            _("Yes, close the consultation"), back,
+        )
+    return confirm.Question(
+        _("Withdraw “%(title)s”?", title=consultation.title),
+        _("The consultation will not go ahead: it becomes read-only for good and cannot be "
+          "opened again. Everything written so far stays in the record."),
+        _("Yes, withdraw the consultation"), back,
+    )
 
 
 def _show(consultation, *, edit_form=None, page_form=None, page_error=None, status=200):

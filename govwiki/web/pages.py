@@ -21,7 +21,7 @@ from govwiki.services import pages as service
 from govwiki.services.proposal_review import count_open
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
-from govwiki.web import page_cache, templating
+from govwiki.web import confirm, page_cache, templating
 from govwiki.web.forms import EditForm, RevertForm, attach_errors
 from govwiki.web.present import conflict_passages
 from govwiki.web.views import gate, page_permissions, revision_arg, session
@@ -82,6 +82,16 @@ def edit(slug: str):
 def revert(slug: str):
     page = load_page(session(), actor(), slug)
     form = RevertForm()
+    target = form.target()
+    if confirm.should_ask(bool(page_permissions(page)["revert"]) and target is not None
+                          and 1 <= target <= page.head_number and target != page.head_number):
+        return confirm.ask(confirm.Question(
+            _("Revert “%(title)s” to revision %(number)d?", title=page.title, number=target),
+            _("A new revision will replace the current text (revision %(head)d) with the text of "
+              "revision %(number)d. Nothing is deleted: every revision stays in the history.",
+              head=page.head_number, number=target),
+            _("Yes, revert to revision %(number)d", number=target), url_for(".history", slug=page.slug),
+        ), editable=form.summary)
     result = service.revert_page(
         session(), actor(), page, to_revision=form.target(), summary=form.summary.data or ""
     )

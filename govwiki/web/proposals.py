@@ -23,7 +23,7 @@ from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
-from govwiki.web import templating
+from govwiki.web import confirm, templating
 from govwiki.web.forms import attach_errors, unix_newlines
 from govwiki.web.labels import N_
 from govwiki.web.present import conflict_passages, diff_layout, fold_pieces
@@ -46,6 +46,7 @@ SERVICE_MESSAGES = (
     N_("The proposal changes passages that were changed since it was written. Nothing was "
        "merged: resolve the conflicting passages by hand and merge the resolved text."),
     N_("the same as the text it is based on: change something to suggest it"),
+    N_("empty: write the text as you would like it to read"),
     N_("still holds conflict markers (<<<<<<< and >>>>>>> lines): resolve every marked passage"),
     N_("choose at least one change to merge (or reject the proposal)"),
     N_("a list of change numbers"),
@@ -140,6 +141,14 @@ def edit(proposal_id: int):
 @proposals.post(f"/proposals/<{ID}:proposal_id>/withdraw")
 def withdraw(proposal_id: int):
     proposal = service.load_proposal(session(), actor(), proposal_id)
+    mine = actor() is not None and actor().id == proposal.author_id
+    if confirm.should_ask(mine and proposal.status == "open"):
+        return confirm.ask(confirm.Question(
+            _("Withdraw your suggestion #%(id)d?", id=proposal.id),
+            _("Officials will no longer review it. It stays in the record as withdrawn, and "
+              "cannot be reopened: to suggest it again, send a new suggestion."),
+            _("Yes, withdraw my suggestion"), url_for(".show", proposal_id=proposal.id),
+        ))
     service.withdraw_proposal(session(), actor(), proposal)
     flash(_("You withdrew your suggestion."), "info")
     return redirect(url_for(".show", proposal_id=proposal.id))
@@ -172,6 +181,14 @@ def merge(proposal_id: int):
 def reject(proposal_id: int):
     proposal = service.load_proposal(session(), actor(), proposal_id)
     form = RejectForm()
+    may = allowed(proposal.page.consultation, Action.REJECT)["reject"]
+    if confirm.should_ask(bool(may) and proposal.status == "open" and bool((form.reason.data or "").strip())):
+        return confirm.ask(confirm.Question(
+            _("Reject suggestion #%(id)d?", id=proposal.id),
+            _("The suggestion will be closed without changing the page, and your reason will be "
+              "shown with it publicly. A rejection cannot be undone."),
+            _("Yes, reject the suggestion"), url_for(".show", proposal_id=proposal.id),
+        ), editable=form.reason)
     try:
         service.reject_proposal(session(), actor(), proposal, reason=form.reason.data)
     except ServiceError as error:

@@ -91,6 +91,21 @@ def test_proposal_identical_to_its_base_is_422_with_your_body(client, page, resi
     assert response.status_code == 422 and "body" in error["fields"] and error["your_body"] == BASE
 
 
+@pytest.mark.parametrize("body", ["", "  \n\t\n"])
+def test_empty_or_blank_proposal_is_422_with_your_body(body, client, session, page, resident, bearer):
+    response = _submit(client, bearer(resident), body)
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and "empty" in error["fields"]["body"] and error["your_body"] == body
+    assert client.get("/api/v1/pages/market-rules/proposals").get_json()["items"] == []
+
+
+def test_rewriting_a_proposal_to_blank_is_422_and_keeps_the_old_text(client, page, resident, bearer):
+    proposal_id = _proposal_id(client, bearer(resident), LONGER)
+    response = client.patch(f"/api/v1/proposals/{proposal_id}", headers=bearer(resident), json={"body": " \n"})
+    assert response.status_code == 422 and response.get_json()["error"]["your_body"] == " \n"
+    assert client.get(f"/api/v1/proposals/{proposal_id}").get_json()["body"] == LONGER
+
+
 def test_list_filters_by_status_and_marks_overlaps(client, session, page, resident, make_user, bearer, official_headers):
     first = _proposal_id(client, bearer(resident), LONGER)
     second = _proposal_id(client, bearer(make_user()), BASE.replace("30 days", "14 days"))

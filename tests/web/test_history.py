@@ -102,7 +102,7 @@ def test_revert_creates_a_new_revision(client, session, make_page, official, log
     page = make_page(body="Good text.\n")
     save(session, official, page, "Vandalised.\n")
     login(official)
-    response = client.post(f"/pages/{page.slug}/revert", data={"to_revision": "1", "summary": "undo"})
+    response = client.post(f"/pages/{page.slug}/revert", data={"to_revision": "1", "summary": "undo", "confirm": "yes"})
     assert response.status_code == 302
     current = pages.head_revision(session, page)
     assert (current.number, current.body, current.reverted_to) == (3, "Good text.\n", 1)

@@ -31,7 +31,8 @@ def sign_in(client, person: matrix.Person | None) -> None:
 
 
 def perform(client, action: str, world: matrix.World):
-    """Do `action` on the world through the HTML forms (CSRF is off in the test config)."""
+    """Do `action` on the world through the HTML forms (CSRF is off in the test config), past
+    the confirmation step of those that ask first (tests/web/test_confirmations.py)."""
     page = f"/pages/{world.page}"
     if action == "read":
         return client.get(page)
@@ -44,11 +45,11 @@ def perform(client, action: str, world: matrix.World):
     if action == "merge":
         return client.post(f"/proposals/{world.proposal}/merge", data={})
     if action == "reject":
-        return client.post(f"/proposals/{world.proposal}/reject", data={"reason": REASON})
+        return client.post(f"/proposals/{world.proposal}/reject", data={"reason": REASON, "confirm": "yes"})
     if action == "revert":
-        return client.post(f"{page}/revert", data={"to_revision": "1"})
+        return client.post(f"{page}/revert", data={"to_revision": "1", "confirm": "yes"})
     if action == "change_status":
-        form = {"status": NEXT_STATUS[world.state]}
+        form = {"status": NEXT_STATUS[world.state], "confirm": "yes"}
         return client.post(f"/consultations/{world.consultation}/status", data=form)
     raise AssertionError(action)
 

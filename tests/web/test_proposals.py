@@ -8,6 +8,7 @@ import pytest
 
 from govwiki.services import clock, pages
 from govwiki.services import proposals as service
+from govwiki.services.proposal_review import count_open
 from tests.web.conftest import XSS, escaped, multipart
 
 BASE = "Vendors apply for a permit.\n\nThe notice period is 30 days.\n\nStalls close at 23:00.\n"
@@ -75,6 +76,16 @@ def test_suggestion_identical_to_the_text_is_refused_with_the_text_kept(client, 
     login(resident)
     response = client.post(f"/pages/{page.slug}/proposals/new", data={"body": BASE, "summary": "Kept reason", "base_revision": "1"})
     assert response.status_code == 422 and "Kept reason" in text_of(response)
+
+
+@pytest.mark.parametrize("body", ["", "   \n\n  "])
+def test_empty_suggestion_is_refused_with_the_form_kept(body, client, session, page, resident, login, text_of):
+    login(resident)
+    form = {"body": body, "summary": "Kept rationale", "base_revision": "1"}
+    response = client.post(f"/pages/{page.slug}/proposals/new", data=form)
+    html = text_of(response)
+    assert response.status_code == 422 and "Kept rationale" in html and "empty: write the text" in html
+    assert f"{body}</textarea>" in html and count_open(session, page) == 0
 
 
 def test_list_filters_by_status(client, session, page, resident, official, text_of):
@@ -162,7 +173,7 @@ def test_reject_without_a_reason_asks_for_one(client, session, page, resident, o
 def test_rejection_reason_is_shown_publicly(client, session, page, resident, official, login, text_of):
     proposal = _propose(session, page, resident)
     login(official)
-    client.post(f"/proposals/{proposal.id}/reject", data={"reason": "Thirty days is the legal maximum."})
+    client.post(f"/proposals/{proposal.id}/reject", data={"reason": "Thirty days is the legal maximum.", "confirm": "yes"})
     client.get("/logout")
     assert "Thirty days is the legal maximum." in text_of(client.get(f"/proposals/{proposal.id}"))
 
@@ -193,7 +204,7 @@ def test_author_edits_the_suggestion(client, session, page, resident, login, tex
 def test_author_withdraws_the_suggestion(client, session, page, resident, login, text_of):
     proposal = _propose(session, page, resident)
     login(resident)
-    response = client.post(f"/proposals/{proposal.id}/withdraw")
+    response = client.post(f"/proposals/{proposal.id}/withdraw", data={"confirm": "yes"})
     assert response.status_code == 302 and "Its author withdrew this suggestion" in text_of(client.get(f"/proposals/{proposal.id}"))
 
 
