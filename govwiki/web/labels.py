@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext as _l
 
+from govwiki.core.messages import Message
+
 
 def N_(message: str) -> str:
     """Mark a message for extraction without translating it here."""
@@ -94,7 +96,12 @@ SERVICE_MESSAGES = (
 
 
 def service_text(message) -> str:
-    """Translate a message that came from a service, when it is one of the known ones."""
+    """Translate a message that came from a service into the reader's language.
+
+    A `Message` is translated by its template, then filled in; a plain string is looked up as it
+    is (the fixed messages above and those of werkzeug's errors)."""
+    if isinstance(message, Message):
+        return gettext(message.template, **message.params)
     if not isinstance(message, str) or not message:
         return message
     return gettext(message)
