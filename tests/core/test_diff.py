@@ -180,7 +180,16 @@ def test_diff_op_serialises_to_a_dict():
     ("a, b", "a; b", {"inserted": 0, "deleted": 0}),  # punctuation is not a word
 ])
 def test_stats_count_latin_words_and_cjk_characters(old, new, expected):
-    assert diff_stats(diff_texts(old, new)) == expected
+    stats = diff_stats(diff_texts(old, new))
+    assert {key: stats[key] for key in expected} == expected
+
+
+def test_stats_count_latin_words_and_cjk_characters_apart_too():
+    stats = diff_stats(diff_texts("申请期限为三十日。Fee: 30 days.", "申请期限为三十个工作日。Fee: 45 business days."))
+    assert stats == {
+        "inserted": 5, "deleted": 1, "inserted_words": 2, "deleted_words": 1,
+        "inserted_characters": 3, "deleted_characters": 0,
+    }
 
 
 @examples
