@@ -23,6 +23,11 @@ def _obj(**properties) -> dict:
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 TIME = {"type": "string", "format": "date-time", "nullable": True}
 USER = _obj(username=STRING, display_name=STRING)
+# Words changed: inserted/deleted count a Latin word or a CJK character each; the rest split them.
+STATS = _obj(**dict.fromkeys(
+    ("inserted", "deleted", "inserted_words", "deleted_words", "inserted_characters", "deleted_characters"),
+    INTEGER,
+))
 
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STRING, message=STRING, fields={"type": "object"})),
@@ -55,7 +60,7 @@ SCHEMAS = {
     "Diff": _obj(
         **{"from": INTEGER, "to": INTEGER},
         ops={"type": "array", "items": _obj(op={"type": "string", "enum": ["equal", "insert", "delete"]}, text=STRING)},
-        stats=_obj(inserted=INTEGER, deleted=INTEGER),
+        stats=STATS,
     ),
     "Blame": _obj(revision=INTEGER, spans={"type": "array", "items": _obj(text=STRING, revision=INTEGER, author=USER)}),
     "Revert": _obj(to_revision=INTEGER, summary=STRING),
@@ -70,7 +75,7 @@ SCHEMAS = {
     ),
     "ProposalReview": {"allOf": [{"$ref": "#/components/schemas/Proposal"}, _obj(
         diff=_obj(**{"from": INTEGER}, ops={"type": "array", "items": _obj(op=STRING, text=STRING)},
-                  stats=_obj(inserted=INTEGER, deleted=INTEGER)),
+                  stats=STATS),
         hunks={"type": "array", "items": _obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)},
         version=STRING, head_revision=INTEGER,
         conflicts={"type": "array", "items": _obj(start=INTEGER, end=INTEGER, base=STRING, mine=STRING, theirs=STRING)},
@@ -122,7 +127,7 @@ SCHEMAS = {
         pages={"type": "array", "items": _obj(
             page=_obj(slug=STRING, title=STRING, url=STRING), opened_revision={"type": "integer", "nullable": True},
             final_revision=INTEGER, final={"type": "string", "enum": ["adopted", "current"]},
-            ops={"type": "array", "items": _obj(op=STRING, text=STRING)}, stats=_obj(inserted=INTEGER, deleted=INTEGER))},
+            ops={"type": "array", "items": _obj(op=STRING, text=STRING)}, stats=STATS)},
     ),
     "AuditEvent": _obj(
         id=INTEGER, at=TIME, actor=USER, action=STRING, consultation={"type": "string", "nullable": True},

@@ -50,3 +50,9 @@ def test_web_blame_marks_the_kept_words_with_revision_1(client, demo, text_of):
     blame = html.split('class="blame"')[1]
     assert f"r3 · 刘洋 Prof. Liu Yang</a>并听取周边居民和商户意见</span>" in blame
     assert KEPT in blame.split("并听取周边居民和商户意见")[1].split("r3 ·")[0]
+
+
+def test_openapi_describes_every_count_a_diff_returns(client, demo):
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["Diff"]
+    stats = client.get("/api/v1/pages/draft-rules/diff?from=2&to=3").get_json()["stats"]
+    assert set(schema["properties"]["stats"]["properties"]) == set(stats)
