@@ -55,7 +55,7 @@ _TOKEN = re.compile(rf"\s+|[^\W_{CJK}]+|.", re.S)
 _SENTENCE_END = re.compile(r"[.!?;]+[^\S\n]+|[。！？；]+[^\S\n]*|\n")
 
 # Share of the smaller block's word pairs that must also occur in the other block before a
-# token diff is worth its time (1/4), for blocks of at least _SMALL_BLOCK words; see _pairs_shared_by_rewrite.
+# token diff is worth its time (1/4), for blocks of at least _SMALL_BLOCK words; see _rewritten.
 _SMALL_BLOCK = 24
 _MIN_SHARED = 4
 
@@ -103,52 +103,31 @@ def _by_tokens(old: str, new: str, deadline: float) -> Ops:
     if len(old) + len(new) > _HUGE_BLOCK:
         return _by_chars(old, new, deadline)
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    shared = _pairs_shared_by_rewrite(old_tokens, new_tokens)
-    if shared == 0:  # a rewrite that kept nothing two words long: not worth finding anchors
-        return _replace_between_common_ends(old_tokens, new_tokens)
     codec = SegmentCodec()
     try:
         a, b = codec.encode(old_tokens), codec.encode(new_tokens)
     except OutOfCodePoints:
         return _by_chars(old, new, deadline)
-    ops = _anchored_diff(a, b, deadline, _myers if shared is None else _common_ends)
-    ops = cleanup_readable(ops, lambda chars: holds_word(codec.decode(chars)))
+    fill = _common_ends if _rewritten(old_tokens, new_tokens) else _myers
+    ops = cleanup_readable(_anchored_diff(a, b, deadline, fill), lambda chars: holds_word(codec.decode(chars)))
     return [(op, codec.decode(chars)) for op, chars in ops]
 
 
-def _pairs_shared_by_rewrite(a: list[str], b: list[str]) -> int | None:
-    """Count the pairs of words two blocks share if that is under a quarter of the smaller
-    one's pairs (a rewrite), else return None.
+def _rewritten(a: list[str], b: list[str]) -> bool:
+    """Tell whether two blocks share under a quarter of the smaller one's pairs of words.
 
     Pairs of neighbouring words, not single words: a rewrite reuses common words ("the",
     "shall", 的) but rarely two in a row, while an edit leaves most pairs in place. In a rewrite
-    a Myers diff costs more than it finds, so only the runs around the words both blocks hold
+    a Myers diff costs more than it finds, so only the runs around the tokens both blocks hold
     once are kept (see _common_ends).
     """
     a_words = [token for token in a if not token.isspace()]
     b_words = [token for token in b if not token.isspace()]
     if min(len(a_words), len(b_words)) < _SMALL_BLOCK:
-        return None  # cheap to diff, and a few shared pairs say little about small blocks
+        return False  # cheap to diff, and a few shared pairs say little about small blocks
     a_pairs = set(zip(a_words, a_words[1:]))
     b_pairs = set(zip(b_words, b_words[1:]))
-    shared = len(a_pairs & b_pairs)
-    return shared if shared * _MIN_SHARED < min(len(a_pairs), len(b_pairs)) else None
-
-
-def _replace_between_common_ends(a: list[str], b: list[str]) -> Ops:
-    """Replace all but the tokens both blocks start and end with (keeps hunks off line breaks)."""
-    head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
-    return [
-        (_DMP.DIFF_EQUAL, "".join(a[:head])),
-        (_DMP.DIFF_DELETE, "".join(a[head : len(a) - tail])),
-        (_DMP.DIFF_INSERT, "".join(b[head : len(b) - tail])),
-        (_DMP.DIFF_EQUAL, "".join(a[len(a) - tail :])),
-    ]
+    return len(a_pairs & b_pairs) * _MIN_SHARED < min(len(a_pairs), len(b_pairs))
 
 
 def _myers(a: str, b: str, deadline: float) -> Ops:

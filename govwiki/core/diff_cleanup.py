@@ -67,6 +67,8 @@ def cleanup_readable(ops: Ops, keep: Callable[[str], bool]) -> Ops:
 
 
 def _cleaned(stretch: Ops) -> Ops:
-    if any(op != _DMP.DIFF_EQUAL for op, _ in stretch):
+    """Clean up one stretch; one without both an equality and a change has nothing to fold."""
+    ops = {op for op, _ in stretch}
+    if _DMP.DIFF_EQUAL in ops and len(ops) > 1:
         _DMP.diff_cleanupSemantic(stretch)
     return stretch
