@@ -28,6 +28,11 @@ PARTIAL = {"type": "boolean", "description": "true when the proposal was partly 
 #: one numbered change: a passage of the base and what the proposal makes of it
 CHANGE = _obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)
 USER = _obj(username=STRING, display_name=STRING)
+# Words changed: inserted/deleted count a Latin word or a CJK character each; the rest split them.
+STATS = _obj(**dict.fromkeys(
+    ("inserted", "deleted", "inserted_words", "deleted_words", "inserted_characters", "deleted_characters"),
+    INTEGER,
+))
 
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STRING, message=STRING, fields={"type": "object"})),
@@ -60,7 +65,7 @@ SCHEMAS = {
     "Diff": _obj(
         **{"from": INTEGER, "to": INTEGER},
         ops={"type": "array", "items": _obj(op={"type": "string", "enum": ["equal", "insert", "delete"]}, text=STRING)},
-        stats=_obj(inserted=INTEGER, deleted=INTEGER),
+        stats=STATS,
     ),
     "Blame": _obj(revision=INTEGER, spans={"type": "array", "items": _obj(text=STRING, revision=INTEGER, author=USER)}),
     "Revert": _obj(to_revision=INTEGER, summary=STRING),
@@ -78,7 +83,7 @@ SCHEMAS = {
     ),
     "ProposalReview": {"allOf": [{"$ref": "#/components/schemas/Proposal"}, _obj(
         diff=_obj(**{"from": INTEGER}, ops={"type": "array", "items": _obj(op=STRING, text=STRING)},
-                  stats=_obj(inserted=INTEGER, deleted=INTEGER)),
+                  stats=STATS),
         hunks={"type": "array", "description": "the numbered changes to accept (the numbers `accept` takes); "
                "each replaces base[start:end] with text, and `parts` are the word-level edits inside it",
                "items": {"allOf": [CHANGE, _obj(parts={"type": "array", "items": _obj(
@@ -140,7 +145,7 @@ SCHEMAS = {
             page=_obj(slug=STRING, title=STRING, url=STRING), opened_revision={"type": "integer", "nullable": True},
             added_after_opening=BOOLEAN,
             final_revision=INTEGER, final={"type": "string", "enum": ["adopted", "current"]},
-            ops={"type": "array", "items": _obj(op=STRING, text=STRING)}, stats=_obj(inserted=INTEGER, deleted=INTEGER))},
+            ops={"type": "array", "items": _obj(op=STRING, text=STRING)}, stats=STATS)},
     ),
     "AuditEvent": _obj(
         id=INTEGER, at=TIME, actor=USER, action=STRING, consultation={"type": "string", "nullable": True},

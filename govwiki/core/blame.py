@@ -5,8 +5,11 @@ that covers the text exactly (lengths in code points, as Python counts str). Eac
 blame is computed from its parent's and the diff between them, so showing blame never replays
 the whole history: kept text keeps its author's revision, inserted text gets the new revision,
 deleted text drops out. Because the diff is word-level (CJK: per character), attribution moves
-by whole words. A coarser diff (after a timeout) may credit re-typed text to the newer revision,
-never the reverse.
+by whole words; and since its cleanup never folds an unchanged word (a Latin word, two CJK
+letters in a row) into a change, kept words keep their revision however long the text added
+around them. Only spaces, punctuation and lone CJK characters between changes are credited to
+the new revision. A coarser diff (after a timeout) may credit re-typed text to the newer
+revision, never the reverse.
 """
 from __future__ import annotations
 

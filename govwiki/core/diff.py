@@ -9,13 +9,14 @@ hands only the changed blocks down:
 2. sentences, for changed blocks over ``_LONG_BLOCK`` characters (a long paragraph, a text
    without line breaks);
 3. tokens: a Latin word, a run of whitespace, a punctuation mark, or one CJK character each;
-   then ``diff_cleanupSemantic`` for readability.
+   then ``diff_cleanupSemantic`` for readability, except that an unchanged word (a Latin word,
+   two CJK letters in a row) is never folded into a change (``diff_cleanup``).
 
 Inside every tier, segments that occur exactly once on each side are pinned first (patience
 diff); diff-match-patch's Myers diff, quadratic in the number of edits, only fills the gaps
 between those anchors. A block that shares almost no word pairs with its old version (a
-rewritten paragraph) is reported as replaced without a Myers diff: the semantic cleanup would
-end there anyway.
+rewritten paragraph) gets no Myers diff: it keeps only the runs around its anchors, and is
+otherwise reported as replaced.
 
 One deadline (``timeout``) covers the whole call and is shared out between changed blocks, so a
 pathological block cannot starve the rest. A block that runs out of time is reported coarser
@@ -36,6 +37,7 @@ from dataclasses import dataclass
 
 from diff_match_patch import diff_match_patch
 
+from govwiki.core.diff_cleanup import CJK, cleanup_readable, holds_whole_word, holds_word
 from govwiki.core.diff_codec import OutOfCodePoints, SegmentCodec
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
@@ -45,13 +47,6 @@ _DMP = diff_match_patch()
 # every diff_main call, so Diff_Timeout itself is never consulted for time.
 _DMP.Diff_Timeout = 1.0
 
-# CJK ideographs, kana, hangul, bopomofo, CJK punctuation and full-width forms: one token each,
-# since these scripts do not separate words with spaces.
-CJK = (
-    "\u1100-\u11ff\u2e80-\u2fdf\u2ff0-\u303f\u3040-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\ufe10-\ufe1f\ufe30-\ufe4f\uff00-\uffef"
-    "\U0001b000-\U0001b16f\U00020000-\U0003ffff"
-)
 # Whitespace runs, Latin words (letters and digits, no CJK), else one character. Every position
 # matches an alternative, so the tokens always partition the text.
 _TOKEN = re.compile(rf"\s+|[^\W_{CJK}]+|.", re.S)
@@ -108,15 +103,13 @@ def _by_tokens(old: str, new: str, deadline: float) -> Ops:
     if len(old) + len(new) > _HUGE_BLOCK:
         return _by_chars(old, new, deadline)
     old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    if _rewritten(old_tokens, new_tokens):
-        return _replace_between_common_ends(old_tokens, new_tokens)
     codec = SegmentCodec()
     try:
         a, b = codec.encode(old_tokens), codec.encode(new_tokens)
     except OutOfCodePoints:
         return _by_chars(old, new, deadline)
-    ops = _anchored_diff(a, b, deadline)
-    _DMP.diff_cleanupSemantic(ops)
+    fill = _common_ends if _rewritten(old_tokens, new_tokens) else _myers
+    ops = cleanup_readable(_anchored_diff(a, b, deadline, fill), lambda chars: holds_word(codec.decode(chars)))
     return [(op, codec.decode(chars)) for op, chars in ops]
 
 
@@ -124,8 +117,9 @@ def _rewritten(a: list[str], b: list[str]) -> bool:
     """Tell whether two blocks share under a quarter of the smaller one's pairs of words.
 
     Pairs of neighbouring words, not single words: a rewrite reuses common words ("the",
-    "shall", 的) but rarely two in a row, while an edit leaves most pairs in place. Below the
-    threshold the semantic cleanup would leave delete+insert, so the Myers diff is skipped.
+    "shall", 的) but rarely two in a row, while an edit leaves most pairs in place. In a rewrite
+    a Myers diff costs more than it finds, so only the runs around the tokens both blocks hold
+    once are kept (see _common_ends).
     """
     a_words = [token for token in a if not token.isspace()]
     b_words = [token for token in b if not token.isspace()]
@@ -136,27 +130,25 @@ def _rewritten(a: list[str], b: list[str]) -> bool:
     return len(a_pairs & b_pairs) * _MIN_SHARED < min(len(a_pairs), len(b_pairs))
 
 
-def _replace_between_common_ends(a: list[str], b: list[str]) -> Ops:
-    """Replace all but the tokens both blocks start and end with (keeps hunks off line breaks)."""
-    head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
+def _myers(a: str, b: str, deadline: float) -> Ops:
+    return _DMP.diff_main(a, b, False, deadline)
+
+
+def _common_ends(a: str, b: str, deadline: float) -> Ops:
+    """Replace all but what two gaps start and end with: linear, for rewritten blocks."""
+    head = _DMP.diff_commonPrefix(a, b)
+    tail = _DMP.diff_commonSuffix(a[head:], b[head:])
     return [
-        (_DMP.DIFF_EQUAL, "".join(a[:head])),
-        (_DMP.DIFF_DELETE, "".join(a[head : len(a) - tail])),
-        (_DMP.DIFF_INSERT, "".join(b[head : len(b) - tail])),
-        (_DMP.DIFF_EQUAL, "".join(a[len(a) - tail :])),
+        (_DMP.DIFF_EQUAL, a[:head]),
+        (_DMP.DIFF_DELETE, a[head : len(a) - tail]),
+        (_DMP.DIFF_INSERT, b[head : len(b) - tail]),
+        (_DMP.DIFF_EQUAL, a[len(a) - tail :]),
     ]
 
 
 def _by_chars(old: str, new: str, deadline: float) -> Ops:
     """Diff character by character: for huge blocks, and when stand-in characters run out."""
-    ops = _DMP.diff_main(old, new, False, deadline)
-    _DMP.diff_cleanupSemantic(ops)
-    return ops
+    return cleanup_readable(_DMP.diff_main(old, new, False, deadline), holds_whole_word)
 
 
 def _tier(split: Callable[[str], list[str]], refine: Callable[[str, str, float], Ops]):
@@ -210,13 +202,15 @@ _by_lines = _tier(split_lines, _by_sentences_if_long)
 # --- segment diff: patience anchors, diff-match-patch in the gaps ------------------------------
 
 
-def _anchored_diff(a: str, b: str, deadline: float) -> Ops:
-    """Diff encoded segments, pinning those that occur once on each side in the same order."""
+def _anchored_diff(a: str, b: str, deadline: float, fill=_myers) -> Ops:
+    """Diff encoded segments, pinning those that occur once on each side in the same order.
+
+    `fill` diffs the gaps between those anchors."""
     ops: Ops = []
     i = j = run = 0  # a[run:i] is equal text (anchors and the same gaps) not yet emitted
     for x, y in _unique_anchors(a, b) + [(len(a), len(b))]:
         if a[i:x] != b[j:y]:  # an equal gap (often one space) just lengthens the run
-            gap = _DMP.diff_main(a[i:x], b[j:y], False, deadline)
+            gap = fill(a[i:x], b[j:y], deadline)
             _extend(ops, [(_DMP.DIFF_EQUAL, a[run:i])] + gap)
             run = x
         i, j = x + 1, y + 1

@@ -7,17 +7,28 @@ from itertools import zip_longest
 
 from govwiki.core.diff import CJK, DELETE, EQUAL, INSERT, DiffOp, split_lines
 
-# What diff_stats counts as a word: a Latin word, or one CJK letter (not CJK punctuation).
-_WORD = re.compile(rf"[^\W_{CJK}]+|[^\W_]")
+# What diff_stats counts: a Latin word (letters and digits), and a CJK letter (not punctuation).
+_LATIN_WORD = re.compile(rf"[^\W_{CJK}]+")
+_CJK_LETTER = re.compile(rf"[{CJK}](?<![\W_])")
 
 
 def diff_stats(ops: Iterable[DiffOp]) -> dict[str, int]:
-    """Count inserted and deleted words (a Latin word or one CJK character each)."""
-    counts = {"inserted": 0, "deleted": 0}
+    """Count inserted and deleted words: Latin words and CJK characters, apart and together.
+
+    ``inserted`` and ``deleted`` are the totals (a Latin word or one CJK character each); the
+    ``_words`` and ``_characters`` keys split them, so a Chinese text is counted in 字, not 词.
+    """
+    counts = dict.fromkeys(
+        ("inserted", "deleted", "inserted_words", "deleted_words", "inserted_characters",
+         "deleted_characters"), 0,
+    )
     for piece in ops:
         if piece.op != EQUAL:
             key = "inserted" if piece.op == INSERT else "deleted"
-            counts[key] += len(_WORD.findall(piece.text))
+            words, characters = len(_LATIN_WORD.findall(piece.text)), len(_CJK_LETTER.findall(piece.text))
+            counts[key] += words + characters
+            counts[f"{key}_words"] += words
+            counts[f"{key}_characters"] += characters
     return counts
 
 

@@ -135,8 +135,15 @@ def test_a_changed_word_in_a_long_line_is_found_word_by_word():
 
 def test_a_rewritten_paragraph_is_one_deletion_and_one_insertion():
     old = "Intro.\n\nThe council shall publish the notice within thirty days of receipt.\n\nEnd.\n"
-    new = "Intro.\n\nApplicants may appeal to the tribunal against any decision.\n\nEnd.\n"
+    new = "Intro.\n\nApplicants may appeal to a tribunal against any decision.\n\nEnd.\n"
     assert [p.op for p in diff_texts(old, new)] == ["equal", "delete", "insert", "equal"]
+
+
+def test_a_word_a_rewritten_paragraph_keeps_is_shown_kept():
+    # Whole unchanged words are never folded into a change (once, this "the" was).
+    old = "Intro.\n\nThe council shall publish the notice within thirty days of receipt.\n\nEnd.\n"
+    new = "Intro.\n\nApplicants may appeal to the tribunal against any decision.\n\nEnd.\n"
+    assert [p.text for p in diff_texts(old, new) if p.op == "equal"] == ["Intro.\n\n", " the ", ".\n\nEnd.\n"]
 
 
 def test_identical_texts_are_one_equal_piece():
@@ -173,7 +180,16 @@ def test_diff_op_serialises_to_a_dict():
     ("a, b", "a; b", {"inserted": 0, "deleted": 0}),  # punctuation is not a word
 ])
 def test_stats_count_latin_words_and_cjk_characters(old, new, expected):
-    assert diff_stats(diff_texts(old, new)) == expected
+    stats = diff_stats(diff_texts(old, new))
+    assert {key: stats[key] for key in expected} == expected
+
+
+def test_stats_count_latin_words_and_cjk_characters_apart_too():
+    stats = diff_stats(diff_texts("申请期限为三十日。Fee: 30 days.", "申请期限为三十个工作日。Fee: 45 business days."))
+    assert stats == {
+        "inserted": 5, "deleted": 1, "inserted_words": 2, "deleted_words": 1,
+        "inserted_characters": 3, "deleted_characters": 0,
+    }
 
 
 @examples
