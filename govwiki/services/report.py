@@ -4,18 +4,17 @@ We asked: the text as opened for consultation. You said: who took part, and what
 We did: each proposal's fate (merged, with the revision where it landed and any parts declined;
 rejected, with the public reason and the official who decided; withdrawn; still open), and per
 page the diff from the text as opened to the text as adopted (or the current text, before
-adoption). The report is plain data, shared by the web page, the API and `to_markdown`.
+adoption). The report is plain data, shared by the web page, the API and the Markdown document
+(`services.report_markdown`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone, tzinfo
-from functools import partial
+from datetime import datetime
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
-from govwiki.core import moments
 from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp, diff_texts
 from govwiki.core.diff_views import diff_stats
 from govwiki.models import Consultation, Page, Proposal, Revision, User
@@ -153,156 +152,3 @@ def _revisions(session: Session, wanted: set[tuple[int, int]]) -> dict[tuple[int
         .options(selectinload(Revision.author))
     )
     return {(r.page_id, r.number): r for r in session.scalars(query)}
-
-
-# --- Markdown ----------------------------------------------------------------------------------
-
-_MARKDOWN_SPECIAL = "\\`*_[]<>#|~!"
-
-
-def to_markdown(report: Report, *, zone: tzinfo = timezone.utc) -> str:
-    """The report as a Markdown document (English), for download and archiving; times in `zone`."""
-    c = report.consultation
-    when = partial(_when, zone=zone)
-    lines = [f"# Outcome report: {_inline(c.title)}", ""]
-    lines += [(f"Status: {c.status}. Opened: {when(c.opens_at)}. Deadline: {when(c.closes_at)}. "
-               f"Report generated {when(report.generated_at)}."), ""]
-    lines += _asked(report) + _said(report) + _did(report, when) + _changes_md(report.changes)
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _asked(report: Report) -> list[str]:
-    lines = ["## We asked", ""]
-    if report.consultation.summary:
-        lines += _quote(report.consultation.summary) + [""]
-    for change in report.changes:
-        opened = f"revision {change.opened.number}" if change.opened else "not opened yet"
-        opened += ", added after opening" if change.added_later else ""
-        lines.append(f"- {_inline(change.page.title)} (as opened: {opened})")
-    return lines + [""] if report.changes else lines
-
-
-def _said(report: Report) -> list[str]:
-    n = report.counts
-    lines = ["## You said", "",
-             f"- People who took part: {n.participants}", f"- Revisions: {n.revisions}",
-             f"- Proposals received: {n.received}", f"  - merged: {n.merged}",
-             f"  - partly merged: {n.partly_merged}", f"  - rejected: {n.rejected}",
-             f"  - withdrawn: {n.withdrawn}", f"  - awaiting a decision: {n.open}", ""]
-    if report.participants:
-        lines += ["### Participants", ""]
-        lines += [f"- {_person(p.user)}: {_count(p.revisions, 'revision')}, {_count(p.proposals, 'proposal')}"
-                  for p in report.participants]
-        lines.append("")
-    return lines
-
-
-def _did(report: Report, when) -> list[str]:
-    lines = ["## We did", ""]
-    if report.merged:
-        lines += ["### Merged proposals", ""]
-        for p in report.merged:
-            how = "Partly merged" if p.partial else "Merged"
-            lines.append(f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
-                         f"{_inline(p.summary) or '(no summary)'}. {how} by {_person(p.decided_by)} on "
-                         f"{when(p.decided_at)} into revision {p.merged_revision}.")
-            lines += ["  " + line for line in _quote(p.reason)] if p.reason else []
-            for part in p.declined or []:
-                lines.append(f"  - Declined: “{_inline(str(part.get('base', '')))}” → "
-                             f"“{_inline(str(part.get('text', '')))}”")
-        lines.append("")
-    if report.rejected:
-        lines += ["### Rejected proposals", ""]
-        for p in report.rejected:
-            lines.append(f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
-                         f"{_inline(p.summary) or '(no summary)'}. Rejected by {_person(p.decided_by)} "
-                         f"on {when(p.decided_at)}. Reason:")
-            lines += ["  " + line for line in _quote(p.reason or "(none given)")]
-        lines.append("")
-    for title, items in (("Withdrawn proposals", report.withdrawn), ("Awaiting a decision", report.pending)):
-        if items:
-            lines += [f"### {title}", ""]
-            lines += [f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
-                      f"{_inline(p.summary) or '(no summary)'}" for p in items]
-            lines.append("")
-    return lines
-
-
-def _changes_md(changes: list[PageChange]) -> list[str]:
-    lines = ["## The text: as opened and as adopted", ""]
-    for change in changes:
-        start = f"revision {change.opened.number}" if change.opened else "nothing (not opened yet)"
-        final = f"{'adopted' if change.final_kind == 'adopted' else 'current'} text, revision {change.final.number}"
-        stats = change.stats
-        lines += [f"### {_inline(change.page.title)}", "",
-                  (f"From {start} to the {final}: {_count(stats['inserted'], 'word')} inserted, "
-                   f"{_count(stats['deleted'], 'word')} deleted."), ""]
-        if change.changed:
-            lines += _fenced(_word_diff(change.ops)) + [""]
-    if not changes:
-        lines += ["This consultation has no pages.", ""]
-    return lines
-
-
-def _word_diff(ops: list[DiffOp]) -> str:
-    """The diff in git's word-diff notation, long unchanged stretches folded."""
-    out = []
-    for index, op in enumerate(ops):
-        if op.op == EQUAL:
-            out.append(_fold(op.text, index > 0, index < len(ops) - 1))
-        else:
-            out.append(("{+%s+}" if op.op == "insert" else "[-%s-]") % op.text)
-    return "".join(out)
-
-
-def _fold(text: str, after_change: bool, before_change: bool) -> str:
-    lines = text.splitlines(keepends=True)
-    head = MARKDOWN_CONTEXT if after_change else 0
-    tail = MARKDOWN_CONTEXT if before_change else 0
-    hidden = len(lines) - head - tail
-    if hidden <= 2:
-        return text
-    return "".join(lines[:head]) + f"[… {hidden} unchanged lines …]\n" + "".join(lines[len(lines) - tail:])
-
-
-def _fenced(text: str) -> list[str]:
-    longest = max((len(run) for run in _backtick_runs(text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return [fence, text.rstrip("\n"), fence]
-
-
-def _backtick_runs(text: str) -> list[str]:
-    runs, current = [], ""
-    for char in text:
-        if char == "`":
-            current += char
-        elif current:
-            runs.append(current)
-            current = ""
-    return runs + ([current] if current else [])
-
-
-def _inline(text: str) -> str:
-    """Text safe inside a Markdown line: one line, special characters escaped."""
-    return _escape(" ".join((text or "").split()))
-
-
-def _quote(text: str) -> list[str]:
-    """Text as a Markdown block quote, line by line, special characters escaped."""
-    return ["> " + _escape(line) for line in text.splitlines() or [""]]
-
-
-def _escape(text: str) -> str:
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
-
-
-def _person(user: User | None) -> str:
-    return f"{_inline(user.display_name)} (@{_inline(user.username)})" if user else "(unknown)"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
-
-
-def _when(moment: datetime | None, zone: tzinfo) -> str:
-    return moments.shown(moment, zone) if moment else "not set"

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from govwiki.security import actor
 from govwiki.services import accounts, audit, report, timeline
+from govwiki.services.report_markdown import to_markdown
 from govwiki.services.access import load_consultation
 from govwiki.services.errors import refusal
 from govwiki.web import audit_log, templating
@@ -77,7 +78,7 @@ def report_markdown(slug: str):
     consultation = load_consultation(session(), actor(), slug)
     result = report.consultation_report(session(), consultation, timeout=current_app.config["DIFF_TIMEOUT"])
     return Response(
-        report.to_markdown(result, zone=templating.site_zone()), mimetype="text/markdown",
+        to_markdown(result, zone=templating.site_zone()), mimetype="text/markdown",
         headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-report.md"'},
     )
 

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from govwiki.models import Snapshot
 from govwiki.services import consultations, pages, snapshots
-from govwiki.services.report import consultation_report, page_changes, to_markdown
+from govwiki.services.report import consultation_report, page_changes
+from govwiki.services.report_markdown import to_markdown
 from tests.services.record_helpers import add_proposal
 
 
