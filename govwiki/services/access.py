@@ -54,3 +54,33 @@ def load_page(session: Session, actor: User | None, slug: str) -> Page:
         raise NotFound("No such page.")
     require(session, actor, page.consultation, Action.READ)
     return page
+
+
+def require_at_commit(
+    session: Session, actor: User | None, consultation: Consultation, action: Action, **details
+) -> None:
+    """Decide again on the consultation row as this write transaction will commit against it.
+
+    Call it right after the transaction's first write. On PostgreSQL the row is then locked
+    FOR SHARE, so a status change (which takes it FOR NO KEY UPDATE, see `lock_consultation`)
+    waits for this commit, or this sees the new status. SQLite starts the transaction at the
+    first write and holds its database write lock from then on, so no status change can commit
+    in between and this read sees the latest one.
+    """
+    _refresh(session, consultation, select(Consultation).with_for_update(read=True))
+    require(session, actor, consultation, action, **details)
+
+
+def lock_consultation(session: Session, consultation: Consultation) -> None:
+    """Lock the consultation row for a change of its own and read it fresh (PostgreSQL).
+
+    FOR NO KEY UPDATE queues behind every write holding it FOR SHARE and lets foreign-key
+    checks (KEY SHARE) through, so inserting a row that refers to it never waits on it.
+    """
+    _refresh(session, consultation, select(Consultation).with_for_update(key_share=True))
+
+
+def _refresh(session: Session, consultation: Consultation, query) -> None:
+    session.execute(
+        query.where(Consultation.id == consultation.id).execution_options(populate_existing=True)
+    ).one()

@@ -10,7 +10,7 @@ from govwiki.core.policy import (
 from govwiki.models import Consultation, Membership, User, Watch
 from govwiki.services import audit, clock, notifications, snapshots
 from govwiki.services.addresses import claim_slug
-from govwiki.services.access import member_role, require
+from govwiki.services.access import lock_consultation, member_role, require
 from govwiki.services.errors import Conflict, Invalid, refusal
 from govwiki.services.validation import (
     check_choice, check_datetime, check_display, check_slug, check_text, raise_if,
@@ -63,6 +63,9 @@ def _claim_slug(session: Session, wanted: str | None, title: str) -> str:
 
 def update_consultation(session: Session, actor: User | None, consultation: Consultation, changes: dict) -> Consultation:
     """Apply `changes` (status, title, summary, edit_policy, closes_at, visibility)."""
+    # Writes in flight hold the row FOR SHARE and decide on it as they commit: this waits for
+    # them, and every write after it sees the change (see access.require_at_commit).
+    lock_consultation(session, consultation)
     require(session, actor, consultation, Action.MANAGE)
     unknown = set(changes) - {"status", "title", "summary", "edit_policy", "closes_at", "visibility"}
     fields = {name: "not a field that can be changed" for name in unknown}
