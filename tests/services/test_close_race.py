@@ -12,11 +12,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import func, select
 
 from govwiki.extensions import db
 from govwiki.models import AuditEvent, Proposal, Revision
-from govwiki.services import clock
+from govwiki.services import clock, pages, proposals
+from govwiki.services.errors import ConsultationClosed
 
 WRITERS = 5
 #: how long the writers run before the status changes; the whole test stays within seconds
@@ -194,3 +196,52 @@ def test_no_merge_lands_after_the_adoption_is_acknowledged(
     _assert_nothing_after(outcomes, acknowledged, Revision, _status_changed_at(consultation, "adopted"), ok=200)
     merged = sum(1 for status, _, _ in outcomes if status == 200)
     assert merged >= WRITERS, "the merges did not run beside the adoption"
+
+
+# --- the same, one step at a time: a status change committed between the early check and the write
+
+
+def _change_elsewhere(client, consultation, headers, target: str) -> None:
+    """Change the status on another connection while this session still holds the old one."""
+    assert consultation.status != target
+    assert _close(client, consultation, headers, target)().status_code == 200
+
+
+def test_a_save_checked_before_the_close_is_refused_at_commit(
+    client, session, make_user, make_page, make_consultation, bearer,
+):
+    consultation = make_consultation(edit_policy="edit")
+    page, resident = make_page(consultation), make_user()
+    _change_elsewhere(client, consultation, bearer(consultation.created_by), "closed")
+    with pytest.raises(ConsultationClosed) as refused:
+        pages.save_page(session, resident, page, body="Late words.\n", base_revision=1)
+    assert refused.value.details["your_body"] == "Late words.\n"
+    assert pages.page_head_number(session, page) == 1
+
+
+def test_a_suggestion_checked_before_the_close_is_refused_at_commit(
+    client, session, make_user, make_page, make_consultation, bearer,
+):
+    consultation = make_consultation(edit_policy="suggest")
+    page, resident = make_page(consultation), make_user()
+    _change_elsewhere(client, consultation, bearer(consultation.created_by), "closed")
+    with pytest.raises(ConsultationClosed) as refused:
+        proposals.submit_proposal(session, resident, page, body="Late words.\n", base_revision=1)
+    assert refused.value.details["your_body"] == "Late words.\n"
+    assert _rows(Proposal)[0] == 0
+
+
+def test_a_merge_checked_before_the_adoption_is_refused_at_commit(
+    client, session, make_user, make_page, make_consultation, bearer,
+):
+    consultation = make_consultation(edit_policy="suggest")
+    page = make_page(consultation)
+    proposal = proposals.submit_proposal(session, make_user(), page, body="Better words.\n", base_revision=1)
+    official = bearer(consultation.created_by)
+    _change_elsewhere(client, consultation, official, "closed")
+    session.refresh(consultation)
+    _change_elsewhere(client, consultation, official, "adopted")
+    with pytest.raises(ConsultationClosed):
+        proposals.merge_proposal(session, consultation.created_by, proposal)
+    assert pages.page_head_number(session, page) == 1
+    assert session.get(Proposal, proposal.id).status == "open"
