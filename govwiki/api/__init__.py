@@ -1,13 +1,15 @@
 """The JSON API, /api/v1 (see shared/API.md): thin handlers over the same services as the web.
 
 Bearer tokens authenticate without CSRF; a browser session cookie authenticates too, and then
-writes must carry the CSRF token header, as forms do.
+writes must carry the CSRF token header, as forms do. Each area's module declares its routes
+(`routes`, see govwiki.routing); they are added to the blueprint below, in plain sight.
 """
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 
+from govwiki.api import consultations, notifications, openapi, pages, proposals, records
 from govwiki.extensions import csrf, limiter
 from govwiki.security import bearer_attempted
 from govwiki.services.errors import Unauthenticated
@@ -40,6 +42,5 @@ def _limit_key() -> str:
 
 limiter.limit(_write_limit, key_func=_limit_key, methods=list(WRITE_METHODS))(api)
 
-from govwiki.api import (  # noqa: E402,F401 - routes register on import
-    consultations, notifications, openapi, pages, proposals, records,
-)
+for area in (consultations, notifications, openapi, pages, proposals, records):
+    area.routes.register_on(api)

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from govwiki.api import api
 from govwiki.api.helpers import actor, db, json_body, listing, pagination
 from govwiki.api.serialize import consultation_dict, page_dict
+from govwiki.routing import Routes
 from govwiki.services import consultations, pages
 from govwiki.services.access import load_consultation
 from govwiki.services.errors import Invalid
 
+routes = Routes()
+
 CREATE_FIELDS = ("title", "summary", "slug", "edit_policy", "visibility", "closes_at")
 
 
-@api.get("/consultations")
+@routes.get("/consultations")
 def list_consultations():
     page, per_page = pagination()
     items, total = consultations.list_consultations(
@@ -22,7 +24,7 @@ def list_consultations():
     return listing([consultation_dict(c, with_pages=False) for c in items], page, per_page, total)
 
 
-@api.post("/consultations")
+@routes.post("/consultations")
 def create_consultation():
     data = json_body()
     _reject_unknown(data, CREATE_FIELDS)
@@ -32,19 +34,19 @@ def create_consultation():
     return jsonify(consultation_dict(consultation)), 201
 
 
-@api.get("/consultations/<slug>")
+@routes.get("/consultations/<slug>")
 def get_consultation(slug: str):
     return jsonify(consultation_dict(load_consultation(db.session, actor(), slug)))
 
 
-@api.patch("/consultations/<slug>")
+@routes.patch("/consultations/<slug>")
 def update_consultation(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     consultation = consultations.update_consultation(db.session, actor(), consultation, json_body())
     return jsonify(consultation_dict(consultation))
 
 
-@api.post("/consultations/<slug>/pages")
+@routes.post("/consultations/<slug>/pages")
 def create_page(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     data = json_body()

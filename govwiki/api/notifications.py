@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from govwiki.api import api
 from govwiki.api.helpers import actor, db, json_body, listing, pagination
 from govwiki.api.serialize import iso
 from govwiki.models import Notification, User
+from govwiki.routing import Routes
 from govwiki.services import notifications
 from govwiki.services.access import load_consultation, load_page
 from govwiki.services.errors import Invalid, Unauthenticated
 from govwiki.services.notifications import Watched
+
+routes = Routes()
 
 
 def _me() -> User:
@@ -25,7 +27,7 @@ def _me() -> User:
     return who
 
 
-@api.get("/notifications")
+@routes.get("/notifications")
 def list_notifications():
     me = _me()
     page, per_page = pagination()
@@ -34,7 +36,7 @@ def list_notifications():
     return listing([notification_dict(n) for n in items], page, per_page, total, unread=unread)
 
 
-@api.post("/notifications/read")
+@routes.post("/notifications/read")
 def mark_read():
     me = _me()
     data = json_body()
@@ -45,35 +47,35 @@ def mark_read():
     return jsonify({"marked": changed, "unread": notifications.unread_count(db.session, me)})
 
 
-@api.put("/consultations/<slug>/watch")
+@routes.put("/consultations/<slug>/watch")
 def watch_consultation(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     notifications.watch(db.session, _me(), consultation=consultation)
     return jsonify({"watching": True, "consultation": consultation.slug})
 
 
-@api.delete("/consultations/<slug>/watch")
+@routes.delete("/consultations/<slug>/watch")
 def unwatch_consultation(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     notifications.unwatch(db.session, _me(), consultation=consultation)
     return jsonify({"watching": False, "consultation": consultation.slug})
 
 
-@api.put("/pages/<slug>/watch")
+@routes.put("/pages/<slug>/watch")
 def watch_page(slug: str):
     page = load_page(db.session, actor(), slug)
     notifications.watch(db.session, _me(), page=page)
     return jsonify({"watching": True, "page": page.slug})
 
 
-@api.delete("/pages/<slug>/watch")
+@routes.delete("/pages/<slug>/watch")
 def unwatch_page(slug: str):
     page = load_page(db.session, actor(), slug)
     notifications.unwatch(db.session, _me(), page=page)
     return jsonify({"watching": False, "page": page.slug})
 
 
-@api.get("/watchlist")
+@routes.get("/watchlist")
 def watchlist():
     me = _me()
     page, per_page = pagination()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from govwiki.api import api
+from govwiki.routing import Routes
+
+routes = Routes()
 
 PAGINATION = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
@@ -255,6 +257,6 @@ def document(server_url: str) -> dict:
     }
 
 
-@api.get("/openapi.json")
+@routes.get("/openapi.json")
 def openapi_document():
     return jsonify(document(url_for("api.openapi_document", _external=True).rsplit("/", 1)[0]))

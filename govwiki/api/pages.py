@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 
-from govwiki.api import api
 from govwiki.api.helpers import actor, db, int_arg, json_body, listing, pagination
 from govwiki.api.serialize import ops_list, page_dict, revision_dict, user_ref
+from govwiki.routing import Routes
 from govwiki.services import history, pages
 from govwiki.services.access import load_page
+
+routes = Routes()
 
 
 def _page_response(page, revision, **extra):
@@ -15,7 +17,7 @@ def _page_response(page, revision, **extra):
     return jsonify({**body, **extra})
 
 
-@api.get("/pages/<slug>")
+@routes.get("/pages/<slug>")
 def get_page(slug: str):
     page = load_page(db.session, actor(), slug)
     number = int_arg("revision")
@@ -26,7 +28,7 @@ def get_page(slug: str):
     return _page_response(page, revision)
 
 
-@api.put("/pages/<slug>")
+@routes.put("/pages/<slug>")
 def save_page(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()
@@ -37,7 +39,7 @@ def save_page(slug: str):
     return _page_response(page, result.revision, merged=result.merged, unchanged=result.unchanged)
 
 
-@api.get("/pages/<slug>/revisions")
+@routes.get("/pages/<slug>/revisions")
 def list_revisions(slug: str):
     page = load_page(db.session, actor(), slug)
     number, per_page = pagination()
@@ -45,13 +47,13 @@ def list_revisions(slug: str):
     return listing([revision_dict(r) for r in items], number, per_page, total)
 
 
-@api.get("/pages/<slug>/revisions/<int(max=2147483647):number>")
+@routes.get("/pages/<slug>/revisions/<int(max=2147483647):number>")
 def get_revision(slug: str, number: int):
     page = load_page(db.session, actor(), slug)
     return jsonify(revision_dict(pages.get_revision(db.session, page, number), with_body=True))
 
 
-@api.get("/pages/<slug>/diff")
+@routes.get("/pages/<slug>/diff")
 def diff(slug: str):
     page = load_page(db.session, actor(), slug)
     result = history.diff_revisions(
@@ -63,7 +65,7 @@ def diff(slug: str):
     })
 
 
-@api.get("/pages/<slug>/blame")
+@routes.get("/pages/<slug>/blame")
 def blame(slug: str):
     page = load_page(db.session, actor(), slug)
     revision, spans = history.blame_revision(db.session, page, int_arg("revision"))
@@ -75,7 +77,7 @@ def blame(slug: str):
     })
 
 
-@api.post("/pages/<slug>/revert")
+@routes.post("/pages/<slug>/revert")
 def revert(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()

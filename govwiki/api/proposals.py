@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request, url_for
 
-from govwiki.api import api
 from govwiki.api.helpers import actor, db, json_body, listing, pagination
 from govwiki.api.serialize import iso, ops_list, user_ref
 from govwiki.models import Proposal
+from govwiki.routing import Routes
 from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.access import load_page
 from govwiki.services.errors import Invalid
+
+routes = Routes()
 
 ID = "int(max=2147483647)"
 
@@ -32,7 +34,7 @@ def proposal_dict(proposal: Proposal, state: reviews.OpenState | None = None) ->
     return data
 
 
-@api.post("/pages/<slug>/proposals")
+@routes.post("/pages/<slug>/proposals")
 def submit_proposal(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()
@@ -43,7 +45,7 @@ def submit_proposal(slug: str):
     return jsonify(proposal_dict(proposal)), 201
 
 
-@api.get("/pages/<slug>/proposals")
+@routes.get("/pages/<slug>/proposals")
 def list_proposals(slug: str):
     page = load_page(db.session, actor(), slug)
     number, per_page = pagination()
@@ -54,7 +56,7 @@ def list_proposals(slug: str):
     return listing([proposal_dict(p, states.get(p.id)) for p in items], number, per_page, total)
 
 
-@api.get(f"/proposals/<{ID}:proposal_id>")
+@routes.get(f"/proposals/<{ID}:proposal_id>")
 def get_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
     review = reviews.review_proposal(db.session, proposal, timeout=current_app.config["DIFF_TIMEOUT"])
@@ -73,7 +75,7 @@ def get_proposal(proposal_id: int):
     })
 
 
-@api.patch(f"/proposals/<{ID}:proposal_id>")
+@routes.patch(f"/proposals/<{ID}:proposal_id>")
 def update_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
     data = json_body()
@@ -85,7 +87,7 @@ def update_proposal(proposal_id: int):
     return jsonify(proposal_dict(proposal))
 
 
-@api.post(f"/proposals/<{ID}:proposal_id>/merge")
+@routes.post(f"/proposals/<{ID}:proposal_id>/merge")
 def merge_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
     data = json_body()
@@ -101,7 +103,7 @@ def merge_proposal(proposal_id: int):
     })
 
 
-@api.post(f"/proposals/<{ID}:proposal_id>/reject")
+@routes.post(f"/proposals/<{ID}:proposal_id>/reject")
 def reject_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
     data = json_body()
@@ -109,7 +111,7 @@ def reject_proposal(proposal_id: int):
     return jsonify({"status": "rejected", "proposal": proposal_dict(proposal)})
 
 
-@api.post(f"/proposals/<{ID}:proposal_id>/withdraw")
+@routes.post(f"/proposals/<{ID}:proposal_id>/withdraw")
 def withdraw_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
     service.withdraw_proposal(db.session, actor(), proposal)

@@ -4,15 +4,17 @@ from __future__ import annotations
 from flask import current_app, jsonify, url_for
 from sqlalchemy import select
 
-from govwiki.api import api
 from govwiki.api.helpers import actor, db, listing, pagination
 from govwiki.api.serialize import consultation_dict, iso, ops_list, user_ref
 from govwiki.models import Consultation, User
+from govwiki.routing import Routes
 from govwiki.services import accounts, report, timeline
 from govwiki.services.access import load_consultation
 
+routes = Routes()
 
-@api.get("/consultations/<slug>/history")
+
+@routes.get("/consultations/<slug>/history")
 def consultation_history(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     page, per_page = pagination()
@@ -20,14 +22,14 @@ def consultation_history(slug: str):
     return listing([timeline_item_dict(item) for item in items], page, per_page, total)
 
 
-@api.get("/consultations/<slug>/report")
+@routes.get("/consultations/<slug>/report")
 def consultation_report(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     result = report.consultation_report(db.session, consultation, timeout=current_app.config["DIFF_TIMEOUT"])
     return jsonify(report_dict(result))
 
 
-@api.get("/users/<name>/contributions")
+@routes.get("/users/<name>/contributions")
 def user_contributions(name: str):
     user = accounts.get_user(db.session, name)
     page, per_page = pagination()
@@ -35,13 +37,13 @@ def user_contributions(name: str):
     return listing([timeline_item_dict(item) for item in items], page, per_page, total, user=user_ref(user))
 
 
-@api.get("/consultations/<slug>/audit")
+@routes.get("/consultations/<slug>/audit")
 def consultation_audit(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     return _audit_listing(consultation)
 
 
-@api.get("/audit")
+@routes.get("/audit")
 def site_audit():
     return _audit_listing(None)
 

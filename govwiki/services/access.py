@@ -1,7 +1,7 @@
 """Loading things on behalf of someone, and asking the one policy about them."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from govwiki.core.policy import Action, Decision, decide
@@ -38,6 +38,19 @@ def require(
         raise refusal(verdict.reason, **details)
 
 
+def visible_filter(actor: User | None):
+    """A SQL condition selecting the consultations `actor` may read (mirrors the policy)."""
+    public = (Consultation.status != "draft") & (Consultation.visibility == "public")
+    if actor is None:
+        return public
+    if actor.role == "admin":
+        return Consultation.id.is_not(None)
+    insider = exists().where(
+        Membership.consultation_id == Consultation.id, Membership.user_id == actor.id
+    )
+    return or_(public, insider)
+
+
 def load_consultation(session: Session, actor: User | None, slug: str) -> Consultation:
     """Return the consultation if the actor may read it; 404 otherwise, whether or not it exists."""
     consultation = session.scalar(select(Consultation).where(Consultation.slug == slug))
@@ -54,3 +67,36 @@ def load_page(session: Session, actor: User | None, slug: str) -> Page:
         raise NotFound("No such page.")
     require(session, actor, page.consultation, Action.READ)
     return page
+
+
+def require_at_commit(
+    session: Session, actor: User | None, consultation: Consultation, action: Action, **details
+) -> None:
+    """Decide again on the consultation row as this write transaction will commit against it.
+
+    Call it right after the transaction's first write; a refusal rolls the transaction back.
+    On PostgreSQL the row is then locked FOR SHARE, so a status change (which takes it FOR NO
+    KEY UPDATE, see `lock_consultation`) waits for this commit, or this sees the new status.
+    SQLite (pysqlite) begins the transaction at the first write and holds the database write
+    lock from then on, so no status change can commit in between and this read sees the latest.
+    """
+    _refresh(session, consultation, select(Consultation).with_for_update(read=True))
+    verdict = decision(session, actor, consultation, action)
+    if not verdict:
+        session.rollback()  # nothing this transaction wrote may land
+        raise refusal(verdict.reason, **details)
+
+
+def lock_consultation(session: Session, consultation: Consultation) -> None:
+    """Lock the consultation row for a change of its own and read it fresh (PostgreSQL).
+
+    FOR NO KEY UPDATE queues behind every write holding it FOR SHARE and lets foreign-key
+    checks (KEY SHARE) through, so inserting a row that refers to it never waits on it.
+    """
+    _refresh(session, consultation, select(Consultation).with_for_update(key_share=True))
+
+
+def _refresh(session: Session, consultation: Consultation, query) -> None:
+    session.execute(
+        query.where(Consultation.id == consultation.id).execution_options(populate_existing=True)
+    ).one()

@@ -1,7 +1,7 @@
 """Consultations: create one, change it, move it through its lifecycle, list what people may see."""
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from govwiki.core.policy import (
@@ -10,7 +10,7 @@ from govwiki.core.policy import (
 from govwiki.models import Consultation, Membership, User, Watch
 from govwiki.services import audit, clock, notifications, snapshots
 from govwiki.services.addresses import claim_slug
-from govwiki.services.access import member_role, require
+from govwiki.services.access import lock_consultation, member_role, require, visible_filter
 from govwiki.services.errors import Conflict, Invalid, refusal
 from govwiki.services.validation import (
     check_choice, check_datetime, check_display, check_slug, check_text, raise_if,
@@ -68,6 +68,9 @@ def update_consultation(session: Session, actor: User | None, consultation: Cons
     fields = {name: "not a field that can be changed" for name in unknown}
     values = _checked_changes(fields, changes)
     raise_if(fields)
+    # Writes in flight hold the row FOR SHARE and decide on it as they commit: this waits for
+    # them, and every write after it sees the change (see access.require_at_commit).
+    lock_consultation(session, consultation)
     if "status" in values:
         _change_status(session, actor, consultation, values.pop("status"))
     changed = {name: value for name, value in values.items() if getattr(consultation, name) != value}
@@ -131,19 +134,6 @@ def add_member(session: Session, actor: User | None, consultation: Consultation,
                  consultation=consultation, details={"role": role})
     session.commit()
     return membership
-
-
-def visible_filter(actor: User | None):
-    """A SQL condition selecting the consultations `actor` may read (mirrors the policy)."""
-    public = (Consultation.status != "draft") & (Consultation.visibility == "public")
-    if actor is None:
-        return public
-    if actor.role == "admin":
-        return Consultation.id.is_not(None)
-    insider = exists().where(
-        Membership.consultation_id == Consultation.id, Membership.user_id == actor.id
-    )
-    return or_(public, insider)
 
 
 def list_consultations(

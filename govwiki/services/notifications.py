@@ -30,8 +30,7 @@ from govwiki.models import (
     Consultation, Membership, Notification, Page, Proposal, Revision, User, Watch, WatchOptOut,
 )
 from govwiki.services import clock
-from govwiki.services import consultations as consultation_service
-from govwiki.services.access import require
+from govwiki.services.access import require, visible_filter
 from govwiki.services.errors import Invalid, NotFound, Unauthenticated
 from govwiki.services.upsert import insert_or_ignore, insert_or_update
 
@@ -122,7 +121,7 @@ def list_watches(session: Session, user: User, *, page: int = 1, per_page: int =
         .select_from(Watch)
         .outerjoin(Page, Page.id == Watch.page_id)
         .join(Consultation, Consultation.id == func.coalesce(Watch.consultation_id, Page.consultation_id))
-        .where(Watch.user_id == user.id, consultation_service.visible_filter(user))
+        .where(Watch.user_id == user.id, visible_filter(user))
     )
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.execute(
@@ -280,7 +279,7 @@ def _decision_kind(proposal: Proposal, kind: str) -> str:
 
 def _visible(user: User):
     """Entries about consultations the user may read now (the policy's condition, in SQL)."""
-    return or_(Notification.consultation_id.is_(None), consultation_service.visible_filter(user))
+    return or_(Notification.consultation_id.is_(None), visible_filter(user))
 
 
 def _mine(user: User):

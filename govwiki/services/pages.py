@@ -4,17 +4,19 @@ Every save names the revision it was based on. The new revision is appended by m
 page's head with a guarded update (`WHERE head_number = <expected>`) in the same transaction as
 the insert; `(page, number)` is unique besides. A writer that loses the race rolls back and
 merges its change over the new head, so concurrent saves end as a save, a merge or a 409 —
-never an overwrite. Nothing on this path reads more than the base and head revisions, so saves
+never an overwrite. Once the head is moved, the writer's right to write is decided again on
+the consultation as the transaction commits, so nothing lands after a close was acknowledged.
+`append_revision` does not commit: each use case (save, revert, merging a proposal) appends,
+does the rest of its work and commits, as one attempt that `transactions.retrying` runs again
+when the head moved. Nothing on this path reads more than the base and head revisions, so saves
 cost the same at revision 10 and at revision 5,000.
 """
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, joinedload, selectinload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,8 +28,9 @@ from govwiki.core.resolution import has_conflict_markers, marked_merge
 from govwiki.models import Consultation, Page, PageContributor, Revision, User
 from govwiki.services import audit, clock, notifications
 from govwiki.services.addresses import claim_slug
-from govwiki.services.access import require
+from govwiki.services.access import require, require_at_commit
 from govwiki.services.errors import EditConflict, Invalid, NotFound
+from govwiki.services.transactions import LostRace, retrying
 from govwiki.services.upsert import insert_or_update
 from govwiki.services.validation import (
     check_body, check_display, check_slug, check_text, raise_if,
@@ -35,11 +38,9 @@ from govwiki.services.validation import (
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 SUMMARY_MAX = 500
-#: how many times a save merges over a head that moved under it before giving up with a 409
-SAVE_ATTEMPTS = 25
 
 
-class HeadMoved(Exception):
+class HeadMoved(LostRace):
     """Another save moved the page's head between our read and our write."""
 
 
@@ -63,9 +64,15 @@ class NewRevision:
     reverted_to: int | None = None
     merged_from_base: int | None = None
     proposal_id: int | None = None
-    #: a privileged change names its audit action; it is recorded in the same transaction
-    audit_action: str | None = None
-    audit_details: dict = field(default_factory=dict)
+    #: the permission its writer needs, decided again on the consultation as the revision lands
+    action: Action = Action.EDIT
+    #: the writer's own text, handed back if that decision refuses
+    your_body: str | None = None
+
+    @property
+    def writer(self) -> User:
+        """Who makes the change: the official merging it, else its author."""
+        return self.merged_by or self.author
 
 
 def create_page(
@@ -86,7 +93,8 @@ def create_page(
     )
     session.add(page)
     session.flush()
-    _append(session, page, 0, None, NewRevision(body, actor, summary or "Created the page"))
+    first = NewRevision(body, actor, summary or "Created the page", action=Action.CREATE_PAGE, your_body=body)
+    _append(session, page, 0, None, first)
     session.commit()
     return page
 
@@ -109,7 +117,11 @@ def save_page(
     raise_if(fields, your_body=mine)
     body = check_body(body, max_bytes=max_bytes, your_body=mine)
     _refuse_unresolved(session, page, body)
-    return _save_with_retries(session, page, base_revision, NewRevision(body, actor, summary))
+    new = NewRevision(body, actor, summary, action=action, your_body=mine)
+    return retrying(
+        session, lambda: _save(session, page, base_revision, new),
+        gave_up=lambda: head_kept_moving(session, page, base_revision, new.body),
+    )
 
 
 def _refuse_unresolved(session: Session, page: Page, body: str) -> None:
@@ -121,38 +133,33 @@ def _refuse_unresolved(session: Session, page: Page, body: str) -> None:
                                "resolve every marked passage"})
 
 
-def append_revision(
-    session: Session, page: Page, base_number: int, new: NewRevision,
-    *, on_append: Callable[[Revision], None] | None = None,
-) -> SaveResult:
-    """Append `new`, made on `base_number`, for another use case (merging a proposal): merged
-    over newer revisions like a save; `on_append(revision)` runs in the same transaction just
-    before the commit, and whatever it raises undoes the revision (the caller rolls back)."""
-    return _save_with_retries(session, page, base_number, new, on_append)
+def _save(session: Session, page: Page, base_number: int, new: NewRevision) -> SaveResult:
+    result = append_revision(session, page, base_number, new)
+    session.commit()
+    return result
 
 
-def _save_with_retries(
-    session: Session, page: Page, base_number: int, new: NewRevision, on_append=None,
-) -> SaveResult:
-    for _ in range(SAVE_ATTEMPTS):
-        head = head_revision(session, page, with_blame=True)
-        text, merged = _merge_over_head(session, page, head, base_number, new.body)
-        if text == head.body:
-            session.rollback()
-            return SaveResult(page, head, merged=False, unchanged=True)
-        try:
-            revision = _append(session, page, head.number, head, _with_body(new, text, merged, base_number))
-            if on_append is not None:
-                on_append(revision)
-            session.commit()
-            return SaveResult(page, revision, merged=merged)
-        except (HeadMoved, IntegrityError, OperationalError) as error:
-            session.rollback()
-            if isinstance(error, OperationalError) and "locked" not in str(error):
-                raise
-    raise EditConflict(
+def append_revision(session: Session, page: Page, base_number: int, new: NewRevision) -> SaveResult:
+    """Append `new`, written on revision `base_number`, in the caller's transaction (the caller
+    commits): merged over newer revisions, or `unchanged` if the head already has its text.
+
+    Raises HeadMoved when another save moved the head first (run the use case again, see
+    `transactions.retrying`), EditConflict when the edits overlap, and the policy's refusal
+    when the writer may no longer do `new.action` as this transaction commits.
+    """
+    head = head_revision(session, page, with_blame=True)
+    text, merged = _merge_over_head(session, page, head, base_number, new.body)
+    if text == head.body:
+        return SaveResult(page, head, merged=False, unchanged=True)
+    revision = _append(session, page, head.number, head, _with_body(new, text, merged, base_number))
+    return SaveResult(page, revision, merged=merged)
+
+
+def head_kept_moving(session: Session, page: Page, base_number: int, body: str) -> EditConflict:
+    """The 409 of a save that lost the race to the head every time it tried."""
+    return EditConflict(
         "The page is changing too fast to save your edit now; your text is below.",
-        your_body=new.body, base_revision=base_number, head_revision=page_head_number(session, page),
+        your_body=body, base_revision=base_number, head_revision=page_head_number(session, page),
         conflicts=[],
     )
 
@@ -176,7 +183,6 @@ def _merge_over_head(session: Session, page: Page, head: Revision, base_number: 
     base = get_revision(session, page, base_number)
     result = merge3(base.body, mine, head.body)
     if not result.clean:
-        session.rollback()
         raise EditConflict(
             "Someone changed the same passage since you started editing. Nothing was saved; "
             "your text is below.",
@@ -202,6 +208,9 @@ def _append(session: Session, page: Page, expected_head: int, head: Revision | N
     ).rowcount
     if moved != 1:
         raise HeadMoved()
+    # The head row is ours until the commit: now decide, on the consultation as it commits,
+    # whether the writer may still write (a close in flight either waits for us or refuses us).
+    require_at_commit(session, new.writer, page.consultation, new.action, your_body=new.your_body)
     set_committed_value(page, "head_number", number)
     set_committed_value(page, "updated_at", at)
     revision = Revision(
@@ -215,11 +224,7 @@ def _append(session: Session, page: Page, expected_head: int, head: Revision | N
     session.add(revision)
     _count_contribution(session, page, new.author, at)
     session.flush()
-    actor = new.merged_by or new.author
-    notifications.revision_saved(session, page, revision, actor)
-    if new.audit_action:
-        audit.record(session, actor, new.audit_action, subject_type="page", subject_id=page.slug,
-                     consultation=page.consultation, details={**new.audit_details, "revision": number})
+    notifications.revision_saved(session, page, revision, new.writer)
     return revision
 
 
@@ -254,11 +259,23 @@ def revert_page(
     head = head_revision(session, page)
     new = NewRevision(
         target.body, actor, summary or f"Reverted to revision {target.number}",
-        blame=target.blame, reverted_to=target.number, audit_action="revision_reverted",
-        audit_details={"to_revision": target.number},
+        blame=target.blame, reverted_to=target.number, action=Action.REVERT,
     )
     # A revert is an edit based on the head the reverter saw; a moved head merges or conflicts.
-    return _save_with_retries(session, page, head.number, new)
+    return retrying(
+        session, lambda: _revert(session, actor, page, head.number, new),
+        gave_up=lambda: head_kept_moving(session, page, head.number, new.body),
+    )
+
+
+def _revert(session: Session, actor: User, page: Page, base_number: int, new: NewRevision) -> SaveResult:
+    result = append_revision(session, page, base_number, new)
+    if not result.unchanged:
+        audit.record(session, actor, "revision_reverted", subject_type="page", subject_id=page.slug,
+                     consultation=page.consultation,
+                     details={"to_revision": new.reverted_to, "revision": result.revision.number})
+    session.commit()
+    return result
 
 
 def head_revision(session: Session, page: Page, *, with_blame: bool = False) -> Revision:

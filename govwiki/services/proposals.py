@@ -20,14 +20,15 @@ from govwiki.core.policy import Action
 from govwiki.core.resolution import has_conflict_markers, marked_merge
 from govwiki.models import Page, Proposal, Revision, User
 from govwiki.services import audit, clock, notifications
-from govwiki.services.access import require
+from govwiki.services.access import require, require_at_commit
 from govwiki.services.errors import (
-    Conflict, EditConflict, Forbidden, Invalid, NotFound, ServiceError, TooLarge, Unauthenticated,
+    Conflict, EditConflict, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated,
 )
 from govwiki.services.pages import (
     DEFAULT_MAX_BYTES, SUMMARY_MAX as REVISION_SUMMARY_MAX, NewRevision, append_revision,
-    get_revision, page_head_number,
+    get_revision, head_kept_moving, page_head_number,
 )
+from govwiki.services.transactions import retrying
 from govwiki.services.validation import check_body, check_text, raise_if
 
 #: the proposer's rationale
@@ -68,7 +69,8 @@ def submit_proposal(
         status="open", created_at=at, updated_at=at,
     )
     session.add(proposal)
-    session.flush()
+    session.flush()  # the first write: from here the consultation is decided as it commits
+    require_at_commit(session, actor, page.consultation, Action.PROPOSE, your_body=body)
     notifications.proposal_submitted(session, proposal, actor)
     session.commit()
     return proposal
@@ -91,6 +93,7 @@ def update_proposal(
     values = {"body": body, "summary": summary, "updated_at": clock.now(),
               "base_number": proposal.base_number if base_revision is None else base_revision}
     _move(session, proposal, values, your_body=mine)
+    require_at_commit(session, actor, proposal.page.consultation, Action.PROPOSE, your_body=mine)
     session.commit()
     return proposal
 
@@ -150,6 +153,34 @@ def merge_proposal(
     raise_if(fields, your_body=mine)
     if body is not None:
         body = _check_resolution(body, max_bytes)
+    plan = _plan_merge(session, actor, proposal, body=body, accept=accept, base_revision=base_revision,
+                       version=version, reason=reason, mine=mine)
+    try:
+        return retrying(
+            session, lambda: _merge(session, actor, proposal, plan),
+            gave_up=lambda: head_kept_moving(session, page, plan.start, plan.new.body),
+        )
+    except EditConflict as conflict:
+        raise _merge_conflict(session, page, proposal, conflict) from None
+
+
+@dataclass(frozen=True)
+class _MergePlan:
+    """What a merge appends and decides, worked out once before its (retried) transaction."""
+
+    new: NewRevision
+    #: the revision the merged text is written on
+    start: int
+    kind: str
+    partial: bool
+    decision: dict
+    audit_details: dict
+    #: the proposal as reviewed (base, text): a proposal rewritten since is not merged
+    reviewed: tuple[int, str]
+
+
+def _plan_merge(session, actor, proposal, *, body, accept, base_revision, version, reason, mine) -> _MergePlan:
+    page = proposal.page
     base = get_revision(session, page, proposal.base_number)
     changes = core.numbered_changes(base.body, proposal.body)
     if version is not None and version != core.version(proposal.base_number, proposal.body, changes):
@@ -159,29 +190,34 @@ def merge_proposal(
     kind = "proposal_partly_merged" if partial else "proposal_merged"
     new = NewRevision(
         body if body is not None else text, proposal.author, _revision_summary(proposal),
-        merged_by=actor, proposal_id=proposal.id, audit_action=kind,
-        audit_details={"proposal": proposal.id, "declined": [d["index"] for d in declined or []],
-                       "resolved_by_hand": body is not None},
+        merged_by=actor, proposal_id=proposal.id, action=Action.MERGE, your_body=mine,
     )
     start = proposal.base_number if body is None else (
         base_revision if base_revision is not None else page_head_number(session, page))
     decision = {"status": "merged", "decided_by_id": actor.id, "reason": reason, "partial": partial,
                 "declined": declined}
-    claim = _claimer(session, proposal, decision, kind, expected=(proposal.base_number, proposal.body))
-    try:
-        result = append_revision(session, page, start, new, on_append=lambda r: claim(r.number))
-        if result.unchanged:  # the text is already there: merged into the current revision
-            claim(result.revision.number)
-            audit.record(session, actor, kind, subject_type="page", subject_id=page.slug,
-                         consultation=page.consultation,
-                         details={**new.audit_details, "revision": result.revision.number, "unchanged": True})
-            session.commit()
-    except EditConflict as conflict:
-        raise _merge_conflict(session, page, proposal, conflict) from None
-    except ServiceError:
-        session.rollback()
-        raise
-    return MergeOutcome(proposal, result.revision, partial, unchanged=result.unchanged)
+    audit_details = {"proposal": proposal.id, "declined": [d["index"] for d in declined or []],
+                     "resolved_by_hand": body is not None}
+    return _MergePlan(new, start, kind, partial, decision, audit_details,
+                      reviewed=(proposal.base_number, proposal.body))
+
+
+def _merge(session: Session, actor: User, proposal: Proposal, plan: _MergePlan) -> MergeOutcome:
+    """One attempt: append the revision, mark the proposal merged into it, record it, commit."""
+    page = proposal.page
+    result = append_revision(session, page, plan.start, plan.new)
+    number = result.revision.number
+    at = clock.now()
+    _move(session, proposal, {**plan.decision, "merged_revision": number, "decided_at": at, "updated_at": at},
+          expected=plan.reviewed)
+    if result.unchanged:  # nothing was appended: the proposal's own update was the first write
+        require_at_commit(session, actor, page.consultation, Action.MERGE, your_body=plan.new.your_body)
+    notifications.proposal_decided(session, proposal, plan.kind)
+    details = {**plan.audit_details, "revision": number, **({"unchanged": True} if result.unchanged else {})}
+    audit.record(session, actor, plan.kind, subject_type="page", subject_id=page.slug,
+                 consultation=page.consultation, details=details)
+    session.commit()
+    return MergeOutcome(proposal, result.revision, plan.partial, unchanged=result.unchanged)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -285,18 +321,6 @@ def _move(session: Session, proposal: Proposal, values: dict, *, expected=None, 
                            **details)
         raise _not_open(status, revision, **details)
     session.expire(proposal)  # read the stored values back (in this transaction) when next used
-
-
-def _claimer(session: Session, proposal: Proposal, decision: dict, kind: str, *, expected):
-    """The guarded status change of a merge, to run in the transaction that adds the revision."""
-
-    def claim(number: int) -> None:
-        at = clock.now()
-        _move(session, proposal, {**decision, "merged_revision": number, "decided_at": at, "updated_at": at},
-              expected=expected)
-        notifications.proposal_decided(session, proposal, kind)
-
-    return claim
 
 
 def _record(session: Session, actor: User, action: str, proposal: Proposal, **details) -> None:

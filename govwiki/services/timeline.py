@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 from govwiki.core.policy import ALLOW, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, Action, Decision
 from govwiki.models import AuditEvent, Consultation, Page, Proposal, Revision, User
 from govwiki.services import access
-from govwiki.services.consultations import visible_filter
+from govwiki.services.access import visible_filter
 from govwiki.services.errors import refusal
 
 #: audit actions shown on the public timeline (the rest are told by other tables, or private)

@@ -1,21 +1,24 @@
-"""A page's past on the web: the list of revisions, one old revision, diffs and blame.
+"""A page's past on the web: the list of revisions, diffs and blame.
 
-These routes live on the `pages` blueprint (`pages.history`, `pages.diff`, …).
+These routes live on the `pages` blueprint (`pages.history`, `pages.diff`, …): web.pages adds
+them with `history.routes.register_on(pages)`.
 """
 from __future__ import annotations
 
 from flask import current_app, render_template, request
 
+from govwiki.routing import Routes
 from govwiki.security import actor
 from govwiki.services import history as service
 from govwiki.services import pages as page_service
 from govwiki.services.access import load_page
-from govwiki.web.pages import pages, reading
 from govwiki.web.present import blame_bands, blame_sources, diff_layout
-from govwiki.web.views import ID, Pager, page_args, page_permissions, revision_arg, session
+from govwiki.web.views import Pager, page_args, page_permissions, revision_arg, session
+
+routes = Routes()
 
 
-@pages.get("/pages/<slug>/history")
+@routes.get("/pages/<slug>/history")
 def history(slug: str):
     page = load_page(session(), actor(), slug)
     number, per_page = page_args()
@@ -26,15 +29,7 @@ def history(slug: str):
     )
 
 
-@pages.get(f"/pages/<slug>/revisions/<{ID}:number>")
-def revision(slug: str, number: int):
-    page = load_page(session(), actor(), slug)
-    old = page_service.get_revision(session(), page, number)
-    source = request.args.get("view") == "source"
-    return render_template("pages/revision.html", source=source, **reading(page, old))
-
-
-@pages.get("/pages/<slug>/diff")
+@routes.get("/pages/<slug>/diff")
 def diff(slug: str):
     page = load_page(session(), actor(), slug)
     result = service.diff_revisions(
@@ -50,7 +45,7 @@ def diff(slug: str):
     )
 
 
-@pages.get("/pages/<slug>/blame")
+@routes.get("/pages/<slug>/blame")
 def blame(slug: str):
     page = load_page(session(), actor(), slug)
     revision, spans = service.blame_revision(session(), page, revision_arg("revision"))

@@ -2,7 +2,7 @@
 
 An edit never loses the editor's text: every refusal (signed out, closed, invalid, too large,
 an overlapping change) shows the edit form again with the submitted text in the box.
-History, diffs and blame are in `web.history`, on this same blueprint.
+History, diffs and blame are in `web.history`; their routes join this blueprint where it is made.
 """
 from __future__ import annotations
 
@@ -21,13 +21,14 @@ from govwiki.services import pages as service
 from govwiki.services.proposal_review import count_open
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
-from govwiki.web import confirm, page_cache, templating
+from govwiki.web import confirm, history, page_cache, templating
 from govwiki.web.forms import EditForm, RevertForm, attach_errors
 from govwiki.web.present import conflict_passages
-from govwiki.web.views import gate, page_permissions, revision_arg, session
+from govwiki.web.views import ID, gate, page_permissions, revision_arg, session
 
 pages = Blueprint("pages", __name__)
 pages.record_once(templating.install)
+history.routes.register_on(pages)
 
 
 @pages.get("/pages/<slug>")
@@ -55,6 +56,14 @@ def _show_to_readers(page):
         html = render_template("pages/show.html", **reading(page, service.head_revision(session(), page)))
         page_cache.cache().put(key, html)
     return html
+
+
+@pages.get(f"/pages/<slug>/revisions/<{ID}:number>")
+def revision(slug: str, number: int):
+    page = load_page(session(), actor(), slug)
+    old = service.get_revision(session(), page, number)
+    source = request.args.get("view") == "source"
+    return render_template("pages/revision.html", source=source, **reading(page, old))
 
 
 @pages.route("/pages/<slug>/edit", methods=["GET", "POST"])
@@ -183,5 +192,3 @@ def _saved_message(result) -> str:
                  number=result.revision.number)
     return _("Saved as revision %(number)d.", number=result.revision.number)
 
-
-from govwiki.web import history  # noqa: E402,F401 - history, diff and blame routes register on `pages`

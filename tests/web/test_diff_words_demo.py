@@ -48,7 +48,7 @@ def test_web_diff_in_english_counts_words_and_characters_apart(client, demo, tex
 def test_web_blame_marks_the_kept_words_with_revision_1(client, demo, text_of):
     html = text_of(client.get("/pages/draft-rules/blame?revision=3&lang=zh"))
     blame = html.split('class="blame"')[1]
-    assert f"r3 · 刘洋 Prof. Liu Yang</a>并听取周边居民和商户意见</span>" in blame
+    assert "r3 · 刘洋 Prof. Liu Yang</a>并听取周边居民和商户意见</span>" in blame
     assert KEPT in blame.split("并听取周边居民和商户意见")[1].split("r3 ·")[0]
 
 
