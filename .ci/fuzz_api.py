@@ -49,7 +49,8 @@ def main() -> int:
             _make_sandbox(f"http://127.0.0.1:{port}/api/v1", token)
             started = time.monotonic()
             code = subprocess.call([
-                str(BIN / "schemathesis"), "--config-file", str(ROOT / ".ci" / "schemathesis.toml"), "run", f"http://127.0.0.1:{port}/api/v1/openapi.json",
+                str(BIN / "schemathesis"), "--config-file", str(ROOT / ".ci" / "schemathesis.toml"),
+                "run", f"http://127.0.0.1:{port}/api/v1/openapi.json",
                 "--wait-for-schema", "30", "--header", f"Authorization: Bearer {token}",
                 "--checks", CHECKS, "--max-examples", str(args.max_examples),
                 "--max-time", str(args.max_time), "--request-timeout", "20",

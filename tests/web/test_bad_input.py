@@ -86,3 +86,37 @@ def test_edit_on_a_base_revision_beyond_the_integer_range_is_refused(client, pag
     response = client.post("/pages/draft-rules/edit", data={"body": "Mine.\n", "base_revision": number, "summary": ""})
     assert 400 <= response.status_code < 500
     assert "Mine." in text_of(response)
+
+
+NUL, HUGE = "x\x00y", "9223372036854775808"
+#: every form an official may send, each field holding a NUL (and numbers beyond any integer)
+FORMS = [
+    ("/consultations/new", {"title": NUL, "summary": NUL, "edit_policy": NUL, "visibility": NUL, "closes_at": NUL}),
+    ("/consultations/rules/edit", {"title": NUL, "summary": NUL, "edit_policy": NUL, "visibility": NUL, "closes_at": NUL}),
+    ("/consultations/rules/status", {"status": NUL}),
+    ("/consultations/rules/pages", {"page-title": NUL, "page-body": NUL, "page-summary": NUL}),
+    ("/pages/draft-rules/edit", {"body": NUL, "summary": NUL, "base_revision": NUL}),
+    ("/pages/draft-rules/edit", {"body": "ok\n", "summary": NUL, "base_revision": HUGE}),
+    ("/pages/draft-rules/revert", {"to_revision": NUL, "summary": NUL}),
+    ("/pages/draft-rules/proposals/new", {"body": NUL, "summary": NUL, "base_revision": NUL}),
+    ("/pages/draft-rules/proposals/new", {"body": "ok\n", "summary": "s", "base_revision": HUGE}),
+    ("/proposals/{id}/edit", {"body": NUL, "summary": NUL, "base_revision": HUGE}),
+    ("/proposals/{id}/merge", {"body": NUL, "mode": "selected", "accept": [NUL, HUGE], "base_revision": NUL, "version": NUL}),
+    ("/proposals/{id}/merge", {"mode": "selected", "accept": [HUGE, "-" + HUGE], "version": NUL}),
+    ("/proposals/{id}/reject", {"reason": NUL}),
+    ("/settings/tokens", {"name": NUL}),
+    ("/notifications/read", {"ids": [NUL, HUGE]}),
+]
+
+
+@pytest.mark.parametrize("path, data", FORMS)
+def test_every_form_with_a_nul_in_every_field_is_a_4xx(client, page, official, login, session, path, data):
+    from govwiki.services import proposals
+
+    proposal = proposals.submit_proposal(session, official, page, body="Other.\n", base_revision=1)
+    login(official)
+    response = client.post(path.format(id=proposal.id), data=data)
+    # marking read takes no fields (it marks all); every other form names the bad field
+    assert response.status_code == (302 if path == "/notifications/read" else 422)
+    if response.status_code == 422:
+        assert "<html" in response.get_data(as_text=True)
