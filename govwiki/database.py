@@ -33,6 +33,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def init_app(app: Flask) -> None:
     import govwiki.models  # noqa: F401 - registers the mappings before anything queries
 
+    # Test each pooled connection before use: one the server dropped (restart, failover, idle
+    # timeout) is replaced instead of failing the request with a 500. A copy: the default
+    # dict is shared by every app.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "pool_pre_ping": True, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
 

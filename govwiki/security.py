@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from govwiki.extensions import csrf, db, limiter, login_manager
 from govwiki.models import User
+from govwiki.services.errors import NotFound, ServiceError
 
 # No inline script or style anywhere: templates load /static files only.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -29,7 +30,18 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
+    app.before_request(_refuse_nul_in_address)
     app.after_request(_protective_headers)
+
+
+def _refuse_nul_in_address() -> None:
+    """A NUL in the URL is refused before any view runs: PostgreSQL cannot even compare text
+    holding one (a 500), SQLite would store it. No slug or name can hold one, so the path is a
+    404; a query value, which no form sends, is a 400."""
+    if "\x00" in request.path:
+        raise NotFound("There is nothing at this address.")
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)):
+        raise ServiceError("The address contains a NUL character.")
 
 
 @login_manager.user_loader

@@ -9,8 +9,9 @@ from govwiki.routing import Routes
 routes = Routes()
 
 PAGINATION = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+    # page × per_page may not pass 2147483647 (the rows skipped are counted in a database integer)
+    {"name": "page", "in": "query", "schema": {"type": "integer", "format": "int32", "minimum": 1, "default": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 200, "default": 50}},
 ]
 
 
@@ -22,7 +23,14 @@ def _obj(**properties) -> dict:
     return {"type": "object", "properties": properties}
 
 
-STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+def _needs(schema: dict, *names: str) -> dict:
+    """`schema` with the fields a request must carry (a missing one is a 422)."""
+    return {**schema, "required": list(names)}
+
+
+# Every number is a 32-bit database integer; saying so lets a client (and schemathesis) know
+# the bounds, beyond which the API answers 422.
+STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer", "format": "int32"}, {"type": "boolean"}
 TIME = {"type": "string", "format": "date-time", "nullable": True}
 #: a merged proposal of which some changes were declined; `status` stays "merged"
 PARTIAL = {"type": "boolean", "description": "true when the proposal was partly merged: an official accepted "
@@ -35,6 +43,10 @@ STATS = _obj(**dict.fromkeys(
     ("inserted", "deleted", "inserted_words", "deleted_words", "inserted_characters", "deleted_characters"),
     INTEGER,
 ))
+#: who decided, merged or acted: nobody yet, or the command line
+MAYBE_USER = {**USER, "nullable": True}
+#: a page or consultation a record item may not have (a consultation-wide event has no page)
+MAYBE_BRIEF = {**_obj(slug=STRING, title=STRING, url=STRING), "nullable": True}
 
 SCHEMAS = {
     "Error": _obj(error=_obj(code=STRING, message=STRING, fields={"type": "object"})),
@@ -49,19 +61,21 @@ SCHEMAS = {
         pages={"type": "array", "items": _ref("PageRef")},
     ),
     "ConsultationInput": _obj(
-        title=STRING, summary=STRING, slug=STRING, edit_policy=STRING, visibility=STRING,
-        closes_at=TIME, status=STRING,
+        title=STRING, summary=STRING, slug=STRING,
+        edit_policy={"type": "string", "enum": ["comment", "suggest", "edit"]},
+        visibility={"type": "string", "enum": ["public", "invited"]}, closes_at=TIME,
+        status={"type": "string", "enum": ["draft", "open", "closed", "adopted", "withdrawn"]},
     ),
     "Page": _obj(
         slug=STRING, title=STRING, consultation=STRING, revision=INTEGER, head_revision=INTEGER,
         body=STRING, html=STRING, updated_at=TIME, merged=BOOLEAN, unchanged=BOOLEAN,
         contributors={"type": "array", "items": _obj(username=STRING, display_name=STRING, revisions=INTEGER)},
     ),
-    "PageInput": _obj(title=STRING, body=STRING, slug=STRING, summary=STRING),
-    "Edit": _obj(body=STRING, summary=STRING, base_revision=INTEGER),
+    "PageInput": _needs(_obj(title=STRING, body=STRING, slug=STRING, summary=STRING), "title", "body"),
+    "Edit": _needs(_obj(body=STRING, summary=STRING, base_revision=INTEGER), "body", "base_revision"),
     "Revision": _obj(
         number=INTEGER, author=USER, summary=STRING, created_at=TIME, size=INTEGER,
-        sha256=STRING, parent={"type": "integer", "nullable": True}, merged_by=USER,
+        sha256=STRING, parent={"type": "integer", "nullable": True}, merged_by=MAYBE_USER,
         body=STRING,
     ),
     "Diff": _obj(
@@ -70,14 +84,14 @@ SCHEMAS = {
         stats=STATS,
     ),
     "Blame": _obj(revision=INTEGER, spans={"type": "array", "items": _obj(text=STRING, revision=INTEGER, author=USER)}),
-    "Revert": _obj(to_revision=INTEGER, summary=STRING),
+    "Revert": _needs(_obj(to_revision=INTEGER, summary=STRING), "to_revision"),
     # Proposals (suggested edits): numbered changes against the base, for partial merges. A change
     # groups the hunks of one sentence (or of adjacent words across a sentence end), so accepting
     # it takes all of them.
     "Proposal": _obj(
         id=INTEGER, page=STRING, author=USER, summary=STRING, base_revision=INTEGER,
         status={"type": "string", "enum": ["open", "merged", "rejected", "withdrawn"]},
-        created_at=TIME, updated_at=TIME, decided_by=USER, decided_at=TIME, reason=STRING,
+        created_at=TIME, updated_at=TIME, decided_by=MAYBE_USER, decided_at=TIME, reason=STRING,
         merged_revision={"type": "integer", "nullable": True}, body=STRING, partial=PARTIAL,
         declined={"type": "array", "items": CHANGE,
                   "description": "the changes not accepted in a partial merge, each as its whole passage"},
@@ -95,6 +109,7 @@ SCHEMAS = {
         preview={"type": "string", "nullable": True}, marked_body={"type": "string", "nullable": True},
     )]},
     "ProposalInput": _obj(body=STRING, summary=STRING, base_revision=INTEGER),
+    "NewProposal": _needs(_obj(body=STRING, summary=STRING, base_revision=INTEGER), "body", "base_revision"),
     "MergeInput": _obj(
         body=STRING, base_revision=INTEGER,
         accept={"type": "array", "items": INTEGER,
@@ -103,34 +118,32 @@ SCHEMAS = {
                 "changes are declined and the proposal is partly merged"},
         version=STRING, reason=STRING,
     ),
-    "RejectInput": _obj(reason=STRING),
+    "RejectInput": _needs(_obj(reason=STRING), "reason"),
     "Decision": _obj(
         status=STRING, revision=INTEGER, partial=PARTIAL, unchanged=BOOLEAN,
         proposal={"$ref": "#/components/schemas/Proposal"},
     ),
     "Notification": _obj(
         id=INTEGER, kind=STRING, count=INTEGER, unread=BOOLEAN, read_at=TIME, created_at=TIME,
-        updated_at=TIME, consultation=_obj(slug=STRING, title=STRING, url=STRING),
-        page=_obj(slug=STRING, title=STRING, url=STRING), proposal={"type": "integer", "nullable": True},
+        updated_at=TIME, consultation=MAYBE_BRIEF, page=MAYBE_BRIEF, proposal={"type": "integer", "nullable": True},
         details={"type": "object"}, diff_url={"type": "string", "nullable": True},
     ),
     "ReadInput": _obj(ids={"type": "array", "items": INTEGER}),
     "Watched": _obj(
         type={"type": "string", "enum": ["consultation", "page"]}, since=TIME,
-        consultation=_obj(slug=STRING, title=STRING, url=STRING),
-        page=_obj(slug=STRING, title=STRING, url=STRING),
+        consultation=MAYBE_BRIEF, page=MAYBE_BRIEF,
     ),
     # The consultation record: timeline, outcome report, contributions, audit log.
     "TimelineItem": _obj(
-        type=STRING, at=TIME, actor=USER, consultation=STRING,
-        page=_obj(slug=STRING, title=STRING, url=STRING), revision={"type": "integer", "nullable": True},
+        type=STRING, at=TIME, actor=MAYBE_USER, consultation={"type": "string", "nullable": True},
+        page=MAYBE_BRIEF, revision={"type": "integer", "nullable": True},
         proposal={"type": "integer", "nullable": True},
         details={"type": "object", "description": "what the entry records; a proposal's entry has its "
                  "`status` and `partial`, and a partial merge is the type `proposal_partly_merged`"},
     ),
     "ProposalOutcome": _obj(
         id=INTEGER, page=_obj(slug=STRING, title=STRING, url=STRING), author=USER, summary=STRING,
-        base_revision=INTEGER, status=STRING, partial=PARTIAL, created_at=TIME, decided_by=USER,
+        base_revision=INTEGER, status=STRING, partial=PARTIAL, created_at=TIME, decided_by=MAYBE_USER,
         decided_at=TIME, reason=STRING, merged_revision={"type": "integer", "nullable": True},
         declined={"type": "array", "items": CHANGE},
     ),
@@ -150,7 +163,7 @@ SCHEMAS = {
             ops={"type": "array", "items": _obj(op=STRING, text=STRING)}, stats=STATS)},
     ),
     "AuditEvent": _obj(
-        id=INTEGER, at=TIME, actor=USER, action=STRING, consultation={"type": "string", "nullable": True},
+        id=INTEGER, at=TIME, actor=MAYBE_USER, action=STRING, consultation={"type": "string", "nullable": True},
         subject_type=STRING, subject_id=STRING, details={"type": "object"}, prev_hash=STRING, hash=STRING,
     ),
 }
@@ -178,7 +191,7 @@ OPERATIONS = [
     ("get", "/pages/{p}/blame", "Who introduced each span", None, 200, _ref("Blame"),
      [{"name": "revision", "in": "query", "schema": INTEGER}]),
     ("post", "/pages/{p}/revert", "Restore an old revision as a new one", "Revert", 200, _ref("Page"), []),
-    ("post", "/pages/{p}/proposals", "Suggest a change written on base_revision", "ProposalInput", 201, _ref("Proposal"), []),
+    ("post", "/pages/{p}/proposals", "Suggest a change written on base_revision", "NewProposal", 201, _ref("Proposal"), []),
     ("get", "/pages/{p}/proposals", "The page's proposals, newest first (open ones with mergeable and overlaps)",
      None, 200, _listing("Proposal"), PAGINATION + [{"name": "status", "in": "query", "schema": STRING}]),
     ("get", "/proposals/{id}", "A proposal with its diff, numbered hunks and merge preview", None, 200, _ref("ProposalReview"), []),

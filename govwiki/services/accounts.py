@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from govwiki.core.policy import SITE_ROLES, may_assign_roles
+from govwiki.core.text import display_problems, text_problems
 from govwiki.models import ApiToken, User, utcnow
 from govwiki.services import audit
 from govwiki.services.errors import Forbidden, Invalid, NotFound
@@ -41,6 +42,8 @@ def register_user(
     email = _check_email(session, fields, email)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         fields["password"] = f"at least {MIN_PASSWORD} characters"
+    elif text_problems(password):
+        fields["password"] = text_problems(password)
     display_name = check_display(fields, "display_name", display_name or username, max_length=80)
     affiliation = check_display(fields, "affiliation", affiliation, max_length=120, required=False)
     check_choice(fields, "role", role, SITE_ROLES)
@@ -65,7 +68,7 @@ def _check_username(session: Session, fields: dict, username) -> str:
 
 def _check_email(session: Session, fields: dict, email) -> str:
     email = (email or "").strip() if isinstance(email, str) else ""
-    if not EMAIL_RE.match(email) or len(email) > 254:
+    if not EMAIL_RE.match(email) or len(email) > 254 or display_problems(email):
         fields["email"] = "a valid e-mail address"
     elif session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
         fields["email"] = "an account with this address exists"
@@ -75,6 +78,8 @@ def _check_email(session: Session, fields: dict, email) -> str:
 def authenticate(session: Session, login: str, password: str) -> User | None:
     """Return the active user with this username or e-mail and password, else None."""
     login = (login or "").strip().lower()
+    if text_problems(login):
+        return None  # no account has such a name or address, and PostgreSQL cannot compare NUL
     user = session.scalar(
         select(User).where((User.username == login) | (func.lower(User.email) == login))
     )
