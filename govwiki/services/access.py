@@ -1,9 +1,10 @@
 """Loading things on behalf of someone, and asking the one policy about them."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
+from govwiki.core import policy
 from govwiki.core.policy import Action, Decision, decide
 from govwiki.models import Consultation, Membership, Page, User
 from govwiki.services import clock
@@ -19,6 +20,23 @@ def member_role(session: Session, actor: User | None, consultation: Consultation
             Membership.consultation_id == consultation.id, Membership.user_id == actor.id
         )
     )
+
+
+def readable_filter(actor: User | None):
+    """A SQL condition selecting the consultations `actor` may read: the policy's read rule
+    (`policy.may_read`) built from the same facts, for lists, timelines, search and exports."""
+    public = Consultation.status.in_(policy.PUBLIC_STATUSES) & Consultation.visibility.in_(
+        policy.PUBLIC_VISIBILITIES
+    )
+    if actor is None:
+        return public
+    if actor.role in policy.READ_ALL_SITE_ROLES:
+        return true()
+    member = exists().where(
+        Membership.consultation_id == Consultation.id, Membership.user_id == actor.id,
+        Membership.role.in_(policy.READ_MEMBER_ROLES),
+    )
+    return or_(public, member)
 
 
 def decision(

@@ -1,7 +1,7 @@
 """Consultations: create one, change it, move it through its lifecycle, list what people may see."""
 from __future__ import annotations
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from govwiki.core.policy import (
@@ -10,7 +10,7 @@ from govwiki.core.policy import (
 from govwiki.models import Consultation, Membership, User, Watch
 from govwiki.services import audit, clock, notifications, snapshots
 from govwiki.services.addresses import claim_slug
-from govwiki.services.access import member_role, require
+from govwiki.services.access import member_role, readable_filter, require
 from govwiki.services.errors import Conflict, Invalid, refusal
 from govwiki.services.validation import (
     check_choice, check_datetime, check_display, check_slug, check_text, raise_if,
@@ -133,24 +133,11 @@ def add_member(session: Session, actor: User | None, consultation: Consultation,
     return membership
 
 
-def visible_filter(actor: User | None):
-    """A SQL condition selecting the consultations `actor` may read (mirrors the policy)."""
-    public = (Consultation.status != "draft") & (Consultation.visibility == "public")
-    if actor is None:
-        return public
-    if actor.role == "admin":
-        return Consultation.id.is_not(None)
-    insider = exists().where(
-        Membership.consultation_id == Consultation.id, Membership.user_id == actor.id
-    )
-    return or_(public, insider)
-
-
 def list_consultations(
     session: Session, actor: User | None, *, status: str | None = None, page: int = 1, per_page: int = 50
 ) -> tuple[list[Consultation], int]:
     """Return one page of the consultations `actor` may read, newest first, and the total."""
-    query = select(Consultation).where(visible_filter(actor))
+    query = select(Consultation).where(readable_filter(actor))
     if status:
         if status not in STATUSES:
             raise Invalid({"status": "must be one of: " + ", ".join(STATUSES)})

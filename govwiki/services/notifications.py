@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from govwiki.core.policy import Action
 from govwiki.models import Consultation, Notification, Page, Proposal, Revision, User, Watch
 from govwiki.services import clock
-from govwiki.services import consultations as consultation_service
-from govwiki.services.access import require
+from govwiki.services.access import readable_filter, require
 from govwiki.services.errors import Invalid, NotFound, Unauthenticated
 from govwiki.services.upsert import insert_or_ignore, insert_or_update
 
@@ -97,7 +96,7 @@ def list_watches(session: Session, user: User, *, page: int = 1, per_page: int =
         .select_from(Watch)
         .outerjoin(Page, Page.id == Watch.page_id)
         .join(Consultation, Consultation.id == func.coalesce(Watch.consultation_id, Page.consultation_id))
-        .where(Watch.user_id == user.id, consultation_service.visible_filter(user))
+        .where(Watch.user_id == user.id, readable_filter(user))
     )
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.execute(
@@ -234,7 +233,7 @@ def _decision_kind(proposal: Proposal, kind: str) -> str:
 
 def _visible(user: User):
     """Entries about consultations the user may read now (the policy's condition, in SQL)."""
-    return or_(Notification.consultation_id.is_(None), consultation_service.visible_filter(user))
+    return or_(Notification.consultation_id.is_(None), readable_filter(user))
 
 
 def _mine(user: User):
