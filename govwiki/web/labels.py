@@ -88,6 +88,7 @@ SERVICE_MESSAGES = (
        "your text is below."),
     N_("The page is changing too fast to save your edit now; your text is below."),
     N_("The request body is too large."),
+    N_("a word the site's own addresses use; choose another"),
 )
 
 

@@ -208,3 +208,10 @@ def test_pages_of_a_draft_are_404_to_residents(client, make_page, make_consultat
         assert client.get("/api/v1/pages/hidden/revisions/1", headers=headers).status_code == 404
         assert client.get("/api/v1/pages/hidden/diff", headers=headers).status_code == 404
         assert client.get("/api/v1/pages/hidden/blame", headers=headers).status_code == 404
+
+
+def test_a_route_word_is_not_a_page_slug(client, make_consultation, official, bearer):
+    make_consultation(slug="rules")
+    response = client.post("/api/v1/consultations/rules/pages", json={"title": "Hours", "body": "x\n", "slug": "new"},
+                           headers=bearer(official))
+    assert response.status_code == 422 and set(response.get_json()["error"]["fields"]) == {"slug"}
