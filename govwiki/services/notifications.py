@@ -270,12 +270,18 @@ def list_notifications(session: Session, user: User, *, page: int = 1, per_page:
     return list(items), total
 
 
-def open_notification(session: Session, user: User | None, notification_id: int) -> Notification:
-    """Return one of the user's visible entries, marked read; NotFound for anyone else's."""
+def get_notification(session: Session, user: User | None, notification_id: int) -> Notification:
+    """Return one of the user's visible entries, unchanged; NotFound for anyone else's."""
     _signed_in(user)
     notification = session.scalar(_mine(user).where(Notification.id == notification_id))
     if notification is None:
         raise NotFound("No such notification.")
+    return notification
+
+
+def open_notification(session: Session, user: User | None, notification_id: int) -> Notification:
+    """Return one of the user's visible entries, marked read; NotFound for anyone else's."""
+    notification = get_notification(session, user, notification_id)
     if notification.read_at is None:
         notification.read_at = clock.now()
         session.commit()
