@@ -65,3 +65,20 @@ def test_environment_overrides_defaults(tmp_path, monkeypatch):
     app = create_app(instance=str(tmp_path / "inst"))
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example/gw"
     assert app.config["MAX_PAGE_BYTES"] == 1234
+
+
+def test_the_default_sqlite_files_are_readable_by_their_owner_only(tmp_path, monkeypatch):
+    """The database, its -wal and its -shm hold everything (password hashes, private drafts)."""
+    monkeypatch.delenv("GOVWIKI_DATABASE_URL", raising=False)
+    monkeypatch.setenv("GOVWIKI_SECRET_KEY", "x" * 64)
+    instance = tmp_path / "inst"
+    app = create_app(instance=str(instance))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:  # WAL keeps -wal and -shm while a connection is open
+            connection.exec_driver_sql("SELECT count(*) FROM users")
+            files = sorted(path.name for path in instance.glob("govwiki.sqlite3*"))
+            modes = {path.name: oct(path.stat().st_mode & 0o777) for path in instance.glob("govwiki.sqlite3*")}
+        db.engine.dispose()
+    assert files == ["govwiki.sqlite3", "govwiki.sqlite3-shm", "govwiki.sqlite3-wal"]
+    assert modes == dict.fromkeys(files, "0o600")
