@@ -70,19 +70,48 @@ def demo() -> None:
     click.echo("demo content loaded" if created else "demo content already present")
 
 
+def _published_head(_ctx, _param, value: str | None) -> tuple[int, str] | None:
+    if value is None:
+        return None
+    number, _, hash_ = value.partition(":")
+    if not (number.isdigit() and int(number) > 0 and len(hash_) == 64
+            and all(c in "0123456789abcdef" for c in hash_)):
+        raise click.BadParameter("give COUNT:HASH as printed by `govwiki audit-head`")
+    return int(number), hash_
+
+
+def _audit_problems(published=None) -> bool:
+    """Print one line per problem of the audit chain on stderr; True if there were any."""
+    from govwiki.services import audit
+
+    problems = audit.verify(db.session, published)
+    for problem in problems:
+        where = f"event {problem.event_id}" if problem.event_id else "the log"
+        click.echo(f"{where}: {problem.what}", err=True)
+    return bool(problems)
+
+
 @govwiki_cli.command("verify-audit")
-def verify_audit() -> None:
+@click.option("--published", metavar="COUNT:HASH", callback=_published_head,
+              help="A head printed by audit-head earlier and kept elsewhere: the chain must still hold it.")
+def verify_audit(published) -> None:
     """Check the audit log's hash chain: every row intact, none removed, none truncated."""
     from sqlalchemy import func, select
 
     from govwiki.models import AuditEvent
-    from govwiki.services import audit
 
-    problems = audit.verify(db.session)
-    if problems:
-        for problem in problems:
-            where = f"event {problem.event_id}" if problem.event_id else "the log"
-            click.echo(f"{where}: {problem.what}", err=True)
+    if _audit_problems(published):
         raise SystemExit(1)
     count = db.session.scalar(select(func.count()).select_from(AuditEvent))
     click.echo(f"audit log intact: {count} events")
+
+
+@govwiki_cli.command("audit-head")
+def audit_head() -> None:
+    """Print the verified head of the audit log (COUNT HASH) to publish outside the database."""
+    from govwiki.services import audit
+
+    if _audit_problems():
+        raise SystemExit(1)
+    count, hash_ = audit.head(db.session)
+    click.echo(f"{count} {hash_}")

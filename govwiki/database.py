@@ -1,6 +1,7 @@
 """Database binding: SQLAlchemy and migrations, with SQLite made durable and concurrent."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -15,6 +16,18 @@ from govwiki.config import normalise_database_url
 from govwiki.extensions import db, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+@event.listens_for(Engine, "do_connect")
+def _private_sqlite_file(dialect, _record, cargs, cparams) -> None:
+    """Create a new SQLite database file readable by its owner only, before SQLite would create
+    it world-readable (0644); SQLite gives its -wal and -shm files the database file's mode."""
+    if dialect.name != "sqlite" or cparams.get("uri") or not cargs or cargs[0] in ("", ":memory:"):
+        return
+    try:
+        os.close(os.open(cargs[0], os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:  # it exists already, or SQLite will report why it cannot be opened
+        pass
 
 
 @event.listens_for(Engine, "connect")

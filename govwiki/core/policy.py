@@ -21,6 +21,19 @@ STATUSES = ("draft", "open", "closed", "adopted", "withdrawn")
 EDIT_POLICIES = ("comment", "suggest", "edit")
 VISIBILITIES = ("public", "invited")
 
+#: The read rule, stated once as facts: `may_read` applies it in Python and
+#: `services/access.readable_filter` turns the same facts into SQL (a table test pins the two).
+#: Site roles that read every consultation:
+READ_ALL_SITE_ROLES = ("admin",)
+#: roles in a consultation that let its members read it in every state:
+READ_MEMBER_ROLES = MEMBER_ROLES
+#: everyone else reads a consultation in one of these states and visibilities:
+PUBLIC_STATUSES = tuple(status for status in STATUSES if status != "draft")
+PUBLIC_VISIBILITIES = ("public",)
+
+#: site roles that read the site-wide audit log
+AUDIT_SITE_ROLES = ("official", "admin")
+
 #: the lifecycle: which status may follow which (withdrawn is reachable from every other state)
 TRANSITIONS = {
     "draft": ("open", "withdrawn"),
@@ -95,7 +108,7 @@ def decide(site_role: str | None, member_role: str | None, action: Action, s: Si
     """Decide whether someone may do `action`; `site_role` None means signed out."""
     official = site_role == "admin" or member_role == "official"
     expert = member_role == "expert"
-    if not _may_read(official or expert, s):
+    if not may_read(site_role, member_role, s.status, s.visibility):
         return NOT_FOUND
     if action is Action.READ:
         return ALLOW
@@ -108,8 +121,11 @@ def decide(site_role: str | None, member_role: str | None, action: Action, s: Si
     return _public(action, s)
 
 
-def _may_read(insider: bool, s: Situation) -> bool:
-    return insider or (s.status != "draft" and s.visibility == "public")
+def may_read(site_role: str | None, member_role: str | None, status: str, visibility: str) -> bool:
+    """The read rule: insiders read everything of theirs, everyone reads what is public."""
+    if site_role in READ_ALL_SITE_ROLES or member_role in READ_MEMBER_ROLES:
+        return True
+    return status in PUBLIC_STATUSES and visibility in PUBLIC_VISIBILITIES
 
 
 def _official(action: Action, s: Situation) -> Decision:
@@ -145,6 +161,33 @@ def _public_window(s: Situation) -> Decision:
     if s.status == "draft":
         return ALLOW  # only insiders see a draft; let them try out comments and proposals
     return ALLOW if s.accepting else CLOSED
+
+
+def audit_decision(
+    site_role: str | None, member_role: str | None = None, s: Situation | None = None
+) -> Decision:
+    """May someone read the audit log: of one consultation (`s` given), or of the whole site?
+
+    The site log is for site officials and admins; it shows them only events of consultations
+    they may read. A consultation's log is for those who manage it, and for site officials who
+    may read the consultation (they see its events in the site log anyway). Private stays
+    invisible: a consultation the reader may not read is not found.
+    """
+    if s is not None:
+        if not may_read(site_role, member_role, s.status, s.visibility):
+            return NOT_FOUND
+        if decide(site_role, member_role, Action.MANAGE, s):
+            return ALLOW
+    if site_role is None:
+        return UNAUTHENTICATED
+    return ALLOW if site_role in AUDIT_SITE_ROLES else FORBIDDEN
+
+
+def may_change_own(site_role: str | None, is_author: bool) -> Decision:
+    """Only its author rewrites or withdraws a proposal; officials decide on it instead."""
+    if site_role is None:
+        return UNAUTHENTICATED
+    return ALLOW if is_author else FORBIDDEN
 
 
 def may_transition(current: str, target: str) -> bool:

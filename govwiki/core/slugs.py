@@ -12,6 +12,10 @@ from typing import Callable
 
 SLUG_MAX = 80
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: words the site's own addresses put where a slug goes (`/consultations/new` beside
+#: `/consultations/<slug>`): no consultation or page may take them, or it would have no page.
+#: tests/test_slug_routes.py walks the URL map so that a new route word cannot be forgotten.
+RESERVED_SLUGS = frozenset({"new"})
 MAX_ATTEMPTS = 10_000  #: unique_slug gives up rather than loop forever on a broken `taken`
 
 # Latin letters that NFKD does not decompose into ASCII plus a combining mark.

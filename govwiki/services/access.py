@@ -1,9 +1,10 @@
 """Loading things on behalf of someone, and asking the one policy about them."""
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
+from govwiki.core import policy
 from govwiki.core.policy import Action, Decision, decide
 from govwiki.models import Consultation, Membership, Page, User
 from govwiki.services import clock
@@ -21,6 +22,23 @@ def member_role(session: Session, actor: User | None, consultation: Consultation
     )
 
 
+def readable_filter(actor: User | None):
+    """A SQL condition selecting the consultations `actor` may read: the policy's read rule
+    (`policy.may_read`) built from the same facts, for lists, timelines, search and exports."""
+    public = Consultation.status.in_(policy.PUBLIC_STATUSES) & Consultation.visibility.in_(
+        policy.PUBLIC_VISIBILITIES
+    )
+    if actor is None:
+        return public
+    if actor.role in policy.READ_ALL_SITE_ROLES:
+        return true()
+    member = exists().where(
+        Membership.consultation_id == Consultation.id, Membership.user_id == actor.id,
+        Membership.role.in_(policy.READ_MEMBER_ROLES),
+    )
+    return or_(public, member)
+
+
 def decision(
     session: Session, actor: User | None, consultation: Consultation, action: Action
 ) -> Decision:
@@ -36,19 +54,6 @@ def require(
     verdict = decision(session, actor, consultation, action)
     if not verdict:
         raise refusal(verdict.reason, **details)
-
-
-def visible_filter(actor: User | None):
-    """A SQL condition selecting the consultations `actor` may read (mirrors the policy)."""
-    public = (Consultation.status != "draft") & (Consultation.visibility == "public")
-    if actor is None:
-        return public
-    if actor.role == "admin":
-        return Consultation.id.is_not(None)
-    insider = exists().where(
-        Membership.consultation_id == Consultation.id, Membership.user_id == actor.id
-    )
-    return or_(public, insider)
 
 
 def load_consultation(session: Session, actor: User | None, slug: str) -> Consultation:

@@ -65,21 +65,51 @@ class Problem:
     what: str
 
 
-def verify(session: Session) -> list[Problem]:
-    """Walk the chain from the first event; report every row that does not fit."""
+def verify(session: Session, published: tuple[int, str] | None = None) -> list[Problem]:
+    """Walk the chain from the first event; report every row that does not fit, a stored head
+    (count and hash) that does not match the chain's end, and a `published` head (the number
+    and hash of an event, written down elsewhere earlier) that the chain no longer holds.
+
+    What this can and cannot prove is in the README ("The audit log")."""
     problems: list[Problem] = []
-    expected_prev = GENESIS
-    last_hash = GENESIS
+    expected_prev = last_hash = GENESIS
+    held = 0
+    seen_published = published is None
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(500):
+        held += 1
         if event.prev_hash != expected_prev:
             problems.append(Problem(event.id, "does not follow the event before it (a row was removed or reordered)"))
         if event_hash(event) != event.hash:
             problems.append(Problem(event.id, "its content does not match its hash (the row was edited)"))
+        if published is not None and held == published[0]:
+            seen_published = event.hash == published[1]
         expected_prev = last_hash = event.hash
-    head = session.scalar(select(AuditHead.hash).where(AuditHead.id == 1))
-    if head is not None and head != last_hash:
-        problems.append(Problem(0, "the newest event is missing (the chain was truncated)"))
+    problems += _head_problems(session.get(AuditHead, 1), held, last_hash, explained=bool(problems))
+    if not seen_published:
+        number, hash_ = published
+        problems.append(Problem(0, f"the published head (event {number}, {hash_[:12]}…) is not in the chain"
+                                   " (events were removed or rewritten since it was published)"))
     return problems
+
+
+def _head_problems(head: AuditHead | None, held: int, last_hash: str, *, explained: bool) -> list[Problem]:
+    """The stored head must name the chain's last event and count every event. A wrong count
+    is reported only when nothing else explains it (a removed row also changes the count)."""
+    if head is None:
+        return [Problem(0, f"the head is missing but the chain holds {held} events")] if held else []
+    if head.hash != last_hash:
+        return [Problem(0, "the head does not match the newest event (the chain was truncated, or the head rewound)")]
+    problems = []
+    if head.count != held and not explained:
+        why = "events were removed at the end" if head.count > held else "the head was rewound"
+        problems.append(Problem(0, f"the head counts {head.count} events but the chain holds {held} ({why})"))
+    return problems
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The stored head: how many events the chain holds and the newest one's hash (to publish)."""
+    stored = session.get(AuditHead, 1)
+    return (stored.count, stored.hash) if stored is not None else (0, GENESIS)
 
 
 def list_events(session: Session, *, consultation: Consultation | None = None, page: int = 1, per_page: int = 50):

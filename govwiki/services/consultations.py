@@ -10,7 +10,7 @@ from govwiki.core.policy import (
 from govwiki.models import Consultation, Membership, User, Watch
 from govwiki.services import audit, clock, notifications, snapshots
 from govwiki.services.addresses import claim_slug
-from govwiki.services.access import lock_consultation, member_role, require, visible_filter
+from govwiki.services.access import lock_consultation, member_role, readable_filter, require
 from govwiki.services.errors import Conflict, Invalid, refusal
 from govwiki.services.validation import (
     check_choice, check_datetime, check_display, check_slug, check_text, raise_if,
@@ -140,7 +140,7 @@ def list_consultations(
     session: Session, actor: User | None, *, status: str | None = None, page: int = 1, per_page: int = 50
 ) -> tuple[list[Consultation], int]:
     """Return one page of the consultations `actor` may read, newest first, and the total."""
-    query = select(Consultation).where(visible_filter(actor))
+    query = select(Consultation).where(readable_filter(actor))
     if status:
         if status not in STATUSES:
             raise Invalid({"status": "must be one of: " + ", ".join(STATUSES)})

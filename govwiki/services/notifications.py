@@ -30,7 +30,7 @@ from govwiki.models import (
     Consultation, Membership, Notification, Page, Proposal, Revision, User, Watch, WatchOptOut,
 )
 from govwiki.services import clock
-from govwiki.services.access import require, visible_filter
+from govwiki.services.access import readable_filter, require
 from govwiki.services.errors import Invalid, NotFound, Unauthenticated
 from govwiki.services.upsert import insert_or_ignore, insert_or_update
 
@@ -121,7 +121,7 @@ def list_watches(session: Session, user: User, *, page: int = 1, per_page: int =
         .select_from(Watch)
         .outerjoin(Page, Page.id == Watch.page_id)
         .join(Consultation, Consultation.id == func.coalesce(Watch.consultation_id, Page.consultation_id))
-        .where(Watch.user_id == user.id, visible_filter(user))
+        .where(Watch.user_id == user.id, readable_filter(user))
     )
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.execute(
@@ -279,7 +279,7 @@ def _decision_kind(proposal: Proposal, kind: str) -> str:
 
 def _visible(user: User):
     """Entries about consultations the user may read now (the policy's condition, in SQL)."""
-    return or_(Notification.consultation_id.is_(None), visible_filter(user))
+    return or_(Notification.consultation_id.is_(None), readable_filter(user))
 
 
 def _mine(user: User):
@@ -316,12 +316,18 @@ def list_notifications(session: Session, user: User, *, page: int = 1, per_page:
     return list(items), total
 
 
-def open_notification(session: Session, user: User | None, notification_id: int) -> Notification:
-    """Return one of the user's visible entries, marked read; NotFound for anyone else's."""
+def get_notification(session: Session, user: User | None, notification_id: int) -> Notification:
+    """Return one of the user's visible entries, unchanged; NotFound for anyone else's."""
     _signed_in(user)
     notification = session.scalar(_mine(user).where(Notification.id == notification_id))
     if notification is None:
         raise NotFound("No such notification.")
+    return notification
+
+
+def open_notification(session: Session, user: User | None, notification_id: int) -> Notification:
+    """Return one of the user's visible entries, marked read; NotFound for anyone else's."""
+    notification = get_notification(session, user, notification_id)
     if notification.read_at is None:
         notification.read_at = clock.now()
         session.commit()

@@ -16,13 +16,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from govwiki.core import proposals as core
-from govwiki.core.policy import Action
+from govwiki.core.policy import Action, may_change_own
 from govwiki.core.resolution import has_conflict_markers, marked_merge
 from govwiki.models import Page, Proposal, Revision, User
 from govwiki.services import audit, clock, notifications
 from govwiki.services.access import require, require_at_commit
 from govwiki.services.errors import (
-    Conflict, EditConflict, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated,
+    Conflict, EditConflict, Invalid, NotFound, TooLarge, refusal,
 )
 from govwiki.services.pages import (
     DEFAULT_MAX_BYTES, SUMMARY_MAX as REVISION_SUMMARY_MAX, NewRevision, append_revision,
@@ -285,10 +285,11 @@ def _apply_all(base: str, changes) -> str:
 
 
 def _require_author(actor: User | None, proposal: Proposal, **details) -> None:
-    if actor is None:
-        raise Unauthenticated("Sign in to do this.", **details)
-    if actor.id != proposal.author_id:
-        raise Forbidden("Only the author of a proposal may change or withdraw it.", **details)
+    is_author = actor is not None and actor.id == proposal.author_id
+    verdict = may_change_own(actor.role if actor is not None else None, is_author)
+    if not verdict:
+        message = "Only the author of a proposal may change or withdraw it."
+        raise refusal(verdict.reason, message if verdict.reason == "forbidden" else None, **details)
 
 
 def _require_open(session: Session, proposal: Proposal, **details) -> None:

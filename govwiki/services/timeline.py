@@ -20,10 +20,10 @@ from datetime import datetime
 from sqlalchemy import Integer, String, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session, defer, selectinload
 
-from govwiki.core.policy import ALLOW, FORBIDDEN, NOT_FOUND, UNAUTHENTICATED, Action, Decision
+from govwiki.core import policy
+from govwiki.core.policy import Decision
 from govwiki.models import AuditEvent, Consultation, Page, Proposal, Revision, User
-from govwiki.services import access
-from govwiki.services.access import visible_filter
+from govwiki.services import access, clock
 from govwiki.services.errors import refusal
 
 #: audit actions shown on the public timeline (the rest are told by other tables, or private)
@@ -108,7 +108,7 @@ def user_contributions(
 ) -> tuple[list[TimelineItem], int]:
     """One page of the revisions and proposals `user` wrote, newest first, and the total,
     counting only consultations `viewer` may read (the rest stay invisible)."""
-    readable = visible_filter(viewer)
+    readable = access.readable_filter(viewer)
     sources = [
         _source("revision", Revision.created_at, Revision.id, Revision.author_id == user.id, readable,
                 joins=[(Page, Page.id == Revision.page_id), (Consultation, Consultation.id == Page.consultation_id)]),
@@ -199,21 +199,12 @@ def _event_item(event: AuditEvent, members: dict[str, User], consultation: Consu
 
 
 def audit_decision(session: Session, actor: User | None, consultation: Consultation | None = None) -> Decision:
-    """May `actor` read the audit log (of one consultation, or the whole site when None)?
-
-    The site log is for site officials and admins; it shows them only events of consultations
-    they may read. A consultation's log is for its officials and admins, and for site
-    officials who may read the consultation (they see its events in the site log anyway).
-    Private stays invisible: a consultation the actor may not read is not found.
-    """
-    if consultation is not None:
-        if not access.decision(session, actor, consultation, Action.READ):
-            return NOT_FOUND
-        if access.decision(session, actor, consultation, Action.MANAGE):
-            return ALLOW
-    if actor is None:
-        return UNAUTHENTICATED
-    return ALLOW if actor.role in ("official", "admin") else FORBIDDEN
+    """May `actor` read the audit log (of one consultation, or the whole site when None)?"""
+    role = actor.role if actor is not None else None
+    if consultation is None:
+        return policy.audit_decision(role)
+    situation = consultation.situation(clock.now())
+    return policy.audit_decision(role, access.member_role(session, actor, consultation), situation)
 
 
 def audit_log(
@@ -227,8 +218,8 @@ def audit_log(
     query = select(AuditEvent)
     if consultation is not None:
         query = query.where(AuditEvent.consultation_id == consultation.id)
-    elif actor.role != "admin":
-        readable = select(Consultation.id).where(visible_filter(actor))
+    else:  # the read rule, as everywhere (for an admin it lets everything through)
+        readable = select(Consultation.id).where(access.readable_filter(actor))
         query = query.where(or_(AuditEvent.consultation_id.is_(None), AuditEvent.consultation_id.in_(readable)))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     events = session.scalars(

@@ -92,6 +92,7 @@ SERVICE_MESSAGES = (
     N_("The request body is too large."),
     N_("The text you sent is far over the size limit, so nothing was saved. It is still "
        "in your browser: go back to the form, shorten the text or split it, and send it again."),
+    N_("a word the site's own addresses use; choose another"),
 )
 
 

@@ -148,11 +148,19 @@ def mark_all_read():
     return redirect(url_for(".index"))
 
 
+@notifications.post(f"/notifications/<{ID}:notification_id>")
+@signed_in
+def open_entry(notification_id: int):
+    """Mark the entry read and go where it points (the list's entries are buttons posting here)."""
+    notification = service.open_notification(session(), actor(), notification_id)
+    return redirect(target_url(notification))
+
+
 @notifications.get(f"/notifications/<{ID}:notification_id>")
 @signed_in
 def follow(notification_id: int):
-    """Mark the entry read and go where it points."""
-    notification = service.open_notification(session(), actor(), notification_id)
+    """Go where the entry points, changing nothing (a GET never marks anything read)."""
+    notification = service.get_notification(session(), actor(), notification_id)
     return redirect(target_url(notification))
 
 

@@ -159,3 +159,13 @@ def test_wrong_method_is_405_json(client):
 def test_missing_title_is_422_not_a_crash(client, official_headers):
     response = client.post("/api/v1/consultations", json={"edit_policy": "edit"}, headers=official_headers)
     assert response.status_code == 422 and response.get_json()["error"]["fields"]["title"] == "required"
+
+
+def test_a_route_word_is_not_a_consultation_slug(client, official_headers):
+    response = _create(client, official_headers, slug="new")
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"slug"}
+
+
+def test_a_title_that_slugifies_to_a_route_word_gets_another_slug(client, official_headers):
+    assert _create(client, official_headers, title="New").get_json()["slug"] == "new-2"

@@ -258,3 +258,10 @@ def test_saving_the_marked_text_unresolved_is_422_with_the_text(client, page, ow
     error = response.get_json()["error"]
     assert response.status_code == 422 and "conflict markers" in error["fields"]["body"]
     assert error["your_body"] == marked
+
+
+def test_a_route_word_is_not_a_page_slug(client, make_consultation, official, bearer):
+    make_consultation(slug="rules")
+    response = client.post("/api/v1/consultations/rules/pages", json={"title": "Hours", "body": "x\n", "slug": "new"},
+                           headers=bearer(official))
+    assert response.status_code == 422 and set(response.get_json()["error"]["fields"]) == {"slug"}

@@ -80,3 +80,20 @@ def test_migration_files_are_named_for_their_time_and_revision_and_sort_in_chain
     for script, name in zip(chain, names):
         assert re.fullmatch(rf"\d{{8}}_\d{{4}}_{script.revision}_\w+\.py", name), name
     assert names == sorted(names)
+
+
+def test_the_default_sqlite_files_are_readable_by_their_owner_only(tmp_path, monkeypatch):
+    """The database, its -wal and its -shm hold everything (password hashes, private drafts)."""
+    monkeypatch.delenv("GOVWIKI_DATABASE_URL", raising=False)
+    monkeypatch.setenv("GOVWIKI_SECRET_KEY", "x" * 64)
+    instance = tmp_path / "inst"
+    app = create_app(instance=str(instance))
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:  # WAL keeps -wal and -shm while a connection is open
+            connection.exec_driver_sql("SELECT count(*) FROM users")
+            files = sorted(path.name for path in instance.glob("govwiki.sqlite3*"))
+            modes = {path.name: oct(path.stat().st_mode & 0o777) for path in instance.glob("govwiki.sqlite3*")}
+        db.engine.dispose()
+    assert files == ["govwiki.sqlite3", "govwiki.sqlite3-shm", "govwiki.sqlite3-wal"]
+    assert modes == dict.fromkeys(files, "0o600")

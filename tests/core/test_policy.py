@@ -3,7 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from govwiki.core.policy import Action, Situation, decide, may_transition
+from govwiki.core.policy import (
+    Action, Situation, audit_decision, decide, may_change_own, may_read, may_transition,
+)
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=timezone.utc)
 ANON, RESIDENT, MEMBER_OFFICIAL, OTHER_OFFICIAL, ADMIN, EXPERT = (
@@ -92,3 +94,46 @@ def test_admin_may_do_everything_an_official_may(action):
 ])
 def test_lifecycle_transitions(current, target, allowed):
     assert may_transition(current, target) is allowed
+
+
+# --- the audit log and one's own proposals: decided here too, not in the services --------------
+
+SITE_AUDIT = [(ANON, "unauthenticated"), (RESIDENT, "forbidden"), (EXPERT, "forbidden"),
+              (OTHER_OFFICIAL, "ok"), (ADMIN, "ok")]
+
+
+@pytest.mark.parametrize("who, expected", SITE_AUDIT)
+def test_the_site_audit_log_is_for_site_officials_and_admins(who, expected):
+    assert (audit_decision(who[0]).reason or "ok") == expected
+
+
+@pytest.mark.parametrize("who, expected", [
+    (ANON, "unauthenticated"), (RESIDENT, "forbidden"), (EXPERT, "forbidden"),
+    (OTHER_OFFICIAL, "ok"), (MEMBER_OFFICIAL, "ok"), (ADMIN, "ok"),
+])
+def test_a_public_consultations_audit_log_is_for_officials(who, expected):
+    assert (audit_decision(who[0], who[1], situation()).reason or "ok") == expected
+
+
+@pytest.mark.parametrize("who, expected", [
+    (ANON, "not_found"), (RESIDENT, "not_found"), (OTHER_OFFICIAL, "not_found"),
+    (EXPERT, "forbidden"), (MEMBER_OFFICIAL, "ok"), (ADMIN, "ok"),
+])
+def test_an_unreadable_consultations_audit_log_is_not_found(who, expected):
+    assert (audit_decision(who[0], who[1], situation("draft")).reason or "ok") == expected
+
+
+@pytest.mark.parametrize("site_role, is_author, expected", [
+    (None, False, "unauthenticated"), ("resident", False, "forbidden"), ("admin", False, "forbidden"),
+    ("resident", True, "ok"), ("official", True, "ok"),
+])
+def test_only_the_author_changes_or_withdraws_a_proposal(site_role, is_author, expected):
+    assert (may_change_own(site_role, is_author).reason or "ok") == expected
+
+
+@pytest.mark.parametrize("status", ["draft", "open", "closed", "adopted", "withdrawn"])
+@pytest.mark.parametrize("visibility", ["public", "invited"])
+@pytest.mark.parametrize("who", [ANON, RESIDENT, MEMBER_OFFICIAL, OTHER_OFFICIAL, ADMIN, EXPERT])
+def test_reading_is_the_one_read_rule(who, status, visibility):
+    allowed = bool(decide(who[0], who[1], Action.READ, situation(status, visibility=visibility)))
+    assert allowed is may_read(who[0], who[1], status, visibility)

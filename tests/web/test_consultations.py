@@ -168,3 +168,13 @@ def test_deadline_in_the_past_is_announced(client, make_consultation, move_clock
     move_clock(timedelta(days=2))
     page = text_of(client.get(f"/consultations/{consultation.slug}"))
     assert "contributions are no longer accepted" in page
+
+
+def test_a_consultation_titled_like_a_route_word_has_its_own_page(client, official, login, text_of):
+    login(official)
+    response = client.post("/consultations/new", data={
+        "title": "New", "summary": "", "edit_policy": "edit", "visibility": "public",
+    })
+    assert response.status_code == 302 and not response.headers["Location"].endswith("/consultations/new")
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "<h1>New</h1>" in text_of(page).replace("\n", "")

@@ -84,7 +84,7 @@ def test_ten_edits_in_a_day_show_as_one_entry_linking_to_the_days_diff(client, s
     assert html.count('class="notification notification-unread"') == 1
     assert "10 edits to “Market rules” today by Rosa Resident" in html
     [entry] = _entries(session, official)
-    response = client.get(f"/notifications/{entry.id}")
+    response = client.post(f"/notifications/{entry.id}")
     assert response.status_code == 302
     assert f"/pages/{page.slug}/diff?from=1&to=11" in response.headers["Location"]
     assert notifications.unread_count(session, official) == 0
@@ -267,3 +267,32 @@ def test_a_page_unwatched_on_the_web_stays_unwatched_after_the_next_edit(client,
     client.post(f"/pages/{page.slug}/unwatch")
     client.post(f"/pages/{page.slug}/edit", data={"body": "First text, edited twice.\n", "base_revision": "2"})
     assert "Watch this page" in text_of(client.get(f"/pages/{page.slug}"))
+
+
+def test_following_an_entry_with_get_changes_nothing(client, session, make_page, official, resident, login):
+    page = make_page()
+    _edit(session, resident, page, "A.")
+    [entry] = _entries(session, official)
+    login(official)
+    response = client.get(f"/notifications/{entry.id}")
+    assert response.status_code == 302 and f"/pages/{page.slug}" in response.headers["Location"]
+    assert notifications.unread_count(session, official) == 1
+
+
+def test_the_list_opens_an_entry_with_a_post_that_marks_it_read(client, session, make_page, official, resident, login, text_of):
+    page = make_page()
+    _edit(session, resident, page, "A.")
+    [entry] = _entries(session, official)
+    login(official)
+    assert f'method="post" action="/notifications/{entry.id}"' in text_of(client.get("/notifications"))
+    assert client.post(f"/notifications/{entry.id}").status_code == 302
+    assert notifications.unread_count(session, official) == 0
+
+
+def test_another_users_entry_cannot_be_marked_read(client, session, make_page, official, resident, login):
+    page = make_page()
+    _edit(session, resident, page, "A.")
+    [entry] = _entries(session, official)
+    login(resident)
+    assert client.post(f"/notifications/{entry.id}").status_code == 404
+    assert notifications.unread_count(session, official) == 1
