@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from govwiki.core.messages import Message
+
 # C0 controls except \t, \n and \r (clean_text turns \r into \n), DEL, and lone surrogates:
 # a str holding U+D800–U+DFFF cannot be encoded as UTF-8 at all.
 _BAD_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -49,13 +51,13 @@ def _describe(text: str, pattern: re.Pattern) -> str | None:
 def _name(char: str) -> str:
     code = ord(char)
     if code == 0:
-        return "a NUL character, which cannot be stored"
+        return Message("a NUL character, which cannot be stored")
     if 0xD800 <= code <= 0xDFFF:
-        return "a lone surrogate, which is not valid Unicode"
+        return Message("a lone surrogate, which is not valid Unicode")
     if code < 0x20 or 0x7F <= code <= 0x9F:
-        return "a control character"
+        return Message("a control character")
     if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x200E, 0x200F, 0x061C):
-        return "a direction-changing character"
+        return Message("a direction-changing character")
     if code in (0x2028, 0x2029):
-        return "a line break"
-    return "an invisible character"
+        return Message("a line break")
+    return Message("an invisible character")

@@ -12,10 +12,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from govwiki.core.policy import SITE_ROLES, may_assign_roles
 from govwiki.core.text import display_problems, text_problems
+from govwiki.core.messages import Message
 from govwiki.models import ApiToken, User, utcnow
 from govwiki.services import audit
 from govwiki.services.errors import Forbidden, Invalid, NotFound
-from govwiki.services.validation import check_choice, check_display, raise_if
+from govwiki.services.validation import one_of, check_choice, check_display, raise_if
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,38}[a-z0-9]$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -41,7 +42,7 @@ def register_user(
     username = _check_username(session, fields, username)
     email = _check_email(session, fields, email)
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        fields["password"] = f"at least {MIN_PASSWORD} characters"
+        fields["password"] = Message("at least %(count)d characters", count=MIN_PASSWORD)
     elif text_problems(password):
         fields["password"] = text_problems(password)
     display_name = check_display(fields, "display_name", display_name or username, max_length=80)
@@ -91,7 +92,7 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == (username or "").lower()))
     if user is None:
-        raise NotFound(f"No user named {username!r}.")
+        raise NotFound(Message("No user named “%(name)s”.", name=username))
     return user
 
 
@@ -100,7 +101,7 @@ def set_role(session: Session, actor: User | None, username: str, role: str) -> 
     if actor is not None and not may_assign_roles(actor.role):
         raise Forbidden("Only administrators change roles.")
     if role not in SITE_ROLES:
-        raise Invalid({"role": "must be one of: " + ", ".join(SITE_ROLES)})
+        raise Invalid({"role": one_of(SITE_ROLES)})
     user = get_user(session, username)
     old, user.role = user.role, role
     audit.record(session, actor, "role_changed", subject_type="user", subject_id=user.username,

@@ -5,6 +5,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from govwiki.core.slugs import RESERVED_SLUGS, slugify, unique_slug
+from govwiki.core.messages import Message
 from govwiki.services.errors import Conflict, Invalid
 
 RESERVED_MESSAGE = "a word the site's own addresses use; choose another"
@@ -23,6 +24,6 @@ def claim_slug(session: Session, column, wanted: str | None, title: str, *, fall
         raise Invalid({"slug": RESERVED_MESSAGE})
     if wanted:
         if taken(wanted):
-            raise Conflict("slug_taken", f"The address {wanted!r} is taken.", slug=wanted)
+            raise Conflict("slug_taken", Message("The address “%(slug)s” is taken.", slug=wanted), slug=wanted)
         return wanted
     return unique_slug(slugify(title), taken, fallback=fallback)

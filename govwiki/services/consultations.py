@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govwiki.core.messages import Message
 from govwiki.core.policy import (
     EDIT_POLICIES, STATUSES, VISIBILITIES, Action, can_create_consultation, may_transition,
 )
@@ -13,7 +14,7 @@ from govwiki.services.addresses import claim_slug
 from govwiki.services.access import lock_consultation, member_role, readable_filter, require
 from govwiki.services.errors import Conflict, Invalid, refusal
 from govwiki.services.validation import (
-    check_choice, check_datetime, check_display, check_slug, check_text, raise_if,
+    check_choice, check_datetime, check_display, check_slug, check_text, one_of, raise_if,
 )
 
 SUMMARY_MAX = 20_000
@@ -103,7 +104,8 @@ def _change_status(session: Session, actor: User | None, consultation: Consultat
         return
     if not may_transition(old, target):
         raise Conflict(
-            "invalid_transition", f"A consultation cannot go from {old} to {target}.", status=old,
+            "invalid_transition", Message("A consultation cannot go from %(old)s to %(new)s.", old=old, new=target),
+            status=old,
         )
     consultation.status = target
     if target == "open" and consultation.opens_at is None:
@@ -143,7 +145,7 @@ def list_consultations(
     query = select(Consultation).where(readable_filter(actor))
     if status:
         if status not in STATUSES:
-            raise Invalid({"status": "must be one of: " + ", ".join(STATUSES)})
+            raise Invalid({"status": one_of(STATUSES)})
         query = query.where(Consultation.status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     items = session.scalars(

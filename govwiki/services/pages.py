@@ -25,6 +25,7 @@ from govwiki.core.diff import diff_texts
 from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
 from govwiki.core.resolution import has_conflict_markers, marked_merge
+from govwiki.core.messages import Message
 from govwiki.models import Consultation, Page, PageContributor, Revision, User
 from govwiki.services import audit, clock, notifications
 from govwiki.services.addresses import claim_slug
@@ -178,7 +179,8 @@ def _merge_over_head(session: Session, page: Page, head: Revision, base_number: 
         return mine, False
     if base_number < 1 or base_number > head.number:
         raise Invalid(
-            {"base_revision": f"must be a revision of this page (1–{head.number})"}, your_body=mine
+            {"base_revision": Message("must be a revision of this page (1–%(head)d)", head=head.number)},
+            your_body=mine,
         )
     base = get_revision(session, page, base_number)
     result = merge3(base.body, mine, head.body)
@@ -191,7 +193,7 @@ def _merge_over_head(session: Session, page: Page, head: Revision, base_number: 
             # Everything that merged, with both versions of each overlap: resubmitting it on the
             # head can never undo someone else's change elsewhere, as resubmitting mine would.
             marked_body=marked_merge(base.body, mine, head.body, mine_label="your version",
-                                     theirs_label=f"current text (revision {head.number})"),
+                                     theirs_label=Message("current text (revision %(number)d)", number=head.number)),
         )
     return result.text, True
 
@@ -306,7 +308,7 @@ def get_revision(session: Session, page: Page, number) -> Revision:
         select(Revision).where(Revision.page_id == page.id, Revision.number == number)
     )
     if revision is None:
-        raise NotFound(f"This page has no revision {number}.")
+        raise NotFound(Message("This page has no revision %(number)d.", number=number))
     return revision
 
 

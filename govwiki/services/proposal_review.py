@@ -20,6 +20,7 @@ from govwiki.core.resolution import marked_merge
 from govwiki.models import Page, Proposal, Revision
 from govwiki.services.errors import Invalid
 from govwiki.services.pages import get_revision, head_revision
+from govwiki.services.validation import one_of
 
 #: what a proposal can be: open until merged, rejected or withdrawn
 STATUSES = ("open", "merged", "rejected", "withdrawn")
@@ -92,7 +93,7 @@ def list_proposals(
 ) -> tuple[list[Proposal], int]:
     """One page of the page's proposals, newest first, optionally of one status, and the total."""
     if status is not None and status not in STATUSES:
-        raise Invalid({"status": "must be one of: " + ", ".join(STATUSES)})
+        raise Invalid({"status": one_of(STATUSES)})
     query = select(Proposal).where(Proposal.page_id == page.id)
     if status is not None:
         query = query.where(Proposal.status == status)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from govwiki.core import proposals as core
 from govwiki.core.policy import Action, may_change_own
 from govwiki.core.resolution import has_conflict_markers, marked_merge
+from govwiki.core.messages import Message
 from govwiki.models import Page, Proposal, Revision, User
 from govwiki.services import audit, clock, notifications
 from govwiki.services.access import require, require_at_commit
@@ -115,12 +116,19 @@ def withdraw_proposal(session: Session, actor: User | None, proposal: Proposal) 
     return proposal
 
 
+def reason_problems(reason) -> dict[str, str]:
+    """What is wrong with a rejection's public reason (nothing: an empty dict)."""
+    fields: dict[str, str] = {}
+    check_text(fields, "reason", reason, max_length=REASON_MAX, required=True)
+    return fields
+
+
 def reject_proposal(session: Session, actor: User | None, proposal: Proposal, *, reason) -> Proposal:
     """Decline an open proposal with a public reason."""
     require(session, actor, proposal.page.consultation, Action.REJECT)
-    fields: dict[str, str] = {}
-    reason = check_text(fields, "reason", reason, max_length=REASON_MAX, required=True)
+    fields = reason_problems(reason)
     raise_if(fields)
+    reason = reason.strip()
     _require_open(session, proposal)
     at = clock.now()
     _move(session, proposal, {"status": "rejected", "decided_by_id": actor.id, "decided_at": at,
@@ -240,7 +248,8 @@ def _checked(session, page, body, summary, base_revision, max_bytes, *, mine=Non
         raise Invalid({"body": "empty: write the text as you would like it to read"}, your_body=mine)
     head = page_head_number(session, page)
     if not 1 <= base_revision <= head:
-        raise Invalid({"base_revision": f"must be a revision of this page (1–{head})"}, your_body=mine)
+        raise Invalid({"base_revision": Message("must be a revision of this page (1–%(head)d)", head=head)},
+                      your_body=mine)
     if body == get_revision(session, page, base_revision).body:
         raise Invalid({"body": "the same as the text it is based on: change something to suggest it"},
                       your_body=mine)
@@ -275,7 +284,8 @@ def _accepted(base: str, changes, accept, mine) -> tuple[str, bool, list[dict] |
     if accept is None:
         return _apply_all(base, changes), False, None
     if any(index >= len(changes) or index < 0 for index in accept):
-        raise Invalid({"accept": f"change numbers run from 0 to {len(changes) - 1}"}, your_body=mine)
+        raise Invalid({"accept": Message("change numbers run from 0 to %(last)d", last=len(changes) - 1)},
+                      your_body=mine)
     declined = core.declined(changes, accept)
     return core.accepted_text(base, changes, accept), bool(declined), declined or None
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from govwiki.core.messages import Message, readable_size
 from govwiki.core.slugs import is_valid_slug
 from govwiki.core.text import display_problems, text_problems
 from govwiki.services.errors import Invalid, TooLarge
@@ -20,7 +21,7 @@ def check_display(fields: dict, name: str, value, *, max_length: int, required: 
     if required and not value:
         fields[name] = "required"
     elif len(value) > max_length:
-        fields[name] = f"at most {max_length} characters"
+        fields[name] = Message("at most %(count)d characters", count=max_length)
     else:
         problem = text_problems(value) or display_problems(value)
         if problem:
@@ -38,7 +39,7 @@ def check_text(fields: dict, name: str, value, *, max_length: int, required: boo
     if required and not value.strip():
         fields[name] = "required"
     elif len(value) > max_length:
-        fields[name] = f"at most {max_length} characters"
+        fields[name] = Message("at most %(count)d characters", count=max_length)
     else:
         problem = text_problems(value)
         if problem:
@@ -46,9 +47,14 @@ def check_text(fields: dict, name: str, value, *, max_length: int, required: boo
     return value.strip()
 
 
+def one_of(choices) -> Message:
+    """The message for a value outside a fixed list (the choices are codes, never translated)."""
+    return Message("must be one of: %(choices)s", choices=", ".join(choices))
+
+
 def check_choice(fields: dict, name: str, value, choices) -> str:
     if value not in choices:
-        fields[name] = "must be one of: " + ", ".join(choices)
+        fields[name] = one_of(choices)
     return value
 
 
@@ -84,7 +90,8 @@ def check_body(value, *, max_bytes: int, field: str = "body", **details) -> str:
     if not isinstance(value, str):
         raise Invalid({field: "must be text"}, **details)
     if len(value.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise TooLarge(f"The text is larger than the limit of {max_bytes} bytes.", limit=max_bytes)
+        raise TooLarge(Message("The text is larger than the limit of %(size)s.", size=readable_size(max_bytes)),
+                       limit=max_bytes)
     problem = text_problems(value)
     if problem:
         raise Invalid({field: problem}, **details)

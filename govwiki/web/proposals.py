@@ -182,7 +182,7 @@ def reject(proposal_id: int):
     proposal = service.load_proposal(session(), actor(), proposal_id)
     form = RejectForm()
     may = allowed(proposal.page.consultation, Action.REJECT)["reject"]
-    if confirm.should_ask(bool(may) and proposal.status == "open" and bool((form.reason.data or "").strip())):
+    if confirm.should_ask(bool(may) and proposal.status == "open" and not service.reason_problems(form.reason.data)):
         return confirm.ask(confirm.Question(
             _("Reject suggestion #%(id)d?", id=proposal.id),
             _("The suggestion will be closed without changing the page, and your reason will be "

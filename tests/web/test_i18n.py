@@ -72,6 +72,10 @@ def _extracted_messages() -> set[str]:
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
     root = Path(__file__).resolve().parents[2]
-    method_map = [("govwiki/web/**.py", "python"), ("templates/**.html", "jinja2")]
-    found = extract_from_dir(str(root), method_map, keywords={**DEFAULT_KEYWORDS, "_l": None})
+    method_map = [
+        ("govwiki/web/**.py", "python"), ("govwiki/services/**.py", "python"), ("govwiki/core/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+    ]
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "N_": None, "Message": None}
+    found = extract_from_dir(str(root), method_map, keywords=keywords)
     return {message if isinstance(message, str) else message[0] for _, _, message, _, _ in found}
