@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 #: seconds of generated API requests in test-fuzz (setup and start-up add ~40 s)
 FUZZ_MAX_TIME ?= 60
 
-.PHONY: install run test test-sqlite test-postgres test-fuzz bench serve-production api-docs
+.PHONY: install run test test-sqlite test-postgres test-fuzz bench serve-production api-docs pot messages lint format
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,16 @@ run: install
 	$(FLASK) govwiki demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: test-sqlite test-postgres test-fuzz
+test: lint test-sqlite test-postgres test-fuzz
+
+#: ruff's checks and its formatting, as CI runs them (`make format` rewrites the files)
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 test-sqlite: install
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -38,6 +47,21 @@ test-postgres: install
 # responses as govwiki/api/openapi.py documents them. See .ci/fuzz_api.py.
 test-fuzz: install
 	$(PY) .ci/fuzz_api.py --postgres $(TEST_POSTGRES) --max-time $(FUZZ_MAX_TIME)
+
+#: where `make pot` writes the message catalogue (a test writes a fresh one elsewhere to compare)
+POT ?= translations/messages.pot
+
+#: extract every interface string (web, services, core, templates) into the message catalogue
+pot: install
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k N_ -k Message --no-location --sort-output \
+		--omit-header --no-wrap --project GovWiki -o $(POT) .
+
+#: regenerate the catalogue, update the Chinese one from it (new messages arrive untranslated,
+#: and the i18n tests then name them) and compile it
+messages: pot
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+		--ignore-obsolete --no-wrap
+	$(VENV)/bin/pybabel compile -d translations
 
 #: rewrite the generated route table of docs/API.md from the OpenAPI document
 api-docs: install

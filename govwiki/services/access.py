@@ -9,6 +9,7 @@ from govwiki.core.policy import Action, Decision, decide
 from govwiki.models import Consultation, Membership, Page, User
 from govwiki.services import clock
 from govwiki.services.errors import NotFound, refusal
+from govwiki.core.messages import Message
 
 
 def member_role(session: Session, actor: User | None, consultation: Consultation) -> str | None:
@@ -60,7 +61,7 @@ def load_consultation(session: Session, actor: User | None, slug: str) -> Consul
     """Return the consultation if the actor may read it; 404 otherwise, whether or not it exists."""
     consultation = session.scalar(select(Consultation).where(Consultation.slug == slug))
     if consultation is None:
-        raise NotFound("No such consultation.")
+        raise NotFound(Message("No such consultation."))
     require(session, actor, consultation, Action.READ)
     return consultation
 
@@ -69,7 +70,7 @@ def load_page(session: Session, actor: User | None, slug: str) -> Page:
     """Return the page if the actor may read its consultation; 404 otherwise."""
     page = session.scalar(select(Page).options(joinedload(Page.consultation)).where(Page.slug == slug))
     if page is None:
-        raise NotFound("No such page.")
+        raise NotFound(Message("No such page."))
     require(session, actor, page.consultation, Action.READ)
     return page
 

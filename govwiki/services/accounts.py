@@ -61,18 +61,18 @@ def register_user(
 def _check_username(session: Session, fields: dict, username) -> str:
     username = (username or "").strip().lower() if isinstance(username, str) else ""
     if not USERNAME_RE.match(username):
-        fields["username"] = "3–40 characters: lowercase letters, digits, - and _"
+        fields["username"] = Message("3–40 characters: lowercase letters, digits, - and _")
     elif session.scalar(select(User.id).where(User.username == username)):
-        fields["username"] = "this name is taken"
+        fields["username"] = Message("this name is taken")
     return username
 
 
 def _check_email(session: Session, fields: dict, email) -> str:
     email = (email or "").strip() if isinstance(email, str) else ""
     if not EMAIL_RE.match(email) or len(email) > 254 or display_problems(email):
-        fields["email"] = "a valid e-mail address"
+        fields["email"] = Message("a valid e-mail address")
     elif session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
-        fields["email"] = "an account with this address exists"
+        fields["email"] = Message("an account with this address exists")
     return email
 
 
@@ -99,7 +99,7 @@ def get_user(session: Session, username: str) -> User:
 def set_role(session: Session, actor: User | None, username: str, role: str) -> User:
     """Change a site role; `actor` None means the command line, which may do it."""
     if actor is not None and not may_assign_roles(actor.role):
-        raise Forbidden("Only administrators change roles.")
+        raise Forbidden(Message("Only administrators change roles."))
     if role not in SITE_ROLES:
         raise Invalid({"role": one_of(SITE_ROLES)})
     user = get_user(session, username)
@@ -129,7 +129,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
     """Revoke one of the user's own tokens."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(Message("No such token."))
     token.revoked_at = token.revoked_at or utcnow()
     session.commit()
 

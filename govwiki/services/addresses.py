@@ -8,7 +8,7 @@ from govwiki.core.slugs import RESERVED_SLUGS, slugify, unique_slug
 from govwiki.core.messages import Message
 from govwiki.services.errors import Conflict, Invalid
 
-RESERVED_MESSAGE = "a word the site's own addresses use; choose another"
+RESERVED_MESSAGE = Message("a word the site's own addresses use; choose another")
 
 
 def claim_slug(session: Session, column, wanted: str | None, title: str, *, fallback: str) -> str:

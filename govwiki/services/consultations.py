@@ -34,7 +34,7 @@ def create_consultation(
     """Create a consultation in `draft`, with its creator as its first official."""
     verdict = can_create_consultation(actor.role if actor else None)
     if not verdict:
-        raise refusal(verdict.reason, "Only officials can open consultations.")
+        raise refusal(verdict.reason, Message("Only officials can open consultations."))
     fields: dict[str, str] = {}
     title = check_display(fields, "title", title, max_length=200)
     summary = check_text(fields, "summary", summary, max_length=SUMMARY_MAX)
@@ -122,7 +122,7 @@ def add_member(session: Session, actor: User | None, consultation: Consultation,
     """Make `user` an official or expert of the consultation (officials of it and admins may)."""
     require(session, actor, consultation, Action.MANAGE)
     if role not in ("official", "expert"):
-        raise Invalid({"role": "must be official or expert"})
+        raise Invalid({"role": Message("must be official or expert")})
     membership = session.scalar(
         select(Membership).where(
             Membership.consultation_id == consultation.id, Membership.user_id == user.id

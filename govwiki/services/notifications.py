@@ -33,6 +33,7 @@ from govwiki.services import clock
 from govwiki.services.access import readable_filter, require
 from govwiki.services.errors import Invalid, NotFound, Unauthenticated
 from govwiki.services.upsert import insert_or_ignore, insert_or_update
+from govwiki.core.messages import Message
 
 #: the kinds of decision a proposer hears about
 DECISIONS = ("proposal_merged", "proposal_partly_merged", "proposal_rejected")
@@ -100,7 +101,7 @@ def is_watching(session: Session, user: User | None, *, consultation: Consultati
 
 def _signed_in(user: User | None) -> None:
     if user is None:
-        raise Unauthenticated("Sign in to do this.")
+        raise Unauthenticated(Message("Sign in to do this."))
 
 
 def _consultation_of(consultation: Consultation | None, page: Page | None) -> Consultation:
@@ -321,7 +322,7 @@ def get_notification(session: Session, user: User | None, notification_id: int) 
     _signed_in(user)
     notification = session.scalar(_mine(user).where(Notification.id == notification_id))
     if notification is None:
-        raise NotFound("No such notification.")
+        raise NotFound(Message("No such notification."))
     return notification
 
 
@@ -343,7 +344,7 @@ def _valid_ids(ids) -> bool:
 def mark_read(session: Session, user: User, ids: list[int] | None = None) -> int:
     """Mark some (or all) of the user's notifications read; return how many changed."""
     if ids is not None and not _valid_ids(ids):
-        raise Invalid({"ids": "a list of notification ids"})
+        raise Invalid({"ids": Message("a list of notification ids")})
     statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if ids is not None:
         statement = statement.where(Notification.id.in_(ids))

@@ -114,7 +114,7 @@ def save_page(
     fields: dict[str, str] = {}
     summary = check_text(fields, "summary", summary, max_length=SUMMARY_MAX)
     if not isinstance(base_revision, int) or isinstance(base_revision, bool):
-        fields["base_revision"] = "required: the revision number the edit started from"
+        fields["base_revision"] = Message("required: the revision number the edit started from")
     raise_if(fields, your_body=mine)
     body = check_body(body, max_bytes=max_bytes, your_body=mine)
     _refuse_unresolved(session, page, body)
@@ -130,8 +130,8 @@ def _refuse_unresolved(session: Session, page: Page, body: str) -> None:
     # Scanning the submitted text is cheap; the head is read only when markers are there, and
     # markers the page already had (a page about merging, say) are its own text.
     if has_conflict_markers(body) and not has_conflict_markers(head_revision(session, page).body):
-        raise Invalid({"body": "still holds conflict markers (<<<<<<< and >>>>>>> lines): "
-                               "resolve every marked passage"})
+        raise Invalid({"body": Message("still holds conflict markers (<<<<<<< and >>>>>>> lines): "
+                               "resolve every marked passage")})
 
 
 def _save(session: Session, page: Page, base_number: int, new: NewRevision) -> SaveResult:
@@ -159,7 +159,7 @@ def append_revision(session: Session, page: Page, base_number: int, new: NewRevi
 def head_kept_moving(session: Session, page: Page, base_number: int, body: str) -> EditConflict:
     """The 409 of a save that lost the race to the head every time it tried."""
     return EditConflict(
-        "The page is changing too fast to save your edit now; your text is below.",
+        Message("The page is changing too fast to save your edit now; your text is below."),
         your_body=body, base_revision=base_number, head_revision=page_head_number(session, page),
         conflicts=[],
     )
@@ -186,8 +186,8 @@ def _merge_over_head(session: Session, page: Page, head: Revision, base_number: 
     result = merge3(base.body, mine, head.body)
     if not result.clean:
         raise EditConflict(
-            "Someone changed the same passage since you started editing. Nothing was saved; "
-            "your text is below.",
+            Message("Someone changed the same passage since you started editing. Nothing was saved; "
+            "your text is below."),
             base_revision=base_number, head_revision=head.number, your_body=mine,
             head_body=head.body, conflicts=[c.to_dict() for c in result.conflicts],
             # Everything that merged, with both versions of each overlap: resubmitting it on the
@@ -255,7 +255,7 @@ def revert_page(
     fields: dict[str, str] = {}
     summary = check_text(fields, "summary", summary, max_length=SUMMARY_MAX)
     if not isinstance(to_revision, int) or isinstance(to_revision, bool):
-        fields["to_revision"] = "required: a revision number"
+        fields["to_revision"] = Message("required: a revision number")
     raise_if(fields)
     target = get_revision(session, page, to_revision)
     head = head_revision(session, page)
@@ -291,7 +291,7 @@ def head_revision(session: Session, page: Page, *, with_blame: bool = False) -> 
         query = query.options(undefer(Revision.blame))
     revision = session.scalar(query)
     if revision is None:
-        raise NotFound("This page has no revisions.")
+        raise NotFound(Message("This page has no revisions."))
     return revision
 
 
@@ -303,7 +303,7 @@ def page_head_number(session: Session, page: Page) -> int:
 def get_revision(session: Session, page: Page, number) -> Revision:
     """Return revision `number` of the page, or raise NotFound."""
     if not isinstance(number, int) or isinstance(number, bool):
-        raise NotFound("No such revision.")
+        raise NotFound(Message("No such revision."))
     revision = session.scalar(
         select(Revision).where(Revision.page_id == page.id, Revision.number == number)
     )

@@ -51,7 +51,7 @@ def load_proposal(session: Session, actor: User | None, proposal_id) -> Proposal
     """Return the proposal if the actor may read its page; 404 otherwise."""
     proposal = session.get(Proposal, proposal_id) if isinstance(proposal_id, int) else None
     if proposal is None:
-        raise NotFound("No such proposal.")
+        raise NotFound(Message("No such proposal."))
     require(session, actor, proposal.page.consultation, Action.READ)
     return proposal
 
@@ -157,7 +157,7 @@ def merge_proposal(
     reason = check_text(fields, "reason", reason, max_length=REASON_MAX)
     accept = _check_accept(fields, accept)
     if body is not None and base_revision is not None and not _is_int(base_revision):
-        fields["base_revision"] = "required: the revision number the edit started from"
+        fields["base_revision"] = Message("required: the revision number the edit started from")
     raise_if(fields, your_body=mine)
     if body is not None:
         body = _check_resolution(body, max_bytes)
@@ -192,7 +192,7 @@ def _plan_merge(session, actor, proposal, *, body, accept, base_revision, versio
     base = get_revision(session, page, proposal.base_number)
     changes = core.numbered_changes(base.body, proposal.body)
     if version is not None and version != core.version(proposal.base_number, proposal.body, changes):
-        raise Conflict("proposal_changed", "The proposal changed since you reviewed it; review it again.",
+        raise Conflict("proposal_changed", Message("The proposal changed since you reviewed it; review it again."),
                        your_body=mine)
     text, partial, declined = _accepted(base.body, changes, accept, mine)
     kind = "proposal_partly_merged" if partial else "proposal_merged"
@@ -237,7 +237,7 @@ def _checked(session, page, body, summary, base_revision, max_bytes, *, mine=Non
     fields: dict[str, str] = {}
     summary = check_text(fields, "summary", summary, max_length=SUMMARY_MAX)
     if not _is_int(base_revision):
-        fields["base_revision"] = "required: the revision number the edit started from"
+        fields["base_revision"] = Message("required: the revision number the edit started from")
     raise_if(fields, your_body=mine)
     try:
         body = check_body(body, max_bytes=max_bytes, your_body=mine)
@@ -245,13 +245,13 @@ def _checked(session, page, body, summary, base_revision, max_bytes, *, mine=Non
         error.details["your_body"] = mine
         raise
     if not body.strip():  # an empty suggestion would blank the page if merged unread
-        raise Invalid({"body": "empty: write the text as you would like it to read"}, your_body=mine)
+        raise Invalid({"body": Message("empty: write the text as you would like it to read")}, your_body=mine)
     head = page_head_number(session, page)
     if not 1 <= base_revision <= head:
         raise Invalid({"base_revision": Message("must be a revision of this page (1–%(head)d)", head=head)},
                       your_body=mine)
     if body == get_revision(session, page, base_revision).body:
-        raise Invalid({"body": "the same as the text it is based on: change something to suggest it"},
+        raise Invalid({"body": Message("the same as the text it is based on: change something to suggest it")},
                       your_body=mine)
     return body, summary
 
@@ -264,18 +264,18 @@ def _check_accept(fields: dict, accept) -> list[int] | None:
     if accept is None:
         return None
     if not isinstance(accept, list) or not all(_is_int(i) for i in accept):
-        fields["accept"] = "a list of change numbers"
+        fields["accept"] = Message("a list of change numbers")
         return None
     if not accept:
-        fields["accept"] = "choose at least one change to merge (or reject the proposal)"
+        fields["accept"] = Message("choose at least one change to merge (or reject the proposal)")
     return sorted(set(accept))
 
 
 def _check_resolution(body, max_bytes: int) -> str:
     body = check_body(body, max_bytes=max_bytes, your_body=body if isinstance(body, str) else None)
     if has_conflict_markers(body):
-        raise Invalid({"body": "still holds conflict markers (<<<<<<< and >>>>>>> lines): "
-                               "resolve every marked passage"}, your_body=body)
+        raise Invalid({"body": Message("still holds conflict markers (<<<<<<< and >>>>>>> lines): "
+                               "resolve every marked passage")}, your_body=body)
     return body
 
 
@@ -312,9 +312,9 @@ def _require_open(session: Session, proposal: Proposal, **details) -> None:
 
 def _not_open(status: str, revision: int | None, **details) -> Conflict:
     if status == "merged":
-        return Conflict("already_merged", "This proposal has already been merged.",
+        return Conflict("already_merged", Message("This proposal has already been merged."),
                         status=status, merged_revision=revision, **details)
-    return Conflict("not_open", "This proposal is no longer open.", status=status, **details)
+    return Conflict("not_open", Message("This proposal is no longer open."), status=status, **details)
 
 
 def _move(session: Session, proposal: Proposal, values: dict, *, expected=None, **details) -> None:
@@ -328,7 +328,7 @@ def _move(session: Session, proposal: Proposal, values: dict, *, expected=None, 
             select(Proposal.status, Proposal.merged_revision).where(Proposal.id == proposal.id)
         ).one()
         if status == "open":
-            raise Conflict("proposal_changed", "The proposal changed since you reviewed it; review it again.",
+            raise Conflict("proposal_changed", Message("The proposal changed since you reviewed it; review it again."),
                            **details)
         raise _not_open(status, revision, **details)
     session.expire(proposal)  # read the stored values back (in this transaction) when next used
@@ -359,7 +359,7 @@ def _merge_conflict(session: Session, page: Page, proposal: Proposal, conflict: 
         )
     session.rollback()
     return EditConflict(
-        "The proposal changes passages that were changed since it was written. Nothing was "
-        "merged: resolve the conflicting passages by hand and merge the resolved text.",
+        Message("The proposal changes passages that were changed since it was written. Nothing was "
+        "merged: resolve the conflicting passages by hand and merge the resolved text."),
         proposal=proposal.id, **details,
     )

@@ -12,14 +12,14 @@ from govwiki.services.errors import Invalid, TooLarge
 def check_display(fields: dict, name: str, value, *, max_length: int, required: bool = True) -> str:
     """Validate a short display field (title, name): a string without control characters."""
     if value is None and required:
-        fields[name] = "required"
+        fields[name] = Message("required")
         return ""
     if not isinstance(value, str):
-        fields[name] = "must be text"
+        fields[name] = Message("must be text")
         return ""
     value = value.strip()
     if required and not value:
-        fields[name] = "required"
+        fields[name] = Message("required")
     elif len(value) > max_length:
         fields[name] = Message("at most %(count)d characters", count=max_length)
     else:
@@ -34,10 +34,10 @@ def check_text(fields: dict, name: str, value, *, max_length: int, required: boo
     if value is None and not required:
         return ""
     if not isinstance(value, str):
-        fields[name] = "must be text"
+        fields[name] = Message("must be text")
         return ""
     if required and not value.strip():
-        fields[name] = "required"
+        fields[name] = Message("required")
     elif len(value) > max_length:
         fields[name] = Message("at most %(count)d characters", count=max_length)
     else:
@@ -62,7 +62,7 @@ def check_slug(fields: dict, name: str, value) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not is_valid_slug(value):
-        fields[name] = "lowercase ASCII letters, digits and single hyphens"
+        fields[name] = Message("lowercase ASCII letters, digits and single hyphens")
         return None
     return value
 
@@ -75,10 +75,10 @@ def check_datetime(fields: dict, name: str, value) -> datetime | None:
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            fields[name] = "an ISO 8601 date and time with offset, e.g. 2026-12-31T17:00:00+08:00"
+            fields[name] = Message("an ISO 8601 date and time with offset, e.g. 2026-12-31T17:00:00+08:00")
             return None
     if not isinstance(value, datetime) or value.tzinfo is None:
-        fields[name] = "an ISO 8601 date and time with offset, e.g. 2026-12-31T17:00:00+08:00"
+        fields[name] = Message("an ISO 8601 date and time with offset, e.g. 2026-12-31T17:00:00+08:00")
         return None
     return value
 
@@ -88,7 +88,7 @@ def check_body(value, *, max_bytes: int, field: str = "body", **details) -> str:
     from govwiki.core.text import clean_text
 
     if not isinstance(value, str):
-        raise Invalid({field: "must be text"}, **details)
+        raise Invalid({field: Message("must be text")}, **details)
     if len(value.encode("utf-8", "surrogatepass")) > max_bytes:
         raise TooLarge(Message("The text is larger than the limit of %(size)s.", size=readable_size(max_bytes)),
                        limit=max_bytes)
