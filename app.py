@@ -1,4 +1,5 @@
 """Entry point: `flask --app app run` and `gunicorn app:app`."""
+
 from govwiki import create_app
 
 app = create_app()

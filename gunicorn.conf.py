@@ -1,4 +1,5 @@
 """Production gunicorn settings; every value can be set from the environment."""
+
 import multiprocessing
 import os
 

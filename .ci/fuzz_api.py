@@ -9,6 +9,7 @@ removed however the run ends.
 
     python .ci/fuzz_api.py [--postgres SERVER_URL] [--max-time SECONDS] [--max-examples N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,18 +49,36 @@ def main() -> int:
         with _server(env, port, log):
             _make_sandbox(f"http://127.0.0.1:{port}/api/v1", token)
             started = time.monotonic()
-            code = subprocess.call([
-                str(BIN / "schemathesis"), "--config-file", str(ROOT / ".ci" / "schemathesis.toml"),
-                "run", f"http://127.0.0.1:{port}/api/v1/openapi.json",
-                "--wait-for-schema", "30", "--header", f"Authorization: Bearer {token}",
-                "--checks", CHECKS, "--max-examples", str(args.max_examples),
-                "--max-time", str(args.max_time), "--request-timeout", "20",
-                # one worker: hypothesis parsing lambdas' source in two threads trips a CPython 3.11
-                # bug ("AST constructor recursion depth mismatch"), an error of the tool, not ours
-                "--workers", "1",
-                "--generation-database", "none", "--no-color",
-                *os.environ.get("FUZZ_ARGS", "").split(),  # e.g. --include-path-regex revert
-            ], cwd=folder)
+            code = subprocess.call(
+                [
+                    str(BIN / "schemathesis"),
+                    "--config-file",
+                    str(ROOT / ".ci" / "schemathesis.toml"),
+                    "run",
+                    f"http://127.0.0.1:{port}/api/v1/openapi.json",
+                    "--wait-for-schema",
+                    "30",
+                    "--header",
+                    f"Authorization: Bearer {token}",
+                    "--checks",
+                    CHECKS,
+                    "--max-examples",
+                    str(args.max_examples),
+                    "--max-time",
+                    str(args.max_time),
+                    "--request-timeout",
+                    "20",
+                    # one worker: hypothesis parsing lambdas' source in two threads trips a CPython 3.11
+                    # bug ("AST constructor recursion depth mismatch"), an error of the tool, not ours
+                    "--workers",
+                    "1",
+                    "--generation-database",
+                    "none",
+                    "--no-color",
+                    *os.environ.get("FUZZ_ARGS", "").split(),  # e.g. --include-path-regex revert
+                ],
+                cwd=folder,
+            )
             print(f"schemathesis: {time.monotonic() - started:.0f} s on {'PostgreSQL' if url else 'SQLite'}")
         if code:
             print("--- the server's log, last lines ---\n" + "\n".join(log.read_text().splitlines()[-80:]))
@@ -85,9 +104,12 @@ def _database(server: str | None):
 
 def _environment(folder: Path, database_url: str | None) -> dict:
     env = {
-        **os.environ, "GOVWIKI_INSTANCE_PATH": str(folder / "instance"), "GOVWIKI_SECRET_KEY": "fuzz",
+        **os.environ,
+        "GOVWIKI_INSTANCE_PATH": str(folder / "instance"),
+        "GOVWIKI_SECRET_KEY": "fuzz",
         # the fuzzer writes far faster than a person; 429s would hide the writes
-        "GOVWIKI_RATELIMIT_WRITES": "100000/minute", "GOVWIKI_ACCESS_LOG": str(folder / "access.log"),
+        "GOVWIKI_RATELIMIT_WRITES": "100000/minute",
+        "GOVWIKI_ACCESS_LOG": str(folder / "access.log"),
         "XDG_RUNTIME_DIR": str(folder),  # gunicorn's control socket goes there, not in ~/.gunicorn
     }
     if database_url:
@@ -96,8 +118,9 @@ def _environment(folder: Path, database_url: str | None) -> dict:
 
 
 def _flask(env: dict, *command: str) -> str:
-    result = subprocess.run([str(BIN / "flask"), "--app", "app", *command], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(BIN / "flask"), "--app", "app", *command], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     if result.returncode:
         sys.exit(f"flask {' '.join(command[:2])} failed:\n{result.stdout}{result.stderr}")
     return result.stdout
@@ -118,7 +141,8 @@ def _make_sandbox(api: str, token: str) -> None:
         except OSError:
             time.sleep(0.1)
     request = urllib.request.Request(
-        f"{api}/consultations", method="POST",
+        f"{api}/consultations",
+        method="POST",
         data=json.dumps({"title": "Status changes under test", "slug": SANDBOX}).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
     )
@@ -130,8 +154,13 @@ def _server(env: dict, port: int, log: Path):
     """gunicorn on 127.0.0.1:port with the production settings, stopped on the way out."""
     env = {**env, "GOVWIKI_BIND": f"127.0.0.1:{port}", "GOVWIKI_WORKERS": "2"}
     with log.open("w") as output:
-        server = subprocess.Popen([str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "app:app"],
-                                  cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "app:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         yield server
     finally:

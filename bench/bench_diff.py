@@ -13,6 +13,7 @@ Run it from anywhere: ``python bench/bench_diff.py``. It prints a Markdown table
 seconds over 5 runs, whether every diff rebuilds both texts, and whether it is the same diff as
 one given 60 s (so a diff that only met the deadline by turning coarse shows up).
 """
+
 from __future__ import annotations
 
 import random
@@ -69,8 +70,7 @@ def english_sentence(rng: random.Random) -> str:
 
 def chinese_sentence(rng: random.Random) -> str:
     """Return one sentence of Chinese: ideographs with CJK punctuation, no spaces."""
-    parts = ["".join(rng.choice(HANZI) for _ in range(rng.randint(4, 14)))
-             for _ in range(rng.randint(1, 4))]
+    parts = ["".join(rng.choice(HANZI) for _ in range(rng.randint(4, 14))) for _ in range(rng.randint(1, 4))]
     return "".join(p + rng.choice(CJK_PUNCT) for p in parts[:-1]) + parts[-1] + "。"
 
 
@@ -82,8 +82,9 @@ def paragraph(rng: random.Random) -> str:
     if kind < 0.8:
         return "".join(chinese_sentence(rng) for _ in range(rng.randint(2, 6)))
     if kind < 0.92:
-        return " ".join(rng.choice((english_sentence, chinese_sentence))(rng)
-                        for _ in range(rng.randint(2, 5)))
+        return " ".join(
+            rng.choice((english_sentence, chinese_sentence))(rng) for _ in range(rng.randint(2, 5))
+        )
     return "\n".join(f"{i}. {english_sentence(rng)}" for i in range(1, rng.randint(3, 6)))
 
 
@@ -162,17 +163,20 @@ def main() -> None:
         ("large change (30 % of paragraphs)", base, large, DEFAULT_TIMEOUT),
         ("forced timeout (30 %, timeout 1 ms)", base, large, 0.001),
     ]
-    print(f"old text: {len(base):,} characters, {len(base.encode()):,} bytes UTF-8; "
-          f"new texts: {len(small):,} / {len(large):,} characters; Python {sys.version.split()[0]}")
+    print(
+        f"old text: {len(base):,} characters, {len(base.encode()):,} bytes UTF-8; "
+        f"new texts: {len(small):,} / {len(large):,} characters; Python {sys.version.split()[0]}"
+    )
     assert "flask" not in sys.modules, "the benchmark must measure the core without Flask"
-    print("\n| case | timeout (s) | median seconds (5 runs) | rebuilds both texts "
-          "| same diff as with 60 s |")
+    print("\n| case | timeout (s) | median seconds (5 runs) | rebuilds both texts | same diff as with 60 s |")
     print("|---|---|---|---|---|")
     for name, old, new, timeout in cases:
         reference = diff_texts(old, new, timeout=60)
         seconds, rebuilt, complete = measure(old, new, timeout, reference)
-        print(f"| {name} | {timeout} | {seconds:.3f} | {'yes' if rebuilt else 'no'} "
-              f"| {'yes' if complete else 'no (coarser)'} |")
+        print(
+            f"| {name} | {timeout} | {seconds:.3f} | {'yes' if rebuilt else 'no'} "
+            f"| {'yes' if complete else 'no (coarser)'} |"
+        )
 
 
 if __name__ == "__main__":

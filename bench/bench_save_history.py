@@ -16,6 +16,7 @@ joins every 25 revisions (the page lists its contributors).
 
 Run it alone: ``python bench/bench_save_history.py`` (``--postgres`` adds PostgreSQL).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -101,12 +102,20 @@ def grow(session, page_id: int, people: list[int], target: int, rng: random.Rand
             author_id = author_of(people, number)
             counts[author_id] = counts.get(author_id, 0) + 1
             encoded = body.encode("utf-8")
-            rows.append({
-                "page_id": page_id, "number": number, "parent_number": number - 1,
-                "author_id": author_id, "summary": "Bulk-grown edit", "body": body,
-                "sha256": hashlib.sha256(encoded).hexdigest(), "size": len(encoded),
-                "blame": pack_blame(blame), "created_at": at + timedelta(microseconds=number),
-            })
+            rows.append(
+                {
+                    "page_id": page_id,
+                    "number": number,
+                    "parent_number": number - 1,
+                    "author_id": author_id,
+                    "summary": "Bulk-grown edit",
+                    "body": body,
+                    "sha256": hashlib.sha256(encoded).hexdigest(),
+                    "size": len(encoded),
+                    "blame": pack_blame(blame),
+                    "created_at": at + timedelta(microseconds=number),
+                }
+            )
         session.execute(insert(Revision), rows)
         session.execute(update(Page).where(Page.id == page_id).values(head_number=number, updated_at=at))
         session.commit()
@@ -117,8 +126,9 @@ def grow(session, page_id: int, people: list[int], target: int, rng: random.Rand
 def _add_tallies(session, page_id: int, counts: dict[int, int], at) -> None:
     for user_id, count in counts.items():
         tally = session.scalar(
-            select(PageContributor)
-            .where(PageContributor.page_id == page_id, PageContributor.user_id == user_id)
+            select(PageContributor).where(
+                PageContributor.page_id == page_id, PageContributor.user_id == user_id
+            )
         )
         if tally is None:
             session.add(PageContributor(page_id=page_id, user_id=user_id, revisions=count, last_at=at))
@@ -158,8 +168,12 @@ def history_facts(session, page_id: int) -> dict:
     authors = session.scalar(
         select(func.count()).select_from(PageContributor).where(PageContributor.page_id == page_id)
     )
-    return {"revisions": total, "blame_runs": len(unpack_blame(head.blame)), "head_chars": len(head.body),
-            "authors": authors}
+    return {
+        "revisions": total,
+        "blame_runs": len(unpack_blame(head.blame)),
+        "head_chars": len(head.body),
+        "authors": authors,
+    }
 
 
 def run(*, database_url: str | None = None, checkpoints=CHECKPOINTS, label: str = "SQLite") -> dict:
@@ -186,14 +200,29 @@ def run(*, database_url: str | None = None, checkpoints=CHECKPOINTS, label: str 
                 before = history_facts(db.session, page_id)
                 timings = measure(app, page_id, people, rng)
                 after = history_facts(db.session, page_id)
-                rows.append({"checkpoint": checkpoint, "grow_seconds": grown, "before": before,
-                             "after": after, "timings": timings})
-                print(f"  [{label}] history {before['revisions']:,} (grown in {grown:.0f} s): save p50 "
-                      f"{common.ms(common.percentile(timings['save'], 0.5))} ms", file=sys.stderr)
+                rows.append(
+                    {
+                        "checkpoint": checkpoint,
+                        "grow_seconds": grown,
+                        "before": before,
+                        "after": after,
+                        "timings": timings,
+                    }
+                )
+                print(
+                    f"  [{label}] history {before['revisions']:,} (grown in {grown:.0f} s): save p50 "
+                    f"{common.ms(common.percentile(timings['save'], 0.5))} ms",
+                    file=sys.stderr,
+                )
             db.session.remove()
             db.engine.dispose()
-    return {"label": label, "rows": rows, "verdict": _verdict(rows), "page_chars": len(body),
-            "load": common.load_average()}
+    return {
+        "label": label,
+        "rows": rows,
+        "verdict": _verdict(rows),
+        "page_chars": len(body),
+        "load": common.load_average(),
+    }
 
 
 def _flat(rows, key: str) -> bool:
@@ -208,18 +237,29 @@ def _verdict(rows) -> dict[str, bool]:
 
 def _cell(timings: dict, key: str) -> str:
     wall, cpu = timings[key], timings[f"{key}_cpu"]
-    return (f"{common.ms(common.percentile(wall, 0.5))} / {common.ms(common.percentile(wall, 0.99))} "
-            f"({common.ms(common.percentile(cpu, 0.5))})")
+    return (
+        f"{common.ms(common.percentile(wall, 0.5))} / {common.ms(common.percentile(wall, 0.99))} "
+        f"({common.ms(common.percentile(cpu, 0.5))})"
+    )
 
 
 def report(result: dict) -> str:
     """The Markdown table of one run."""
-    headers = ["history (revisions)", "authors", "blame runs at head", "save p50 / p99 (CPU p50), ms",
-               "view, first render: p50 / p99 (CPU p50), ms", "view, cached HTML: p50 / p99 (CPU p50), ms"]
+    headers = [
+        "history (revisions)",
+        "authors",
+        "blame runs at head",
+        "save p50 / p99 (CPU p50), ms",
+        "view, first render: p50 / p99 (CPU p50), ms",
+        "view, cached HTML: p50 / p99 (CPU p50), ms",
+    ]
     rows = [
-        [f"{row['before']['revisions']:,} → {row['after']['revisions']:,}", f"{row['before']['authors']:,}",
-         f"{row['before']['blame_runs']:,}",
-         *(_cell(row["timings"], key) for key in ("save", "view_cold", "view_warm"))]
+        [
+            f"{row['before']['revisions']:,} → {row['after']['revisions']:,}",
+            f"{row['before']['authors']:,}",
+            f"{row['before']['blame_runs']:,}",
+            *(_cell(row["timings"], key) for key in ("save", "view_cold", "view_warm")),
+        ]
         for row in result["rows"]
     ]
     verdict = result["verdict"]

@@ -15,6 +15,7 @@ notifies the people watching the page's consultation. On the 10,000-page site, 0
 
 Run it alone: ``python bench/bench_save_pages.py`` (``--postgres`` adds a PostgreSQL run).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,8 +65,15 @@ def add_pages(session, target: int, official_id: int, rng: random.Random) -> flo
 def _insert_pages(session, consultation_id: int, author_id: int, first: int, count: int, rng) -> None:
     at = utcnow()
     page_rows = [
-        {"consultation_id": consultation_id, "slug": f"page-{first + i:05d}", "title": f"Page {first + i}",
-         "position": i, "head_number": 1, "created_at": at, "updated_at": at}
+        {
+            "consultation_id": consultation_id,
+            "slug": f"page-{first + i:05d}",
+            "title": f"Page {first + i}",
+            "position": i,
+            "head_number": 1,
+            "created_at": at,
+            "updated_at": at,
+        }
         for i in range(count)
     ]
     ids = session.scalars(insert(Page).returning(Page.id, sort_by_parameter_order=True), page_rows).all()
@@ -73,11 +81,20 @@ def _insert_pages(session, consultation_id: int, author_id: int, first: int, cou
     for page_id in ids:
         body = common.markdown_body(rng, rng.randint(*BODY_CHARS))
         encoded = body.encode("utf-8")
-        revisions.append({
-            "page_id": page_id, "number": 1, "parent_number": None, "author_id": author_id,
-            "summary": "Created the page", "body": body, "sha256": hashlib.sha256(encoded).hexdigest(),
-            "size": len(encoded), "blame": [[len(body), 1]], "created_at": at,
-        })
+        revisions.append(
+            {
+                "page_id": page_id,
+                "number": 1,
+                "parent_number": None,
+                "author_id": author_id,
+                "summary": "Created the page",
+                "body": body,
+                "sha256": hashlib.sha256(encoded).hexdigest(),
+                "size": len(encoded),
+                "blame": [[len(body), 1]],
+                "created_at": at,
+            }
+        )
         tallies.append({"page_id": page_id, "user_id": author_id, "revisions": 1, "last_at": at})
     session.execute(insert(Revision), revisions)
     session.execute(insert(PageContributor), tallies)
@@ -140,21 +157,34 @@ def run(*, database_url: str | None = None, checkpoints=CHECKPOINTS, label: str 
             ]
             editor_ids = [editor.id for editor in editors]
             # One page through the service, so the bulk rows sit beside a real one.
-            pages.create_page(session, official, common.make_consultation(session, official, "Reference"),
-                              title="Reference page", body=common.markdown_body(rng, 3_000))
+            pages.create_page(
+                session,
+                official,
+                common.make_consultation(session, official, "Reference"),
+                title="Reference page",
+                body=common.markdown_body(rng, 3_000),
+            )
             official_id = official.id
             for checkpoint in checkpoints:
                 grown = add_pages(db.session, checkpoint, official_id, rng)
                 page_ids = list(db.session.scalars(select(Page.id)))
                 timings = measure(page_ids, editor_ids, rng)
                 rows.append({"pages": len(page_ids), "grow_seconds": grown, "timings": timings})
-                print(f"  [{label}] {len(page_ids):,} pages: save p50 "
-                      f"{common.ms(common.percentile(timings['save'], 0.5))} ms", file=sys.stderr)
+                print(
+                    f"  [{label}] {len(page_ids):,} pages: save p50 "
+                    f"{common.ms(common.percentile(timings['save'], 0.5))} ms",
+                    file=sys.stderr,
+                )
             watchers = measure_watchers(editor_ids, rng)
             db.session.remove()
             db.engine.dispose()
-    return {"label": label, "rows": rows, "watchers": watchers, "verdict": _verdict(rows),
-            "load": common.load_average()}
+    return {
+        "label": label,
+        "rows": rows,
+        "watchers": watchers,
+        "verdict": _verdict(rows),
+        "load": common.load_average(),
+    }
 
 
 def _verdict(rows) -> dict[str, bool]:
@@ -169,43 +199,60 @@ def _verdict(rows) -> dict[str, bool]:
 
 def report(result: dict) -> str:
     """The Markdown table of one run."""
-    headers = ["pages", "save p50 (ms)", "save p99 (ms)", "CPU p50 / p99 (ms)",
-               f"p50 ≤ {P50_TARGET * 1000:.0f} ms", f"p99 ≤ {P99_TARGET * 1000:.0f} ms"]
+    headers = [
+        "pages",
+        "save p50 (ms)",
+        "save p99 (ms)",
+        "CPU p50 / p99 (ms)",
+        f"p50 ≤ {P50_TARGET * 1000:.0f} ms",
+        f"p99 ≤ {P99_TARGET * 1000:.0f} ms",
+    ]
     rows = []
     for row in result["rows"]:
         wall, cpu = row["timings"]["save"], row["timings"]["save_cpu"]
         p50, p99 = common.percentile(wall, 0.5), common.percentile(wall, 0.99)
-        rows.append([
-            f"{row['pages']:,}", common.ms(p50), common.ms(p99),
-            f"{common.ms(common.percentile(cpu, 0.5))} / {common.ms(common.percentile(cpu, 0.99))}",
-            common.verdict(p50 <= P50_TARGET), common.verdict(p99 <= P99_TARGET),
-        ])
+        rows.append(
+            [
+                f"{row['pages']:,}",
+                common.ms(p50),
+                common.ms(p99),
+                f"{common.ms(common.percentile(cpu, 0.5))} / {common.ms(common.percentile(cpu, 0.99))}",
+                common.verdict(p50 <= P50_TARGET),
+                common.verdict(p99 <= P99_TARGET),
+            ]
+        )
     verdict = result["verdict"]
     watchers = [
-        [f"{row['watchers']:,}", common.ms(common.percentile(row["timings"]["save"], 0.5)),
-         common.ms(common.percentile(row["timings"]["save"], 0.99)),
-         f"{common.ms(common.percentile(row['timings']['save_cpu'], 0.5))} / "
-         f"{common.ms(common.percentile(row['timings']['save_cpu'], 0.99))}"]
+        [
+            f"{row['watchers']:,}",
+            common.ms(common.percentile(row["timings"]["save"], 0.5)),
+            common.ms(common.percentile(row["timings"]["save"], 0.99)),
+            f"{common.ms(common.percentile(row['timings']['save_cpu'], 0.5))} / "
+            f"{common.ms(common.percentile(row['timings']['save_cpu'], 0.99))}",
+        ]
         for row in result["watchers"]
     ]
-    return "\n".join([
-        f"{result['label']}: {SAVES} saves on random pages per checkpoint (wall time of `pages.save_page`); "
-        f"load average at the end {result['load']}.",
-        "",
-        common.markdown_table(headers, rows),
-        "",
-        f"p50 ≤ {P50_TARGET * 1000:.0f} ms **{common.verdict(verdict['p50'])}**, "
-        f"p99 ≤ {P99_TARGET * 1000:.0f} ms **{common.verdict(verdict['p99'])}**, "
-        f"flat (p50 at the most pages ≤ {FLAT_FACTOR}× p50 at the fewest + {FLAT_SLACK * 1000:.0f} ms) "
-        f"**{common.verdict(verdict['flat'])}**.",
-        "",
-        f"{result['label']}, the same site: {WATCHER_SAVES} saves on the pages of one consultation as people "
-        f"watch it (not a target of its own; the same p50/p99 targets apply to every save).",
-        "",
-        common.markdown_table(
-            ["watchers of the consultation", "save p50 (ms)", "save p99 (ms)", "CPU p50 / p99 (ms)"], watchers
-        ),
-    ])
+    return "\n".join(
+        [
+            f"{result['label']}: {SAVES} saves on random pages per checkpoint (wall time of `pages.save_page`); "
+            f"load average at the end {result['load']}.",
+            "",
+            common.markdown_table(headers, rows),
+            "",
+            f"p50 ≤ {P50_TARGET * 1000:.0f} ms **{common.verdict(verdict['p50'])}**, "
+            f"p99 ≤ {P99_TARGET * 1000:.0f} ms **{common.verdict(verdict['p99'])}**, "
+            f"flat (p50 at the most pages ≤ {FLAT_FACTOR}× p50 at the fewest + {FLAT_SLACK * 1000:.0f} ms) "
+            f"**{common.verdict(verdict['flat'])}**.",
+            "",
+            f"{result['label']}, the same site: {WATCHER_SAVES} saves on the pages of one consultation as people "
+            f"watch it (not a target of its own; the same p50/p99 targets apply to every save).",
+            "",
+            common.markdown_table(
+                ["watchers of the consultation", "save p50 (ms)", "save p99 (ms)", "CPU p50 / p99 (ms)"],
+                watchers,
+            ),
+        ]
+    )
 
 
 def main(argv=None) -> None:

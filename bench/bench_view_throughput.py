@@ -11,6 +11,7 @@ multi-process Python client, which is slower, so only the ratio compares across 
 
 Run it alone: ``python bench/bench_view_throughput.py``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,7 +48,7 @@ CONFIGURATIONS = (
     ("2 sync workers", {"GOVWIKI_WORKERS": "2", "GOVWIKI_THREADS": "1"}),
 )
 
-HELLO_APP = '''\
+HELLO_APP = """\
 from flask import Flask
 
 app = Flask(__name__)
@@ -56,17 +57,17 @@ app = Flask(__name__)
 @app.get("/")
 def hello():
     return "Hello, World!"
-'''
+"""
 
 # Production settings, then only what a benchmark must change: the port, no access log, and no
 # control socket (gunicorn 27 puts one in ~/.gunicorn, shared with any other gunicorn).
-BENCH_CONFIG = '''\
+BENCH_CONFIG = """\
 exec(open({production!r}).read())
 bind = "127.0.0.1:{port}"
 accesslog = None
 errorlog = {errorlog!r}
 control_socket_disable = True
-'''
+"""
 
 
 # --- load generators ------------------------------------------------------------------------
@@ -79,8 +80,14 @@ def ensure_wrk() -> str | None:
         return found
     install = ["apt-get", "install", "-y", "wrk"]
     for command in (install, ["apt-get", "update"], install):  # update only when the first try fails
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}, check=False, timeout=300)
+        subprocess.run(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            check=False,
+            timeout=300,
+        )
         if shutil.which("wrk"):
             break
     return shutil.which("wrk")
@@ -90,14 +97,18 @@ def run_wrk(wrk: str, url: str, seconds: int) -> dict:
     """Load `url` for `seconds` with wrk; requests/s, latency percentiles and errors."""
     out = subprocess.run(
         [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
-        capture_output=True, text=True, check=True, timeout=seconds + 60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
     ).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": latency.get("50", "?"), "p99": latency.get("99", "?"),
+        "p50": latency.get("50", "?"),
+        "p99": latency.get("99", "?"),
         "errors": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
         "tool": "wrk",
@@ -132,8 +143,14 @@ def run_python_load(port: int, path: str, seconds: int) -> dict:
         results = pool.map(_client, [(port, path, started + seconds)] * CONNECTIONS)
     elapsed = time.monotonic() - started
     ok = sum(r[0] for r in results)
-    return {"rps": ok / elapsed, "p50": "n/a", "p99": "n/a", "errors": sum(r[1] for r in results),
-            "socket_errors": "", "tool": "python"}
+    return {
+        "rps": ok / elapsed,
+        "p50": "n/a",
+        "p99": "n/a",
+        "errors": sum(r[1] for r in results),
+        "socket_errors": "",
+        "tool": "python",
+    }
 
 
 def load(wrk: str | None, port: int, path: str, seconds: int) -> dict:
@@ -151,8 +168,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_serving(port: int, path: str, process: subprocess.Popen, expect: bytes = b"",
-                       timeout: float = 60) -> None:
+def wait_until_serving(
+    port: int, path: str, process: subprocess.Popen, expect: bytes = b"", timeout: float = 60
+) -> None:
     """Wait for a 200 on `path` whose body contains `expect`."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -176,15 +194,20 @@ def gunicorn(folder: Path, module: str, chdir: Path, env: dict, name: str):
     """Serve `module` with the production gunicorn settings on a free port; yield the port."""
     port = free_port()
     config = folder / f"gunicorn-{name}.conf.py"
-    config.write_text(BENCH_CONFIG.format(
-        production=str(common.ROOT / "gunicorn.conf.py"), port=port,
-        errorlog=str(folder / f"gunicorn-{name}.log"),
-    ))
+    config.write_text(
+        BENCH_CONFIG.format(
+            production=str(common.ROOT / "gunicorn.conf.py"),
+            port=port,
+            errorlog=str(folder / f"gunicorn-{name}.log"),
+        )
+    )
     beside_python = Path(sys.executable).with_name("gunicorn")  # the same virtual environment
     executable = str(beside_python) if beside_python.exists() else "gunicorn"
     process = subprocess.Popen(
         [executable, "--config", str(config), "--chdir", str(chdir), module],
-        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
@@ -204,8 +227,13 @@ def gunicorn(folder: Path, module: str, chdir: Path, env: dict, name: str):
 def prepare_instance(instance: Path) -> str:
     """Build the schema with the migrations and a 2 KB page with the services; return its path."""
     env = {**os.environ, "GOVWIKI_INSTANCE_PATH": str(instance)}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=common.ROOT,
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+        cwd=common.ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     import random
 
     from govwiki import create_app
@@ -226,8 +254,9 @@ def prepare_instance(instance: Path) -> str:
     return path
 
 
-def measure(folder: Path, wrk: str | None, module: str, chdir: Path, path: str, env: dict, name: str,
-            expect: bytes) -> dict:
+def measure(
+    folder: Path, wrk: str | None, module: str, chdir: Path, path: str, env: dict, name: str, expect: bytes
+) -> dict:
     with gunicorn(folder, module, chdir, env, name) as (port, process):
         wait_until_serving(port, path, process, expect)
         load(wrk, port, path, WARMUP)
@@ -249,16 +278,22 @@ def run() -> dict:
         for name, settings in CONFIGURATIONS:
             env = {**settings, "GOVWIKI_INSTANCE_PATH": str(instance)}
             slug = name.split()[0].replace(".", "")
-            hello = measure(folder, wrk, "hello_app:app", folder / "hello", "/", env, f"hello-{slug}",
-                            b"Hello")
+            hello = measure(
+                folder, wrk, "hello_app:app", folder / "hello", "/", env, f"hello-{slug}", b"Hello"
+            )
             govwiki = measure(folder, wrk, "app:app", common.ROOT, path, env, f"govwiki-{slug}", PAGE_MARK)
             ratio = govwiki["rps"] / hello["rps"]
             rows.append({"config": name, "hello": hello, "govwiki": govwiki, "ratio": ratio})
-            print(f"  [{name}] hello {hello['rps']:.0f} req/s, page {govwiki['rps']:.0f} req/s "
-                  f"({ratio:.1%})", file=sys.stderr)
+            print(
+                f"  [{name}] hello {hello['rps']:.0f} req/s, page {govwiki['rps']:.0f} req/s ({ratio:.1%})",
+                file=sys.stderr,
+            )
     workers = os.cpu_count() * 2 + 1
     return {
-        "rows": rows, "tool": "wrk" if wrk else "python", "path": path, "load": common.load_average(),
+        "rows": rows,
+        "tool": "wrk" if wrk else "python",
+        "path": path,
+        "load": common.load_average(),
         "verdict": all(_passes(row) for row in rows),
         "defaults": f"{workers} workers × 2 threads (gthread), preload_app, max_requests 5000",
     }
@@ -271,29 +306,43 @@ def _passes(row: dict) -> bool:
 
 def report(result: dict) -> str:
     """The Markdown table of one run."""
-    headers = ["gunicorn", "hello world: req/s (p50 / p99 latency)",
-               "GET /pages/<slug> (2 KB, full layout): req/s (p50 / p99 latency)", "errors", "ratio",
-               f"≥ {TARGET_RATIO:.0%}"]
+    headers = [
+        "gunicorn",
+        "hello world: req/s (p50 / p99 latency)",
+        "GET /pages/<slug> (2 KB, full layout): req/s (p50 / p99 latency)",
+        "errors",
+        "ratio",
+        f"≥ {TARGET_RATIO:.0%}",
+    ]
     rows = []
     for row in result["rows"]:
         hello, page = row["hello"], row["govwiki"]
-        rows.append([
-            row["config"], f"{hello['rps']:,.0f} ({hello['p50']} / {hello['p99']})",
-            f"{page['rps']:,.0f} ({page['p50']} / {page['p99']})",
-            f"{page['errors']} non-2xx" + (f"; {page['socket_errors']}" if page["socket_errors"] else ""),
-            f"{row['ratio']:.1%}", common.verdict(_passes(row)),
-        ])
-    tool = (f"wrk, 2 threads, {CONNECTIONS} connections" if result["tool"] == "wrk"
-            else f"a Python client with {CONNECTIONS} processes (wrk was not available)")
-    return "\n".join([
-        f"{DURATION} s per run after {WARMUP} s of warm-up; load from {tool}, on the same 2 cores as "
-        f"the server; gunicorn.conf.py defaults here: {result['defaults']}; access log off; "
-        f"load average at the end {result['load']}.",
-        "",
-        common.markdown_table(headers, rows),
-        "",
-        f"Page throughput ≥ {TARGET_RATIO:.0%} of hello world: **{common.verdict(result['verdict'])}**.",
-    ])
+        rows.append(
+            [
+                row["config"],
+                f"{hello['rps']:,.0f} ({hello['p50']} / {hello['p99']})",
+                f"{page['rps']:,.0f} ({page['p50']} / {page['p99']})",
+                f"{page['errors']} non-2xx" + (f"; {page['socket_errors']}" if page["socket_errors"] else ""),
+                f"{row['ratio']:.1%}",
+                common.verdict(_passes(row)),
+            ]
+        )
+    tool = (
+        f"wrk, 2 threads, {CONNECTIONS} connections"
+        if result["tool"] == "wrk"
+        else f"a Python client with {CONNECTIONS} processes (wrk was not available)"
+    )
+    return "\n".join(
+        [
+            f"{DURATION} s per run after {WARMUP} s of warm-up; load from {tool}, on the same 2 cores as "
+            f"the server; gunicorn.conf.py defaults here: {result['defaults']}; access log off; "
+            f"load average at the end {result['load']}.",
+            "",
+            common.markdown_table(headers, rows),
+            "",
+            f"Page throughput ≥ {TARGET_RATIO:.0%} of hello world: **{common.verdict(result['verdict'])}**.",
+        ]
+    )
 
 
 def main(argv=None) -> None:

@@ -5,6 +5,7 @@ Every benchmark builds its own app in a temporary instance folder (SQLite, as a 
 runs) or on a throwaway PostgreSQL database that it drops afterwards, so running the benchmarks
 never touches the developer's instance or the test database.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -9,6 +9,7 @@ GOVWIKI_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/postgres) a
 The measured sections of docs/PERFORMANCE.md are rewritten on each run; the "Findings" section
 (causes found by profiling, written by people) is kept as it is between its two markers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,24 +36,36 @@ DIFF_TARGET = 0.5
 
 def run_diff() -> dict:
     """Run bench/bench_diff.py (measures the core diff) and read its table."""
-    out = subprocess.run([sys.executable, str(common.ROOT / "bench" / "bench_diff.py")],
-                         capture_output=True, text=True, check=True, timeout=900).stdout
+    out = subprocess.run(
+        [sys.executable, str(common.ROOT / "bench" / "bench_diff.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    ).stdout
     rows = re.findall(r"^\| ([^|]+?) \| ([\d.]+) \| ([\d.]+) \| (yes|no) \| ([^|]+?) \|$", out, re.MULTILINE)
-    table = out[out.index("| case"):].strip()
+    table = out[out.index("| case") :].strip()
     timed = [float(seconds) for name, _, seconds, _, _ in rows if not name.startswith("forced")]
     return {
-        "intro": out.splitlines()[0], "table": table, "rows": rows,
+        "intro": out.splitlines()[0],
+        "table": table,
+        "rows": rows,
         "fast": bool(timed) and max(timed) < DIFF_TARGET,
         "exact": bool(rows) and all(rebuilt == "yes" for *_, rebuilt, _ in rows),
     }
 
 
 def diff_report(result: dict) -> str:
-    return "\n".join([
-        f"`bench/bench_diff.py`: {result['intro']}.", "", result["table"], "",
-        f"Every diff under {DIFF_TARGET} s: **{common.verdict(result['fast'])}**; every diff, the forced "
-        f"timeout included, rebuilds both texts: **{common.verdict(result['exact'])}**.",
-    ])
+    return "\n".join(
+        [
+            f"`bench/bench_diff.py`: {result['intro']}.",
+            "",
+            result["table"],
+            "",
+            f"Every diff under {DIFF_TARGET} s: **{common.verdict(result['fast'])}**; every diff, the forced "
+            f"timeout included, rebuilds both texts: **{common.verdict(result['exact'])}**.",
+        ]
+    )
 
 
 def _p50(timings: dict, key: str) -> str:
@@ -76,22 +89,29 @@ def summary(results: dict) -> str:
     diff, view = results["diff"], results["view"]
     rows = [_history_row(history) for history in results["history"]]
     rows += [
-        ["2. Diff two 1 MB revisions < 0.5 s; a timeout still rebuilds both texts",
-         ", ".join(f"{name.split(' (')[0]} {seconds} s" for name, _, seconds, _, _ in diff["rows"]),
-         common.verdict(diff["fast"] and diff["exact"])],
-        ["3. View a 2 KB page ≥ 10 % of hello world (gunicorn)",
-         "; ".join(f"{row['config']}: {row['ratio']:.1%}" for row in view["rows"]),
-         common.verdict(view["verdict"])],
+        [
+            "2. Diff two 1 MB revisions < 0.5 s; a timeout still rebuilds both texts",
+            ", ".join(f"{name.split(' (')[0]} {seconds} s" for name, _, seconds, _, _ in diff["rows"]),
+            common.verdict(diff["fast"] and diff["exact"]),
+        ],
+        [
+            "3. View a 2 KB page ≥ 10 % of hello world (gunicorn)",
+            "; ".join(f"{row['config']}: {row['ratio']:.1%}" for row in view["rows"]),
+            common.verdict(view["verdict"]),
+        ],
     ]
     for result in results["pages"]:
         worst = lambda key, share: max(  # noqa: E731
-            common.percentile(row["timings"][key], share) for row in result["rows"])
-        rows.append([
-            f"4. Save, 100 → 10,000 pages, {result['label']}: p50 ≤ 15 ms, p99 ≤ 50 ms, flat",
-            f"worst p50 {common.ms(worst('save', 0.5))} ms (CPU {common.ms(worst('save_cpu', 0.5))}), "
-            f"worst p99 {common.ms(worst('save', 0.99))} ms",
-            common.verdict(all(result["verdict"].values())),
-        ])
+            common.percentile(row["timings"][key], share) for row in result["rows"]
+        )
+        rows.append(
+            [
+                f"4. Save, 100 → 10,000 pages, {result['label']}: p50 ≤ 15 ms, p99 ≤ 50 ms, flat",
+                f"worst p50 {common.ms(worst('save', 0.5))} ms (CPU {common.ms(worst('save_cpu', 0.5))}), "
+                f"worst p99 {common.ms(worst('save', 0.99))} ms",
+                common.verdict(all(result["verdict"].values())),
+            ]
+        )
     return common.markdown_table(["target", "measured", "verdict"], rows)
 
 
@@ -100,7 +120,7 @@ def kept_findings(output: Path) -> str:
     if output.exists():
         text = output.read_text()
         if FINDINGS_START in text and FINDINGS_END in text:
-            return text[text.index(FINDINGS_START): text.index(FINDINGS_END) + len(FINDINGS_END)]
+            return text[text.index(FINDINGS_START) : text.index(FINDINGS_END) + len(FINDINGS_END)]
     placeholder = "_No findings written yet: profile the failing targets and note the causes here._"
     return f"{FINDINGS_START}\n{placeholder}\n{FINDINGS_END}"
 
@@ -115,13 +135,19 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "",
         "## Machine",
         "",
-        common.markdown_table(["", ""], [
-            ["run", f"{started:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} minutes"],
-            ["cores", machine["cores"]], ["CPU", machine["cpu"]], ["system", machine["os"]],
-            ["Python", machine["python"]], ["SQLite", machine["sqlite"]],
-            ["PostgreSQL", machine["postgresql"]],
-            ["load average (1 min) at start / end", f"{results['load_start']} / {results['load_end']}"],
-        ]),
+        common.markdown_table(
+            ["", ""],
+            [
+                ["run", f"{started:%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} minutes"],
+                ["cores", machine["cores"]],
+                ["CPU", machine["cpu"]],
+                ["system", machine["os"]],
+                ["Python", machine["python"]],
+                ["SQLite", machine["sqlite"]],
+                ["PostgreSQL", machine["postgresql"]],
+                ["load average (1 min) at start / end", f"{results['load_start']} / {results['load_end']}"],
+            ],
+        ),
         "",
         "The machine is shared: other work running at the same time lengthens wall times. The save "
         "tables therefore show CPU time beside wall time; a wall time far above its CPU time was "
@@ -168,8 +194,13 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-postgres", action="store_true", help="measure SQLite only")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the report")
-    parser.add_argument("--wait-quiet", type=float, default=0, metavar="MINUTES",
-                        help="first wait up to MINUTES for other work on the machine to calm down")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="MINUTES",
+        help="first wait up to MINUTES for other work on the machine to calm down",
+    )
     args = parser.parse_args(argv)
     wait_for_quiet(args.wait_quiet)
     started = datetime.now(timezone.utc)

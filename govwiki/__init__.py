@@ -1,4 +1,5 @@
 """GovWiki: a civic wiki for participatory policy drafting."""
+
 from __future__ import annotations
 
 from flask import Flask

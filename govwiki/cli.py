@@ -1,5 +1,6 @@
 """Command line: `flask --app app govwiki …`. Each command exits non-zero with a one-line
 message on bad input."""
+
 from __future__ import annotations
 
 import click
@@ -27,9 +28,7 @@ def _fail(error: ServiceError) -> None:
 def create_user(name: str, email: str, password: str, role: str, display_name: str) -> None:
     """Create an account."""
     try:
-        user = accounts.register_user(
-            db.session, name, email, password, role=role, display_name=display_name
-        )
+        user = accounts.register_user(db.session, name, email, password, role=role, display_name=display_name)
     except ServiceError as error:
         _fail(error)
     click.echo(f"created {user.username} ({user.role})")
@@ -74,8 +73,12 @@ def _published_head(_ctx, _param, value: str | None) -> tuple[int, str] | None:
     if value is None:
         return None
     number, _, hash_ = value.partition(":")
-    if not (number.isdigit() and int(number) > 0 and len(hash_) == 64
-            and all(c in "0123456789abcdef" for c in hash_)):
+    if not (
+        number.isdigit()
+        and int(number) > 0
+        and len(hash_) == 64
+        and all(c in "0123456789abcdef" for c in hash_)
+    ):
         raise click.BadParameter("give COUNT:HASH as printed by `govwiki audit-head`")
     return int(number), hash_
 
@@ -92,8 +95,12 @@ def _audit_problems(published=None) -> bool:
 
 
 @govwiki_cli.command("verify-audit")
-@click.option("--published", metavar="COUNT:HASH", callback=_published_head,
-              help="A head printed by audit-head earlier and kept elsewhere: the chain must still hold it.")
+@click.option(
+    "--published",
+    metavar="COUNT:HASH",
+    callback=_published_head,
+    help="A head printed by audit-head earlier and kept elsewhere: the chain must still hold it.",
+)
 def verify_audit(published) -> None:
     """Check the audit log's hash chain: every row intact, none removed, none truncated."""
     from sqlalchemy import func, select

@@ -1,5 +1,6 @@
 """Configuration: defaults in code, then the instance config file, then GOVWIKI_* variables,
 then the test dict. Defaults make a fresh checkout run on SQLite in the instance folder."""
+
 from __future__ import annotations
 
 import os
@@ -105,7 +106,7 @@ def normalise_database_url(url: str) -> str:
     """Point plain postgresql:// URLs at psycopg 3 (SQLAlchemy would pick psycopg2)."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

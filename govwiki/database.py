@@ -1,4 +1,5 @@
 """Database binding: SQLAlchemy and migrations, with SQLite made durable and concurrent."""
+
 from __future__ import annotations
 
 import os
@@ -50,7 +51,8 @@ def init_app(app: Flask) -> None:
     # timeout) is replaced instead of failing the request with a 500. A copy: the default
     # dict is shared by every app.
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        "pool_pre_ping": True, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        "pool_pre_ping": True,
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)

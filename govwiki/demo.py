@@ -1,5 +1,6 @@
 """The demo consultation: a city opening its street-vending and convenience-market rules for
 comment, in English and Chinese, with revisions by several people. Loading it twice is a no-op."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -90,7 +91,10 @@ def load_demo(session: Session) -> bool:
     people = {name: _person(session, name, display, role, org) for name, display, role, org in PEOPLE}
     official = people["chen-min"]
     consultation = consultations.create_consultation(
-        session, official, slug=SLUG, edit_policy="edit",
+        session,
+        official,
+        slug=SLUG,
+        edit_policy="edit",
         title="Street Vending and Convenience Markets Rules 2027 · 街头摊贩与便民菜站管理规定",
         summary="The Market Supervision Bureau invites everyone to improve the draft rules on "
         "street vending and community vegetable markets. 欢迎对本草案提出修改意见。",
@@ -99,8 +103,15 @@ def load_demo(session: Session) -> bool:
     consultations.add_member(session, official, consultation, people["liu-yang"], "expert")
     consultations.update_consultation(session, official, consultation, {"status": "open"})
     _write_rules(session, people, consultation)
-    pages.create_page(session, official, consultation, title="Background · 背景说明",
-                      slug="background", body=BACKGROUND, summary="Survey results and questions")
+    pages.create_page(
+        session,
+        official,
+        consultation,
+        title="Background · 背景说明",
+        slug="background",
+        body=BACKGROUND,
+        summary="Survey results and questions",
+    )
     _suggest_changes(session, people, consultation)
     return True
 
@@ -110,15 +121,25 @@ def _person(session: Session, name: str, display: str, role: str, org: str) -> U
     if existing is not None:
         return existing
     return accounts.register_user(
-        session, name, f"{name}@demo.govwiki.invalid", DEMO_PASSWORD,
-        display_name=display, role=role, affiliation=org,
+        session,
+        name,
+        f"{name}@demo.govwiki.invalid",
+        DEMO_PASSWORD,
+        display_name=display,
+        role=role,
+        affiliation=org,
     )
 
 
 def _write_rules(session: Session, people: dict, consultation: Consultation) -> None:
     page = pages.create_page(
-        session, people["chen-min"], consultation, slug="draft-rules", body=RULES_V1,
-        title="Draft rules · 管理规定草案", summary="First draft for consultation",
+        session,
+        people["chen-min"],
+        consultation,
+        slug="draft-rules",
+        body=RULES_V1,
+        title="Draft rules · 管理规定草案",
+        summary="First draft for consultation",
     )
     edits = [
         ("sam-okafor", RULES_V2_RESIDENT, "Later closing at weekends, when most customers come"),
@@ -143,34 +164,58 @@ def _suggest_changes(session: Session, people: dict, consultation: Consultation)
     """A second consultation that takes suggestions: one merged, one rejected, one still open."""
     official = people["chen-min"]
     markets = consultations.create_consultation(
-        session, official, slug="community-markets-2027", edit_policy="suggest",
+        session,
+        official,
+        slug="community-markets-2027",
+        edit_policy="suggest",
         title="Community Vegetable Markets · 社区便民菜站",
         summary="Suggest changes to the rules for covered community markets. 欢迎提出修改建议。",
         closes_at=clock.now() + timedelta(days=21),
     )
     consultations.update_consultation(session, official, markets, {"status": "open"})
-    page = pages.create_page(session, official, markets, title="Market rules · 菜站规则",
-                             slug="market-rules", body=MARKET_RULES, summary="First draft")
+    page = pages.create_page(
+        session,
+        official,
+        markets,
+        title="Market rules · 菜站规则",
+        slug="market-rules",
+        body=MARKET_RULES,
+        summary="First draft",
+    )
     notifications.watch(session, people["wang-fang"], consultation=markets)
     lottery = proposals.submit_proposal(
-        session, people["wang-fang"], page, base_revision=1,
-        body=MARKET_RULES.replace("every six months", "every twelve months, with priority for local farmers")
-        .replace("每六个月抽签分配一次", "每十二个月抽签分配一次，本地农户优先"),
+        session,
+        people["wang-fang"],
+        page,
+        base_revision=1,
+        body=MARKET_RULES.replace(
+            "every six months", "every twelve months, with priority for local farmers"
+        ).replace("每六个月抽签分配一次", "每十二个月抽签分配一次，本地农户优先"),
         summary="Six months is too short for vendors to build up customers.",
     )
     proposals.merge_proposal(session, official, lottery)
     fees = proposals.submit_proposal(
-        session, people["sam-okafor"], page, base_revision=1,
-        body=MARKET_RULES.replace("50 yuan", "20 yuan"), summary="Fees should be lower for small vendors.",
+        session,
+        people["sam-okafor"],
+        page,
+        base_revision=1,
+        body=MARKET_RULES.replace("50 yuan", "20 yuan"),
+        summary="Fees should be lower for small vendors.",
     )
     proposals.reject_proposal(
-        session, official, fees,
+        session,
+        official,
+        fees,
         reason="The fee cap covers cleaning and electricity; a lower cap would close markets. "
         "Hardship waivers are in section 4 of the background page.",
     )
     proposals.submit_proposal(
-        session, people["liu-yang"], page, base_revision=2,
+        session,
+        people["liu-yang"],
+        page,
+        base_revision=2,
         body=pages.head_revision(session, page).body.replace(
-            "one covered vegetable market", "one covered vegetable market within 500 metres of most homes"),
+            "one covered vegetable market", "one covered vegetable market within 500 metres of most homes"
+        ),
         summary="社区便民菜站应在居民步行范围内。",
     )

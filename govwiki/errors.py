@@ -4,6 +4,7 @@ bad input: services raise typed errors, and werkzeug's HTTP errors keep their st
 Nothing is lost by construction: every refused write that carried a text (`body`, in a form or
 a JSON object) gets that text back in the error as `your_body`, whichever check refused it —
 a service, CSRF, a rate limit, an expired session — so no single `raise` has to remember it."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
@@ -14,9 +15,16 @@ from govwiki.services.errors import ServiceError
 
 #: API error codes for werkzeug's HTTP errors
 HTTP_CODES = {
-    400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "bad_request",
-    422: "invalid", 429: "rate_limited",
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "bad_request",
+    422: "invalid",
+    429: "rate_limited",
 }
 
 
@@ -72,8 +80,10 @@ def _too_large(error: RequestEntityTooLarge):
     if wants_json():
         message = "The request body is too large."
     else:  # nothing of it could be read; the form that sent it still holds the text
-        message = ("The text you sent is far over the size limit, so nothing was saved. It is still "
-                   "in your browser: go back to the form, shorten the text or split it, and send it again.")
+        message = (
+            "The text you sent is far over the size limit, so nothing was saved. It is still "
+            "in your browser: go back to the form, shorten the text or split it, and send it again."
+        )
     return error_response(413, {"code": "too_large", "message": message, "limit": limit})
 
 

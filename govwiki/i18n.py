@@ -1,4 +1,5 @@
 """Interface language: English or Simplified Chinese, chosen by ?lang=, a cookie, or the browser."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, request

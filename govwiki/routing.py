@@ -4,6 +4,7 @@ Importing a module of views registers nothing: the module that owns a blueprint 
 `routes.register_on(blueprint)` for each module whose routes belong on it, so a reader sees
 where every route comes from, and view modules never import their blueprint's owner.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """Who is asking: sessions, bearer tokens, CSRF, rate limits and protective headers."""
+
 from __future__ import annotations
 
 from flask import Flask, g, request
@@ -9,16 +10,18 @@ from govwiki.models import User
 from govwiki.services.errors import NotFound, ServiceError
 
 # No inline script or style anywhere: templates load /static files only.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' https: data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' https: data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 def init_app(app: Flask) -> None:

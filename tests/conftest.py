@@ -5,6 +5,7 @@ helpers that sign people in on the web and on the API.
 Isolation: the schema is built once per run; after each test every table is emptied with real
 statements, so tests may commit, and concurrency tests may use several connections.
 """
+
 from __future__ import annotations
 
 import os
@@ -130,9 +131,7 @@ def make_user(session):
 
     def make(role: str = "resident", username: str | None = None, **extra):
         name = username or f"{role}-{next(counter)}"
-        return accounts.register_user(
-            session, name, f"{name}@example.org", "password123", role=role, **extra
-        )
+        return accounts.register_user(session, name, f"{name}@example.org", "password123", role=role, **extra)
 
     return make
 
@@ -149,8 +148,11 @@ def make_consultation(session, official):
     def make(owner=None, *, status: str = "open", edit_policy: str = "edit", **extra):
         owner = owner or official
         consultation = consultations.create_consultation(
-            session, owner, title=extra.pop("title", f"Consultation {next(counter)}"),
-            edit_policy=edit_policy, **extra,
+            session,
+            owner,
+            title=extra.pop("title", f"Consultation {next(counter)}"),
+            edit_policy=edit_policy,
+            **extra,
         )
         _walk_to(session, owner, consultation, status)
         return consultation
@@ -160,8 +162,11 @@ def make_consultation(session, official):
 
 def _walk_to(session, owner, consultation, status: str) -> None:
     paths = {
-        "draft": [], "open": ["open"], "closed": ["open", "closed"],
-        "adopted": ["open", "closed", "adopted"], "withdrawn": ["withdrawn"],
+        "draft": [],
+        "open": ["open"],
+        "closed": ["open", "closed"],
+        "adopted": ["open", "closed", "adopted"],
+        "withdrawn": ["withdrawn"],
     }
     for step in paths[status]:
         consultations.update_consultation(session, owner, consultation, {"status": step})
@@ -172,9 +177,7 @@ def make_page(session, make_consultation):
     def make(consultation=None, *, body: str = "First text.\n", title: str | None = None, author=None):
         consultation = consultation or make_consultation()
         author = author or consultation.created_by
-        return pages.create_page(
-            session, author, consultation, title=title or "A page", body=body
-        )
+        return pages.create_page(session, author, consultation, title=title or "A page", body=body)
 
     return make
 

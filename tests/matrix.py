@@ -10,6 +10,7 @@ transaction on one connection that is rolled back afterwards (SQLAlchemy 2's sav
 `join_transaction_mode="create_savepoint"`), so every test starts from the same world and a
 successful write does not leak into the next test.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -35,8 +36,12 @@ STATES = ("draft", "open", "past_deadline", "closed", "adopted", "withdrawn")
 
 #: the status each state is asked to move to: a legal next step, except from withdrawn (it has none)
 NEXT_STATUS = {
-    "draft": "open", "open": "closed", "past_deadline": "closed", "closed": "adopted",
-    "adopted": "withdrawn", "withdrawn": "open",
+    "draft": "open",
+    "open": "closed",
+    "past_deadline": "closed",
+    "closed": "adopted",
+    "adopted": "withdrawn",
+    "withdrawn": "open",
 }
 
 # --- what should happen -------------------------------------------------------------------------
@@ -124,8 +129,7 @@ def cases() -> list[tuple[str, str, str, str]]:
     edit under "suggest" and "comment" too."""
     under_edit = [(r, a, s, "edit") for r, a, s in product(ROLES, ACTIONS, STATES)]
     others = [
-        (r, a, s, p)
-        for p, r, a, s in product(("suggest", "comment"), ROLES, ("propose", "edit"), STATES)
+        (r, a, s, p) for p, r, a, s in product(("suggest", "comment"), ROLES, ("propose", "edit"), STATES)
     ]
     return under_edit + others
 
@@ -176,8 +180,12 @@ class Snapshot:
 def make_people(session) -> dict[str, Person]:
     """One person per role (and a separate proposer); the anonymous role has none."""
     users = {
-        "official": "owner-official", "other_official": "other-official", "admin": "site-admin",
-        "resident": "plain-resident", "expert": "invited-expert", "proposer": "proposing-resident",
+        "official": "owner-official",
+        "other_official": "other-official",
+        "admin": "site-admin",
+        "resident": "plain-resident",
+        "expert": "invited-expert",
+        "proposer": "proposing-resident",
     }
     site_roles = {"official": "official", "other_official": "official", "admin": "admin"}
     people = {}
@@ -203,8 +211,7 @@ def build_world(session, people: dict[str, Person], state: str, policy: str) -> 
     slug = f"m-{state}-{policy}".replace("_", "-")
     closes_at = clock.now() + timedelta(hours=1) if state == "past_deadline" else None
     consultation = consultations.create_consultation(
-        session, owner, title=f"Matrix {state} {policy}", slug=slug, edit_policy=policy,
-        closes_at=closes_at,
+        session, owner, title=f"Matrix {state} {policy}", slug=slug, edit_policy=policy, closes_at=closes_at
     )
     consultations.add_member(session, owner, consultation, _user(session, people["expert"]), "expert")
     if state != "draft":
@@ -235,12 +242,8 @@ def _user(session, person: Person) -> User:
 
 def snapshot(connection, world: World) -> Snapshot:
     """Read the world's state fresh from the database."""
-    status = connection.scalar(
-        select(Consultation.status).where(Consultation.slug == world.consultation)
-    )
-    page_id, head = connection.execute(
-        select(Page.id, Page.head_number).where(Page.slug == world.page)
-    ).one()
+    status = connection.scalar(select(Consultation.status).where(Consultation.slug == world.consultation))
+    page_id, head = connection.execute(select(Page.id, Page.head_number).where(Page.slug == world.page)).one()
     statuses = connection.scalars(
         select(Proposal.status).where(Proposal.page_id == page_id).order_by(Proposal.id)
     ).all()
@@ -279,10 +282,17 @@ def worlds_needed() -> set[tuple[str, str]]:
 
 def module_app(database_url: str, instance: str):
     """Yield an app for a whole module (building one costs ~100 ms); tables are emptied after."""
-    app = create_app({
-        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret",
-        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost",
-    }, instance=instance)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": "localhost",
+        },
+        instance=instance,
+    )
     from tests.conftest import FreshContextClient
 
     app.test_client_class = FreshContextClient
@@ -334,6 +344,7 @@ def rolled_back(engine, monkeypatch):
 
 # Fixtures shared by the API and web matrices (imported into each module): one app and one set
 # of worlds per module, each test inside a transaction that is rolled back.
+
 
 @pytest.fixture(scope="module")
 def app(database_url, _schema, tmp_path_factory):

@@ -1,4 +1,5 @@
 """The package's import graph: no cycles, and no module imported only for what it registers."""
+
 from __future__ import annotations
 
 import ast

@@ -11,6 +11,7 @@ something that does not exist, never a 5xx, and the body must not hold any priva
 text. Routes that are public by design are listed in PUBLIC with the reason; a new route that
 answers 200 and is not listed fails here until someone decides whether it is public.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -29,8 +30,11 @@ from tests import matrix
 PUBLIC = {
     "consultations.home": "the list of what the visitor may read",
     "consultations.new": "officials open consultations; others are refused or sent to sign in",
-    "auth.login": "sign-in form", "auth.register": "registration form", "auth.logout": "signing out",
-    "auth.settings": "the visitor's own settings", "auth.create_token": "the visitor's own tokens",
+    "auth.login": "sign-in form",
+    "auth.register": "registration form",
+    "auth.logout": "signing out",
+    "auth.settings": "the visitor's own settings",
+    "auth.create_token": "the visitor's own tokens",
     "notifications.index": "the visitor's own notifications",
     "notifications.mark_all_read": "the visitor's own notifications",
     "notifications.watchlist": "the visitor's own watchlist",
@@ -64,8 +68,9 @@ GHOST = {"slug": "no-such-thing", "int": 2_147_480_000}
 
 def _rules():
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"},
-                         instance=instance)
+        app = create_app(
+            {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance=instance
+        )
     return sorted(
         (rule for rule in app.url_map.iter_rules() if rule.endpoint not in FILES), key=lambda r: r.rule
     )
@@ -77,8 +82,9 @@ def _cases():
             # a rule that names nothing private is asked once; its answer is checked against both
             for kind in KINDS if rule.arguments & PRIVATE_VARIABLES else ("any",):
                 for role in ROLES:
-                    yield pytest.param(rule.rule, rule.endpoint, method, kind, role,
-                                       id=f"{method} {rule.rule} {kind} {role}")
+                    yield pytest.param(
+                        rule.rule, rule.endpoint, method, kind, role, id=f"{method} {rule.rule} {kind} {role}"
+                    )
 
 
 @pytest.fixture(scope="module")
@@ -96,8 +102,10 @@ def world(app):
     expert = accounts.register_user(s, "private-expert", "private-expert@example.org", "password123")
     accounts.create_token(s, owner, "owner's tool")
     private = {kind: _private(s, owner, expert, kind, SECRETS[kind]) for kind in KINDS}
-    visitors = {"resident": _visitor(s, "outside-resident", "resident"),
-                "other_official": _visitor(s, "outside-official", "official")}
+    visitors = {
+        "resident": _visitor(s, "outside-resident", "resident"),
+        "other_official": _visitor(s, "outside-official", "official"),
+    }
     return private, visitors
 
 
@@ -106,8 +114,13 @@ def _private(session, owner, expert, kind: str, words) -> dict:
     the expert), and a proposal by the expert."""
     title, page_title, text, idea = words
     consultation = consultations.create_consultation(
-        session, owner, title=f"{title} harbour plan", summary=f"{page_title} summary", slug=f"c-{kind}",
-        edit_policy="suggest", visibility="invited" if kind == "invited" else "public",
+        session,
+        owner,
+        title=f"{title} harbour plan",
+        summary=f"{page_title} summary",
+        slug=f"c-{kind}",
+        edit_policy="suggest",
+        visibility="invited" if kind == "invited" else "public",
     )
     consultations.add_member(session, owner, consultation, expert, "expert")
     if kind == "invited":
@@ -125,8 +138,12 @@ def _private(session, owner, expert, kind: str, words) -> dict:
     )
     assert notification is not None, "the expert should have been notified of revision 2"
     return {
-        "consultation": consultation.slug, "page": page.slug, "number": 1, "proposal": proposal.id,
-        "name": owner.username, "notification": notification,
+        "consultation": consultation.slug,
+        "page": page.slug,
+        "number": 1,
+        "proposal": proposal.id,
+        "name": owner.username,
+        "notification": notification,
         "token": session.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id)),
         "ids": (consultation.id, page.id, owner.id, expert.id),
     }
@@ -154,7 +171,10 @@ def connection(engine, world, monkeypatch):
 
 #: integer variables → what they name in a private consultation's values
 NUMBERS = {
-    "number": "number", "proposal_id": "proposal", "token_id": "token", "notification_id": "notification",
+    "number": "number",
+    "proposal_id": "proposal",
+    "token_id": "token",
+    "notification_id": "notification",
 }
 
 
@@ -186,13 +206,22 @@ def private_state(connection, private: dict) -> list:
 
 
 def _state(connection, consultation_id: int, page_id: int, owner_id: int, expert_id: int) -> tuple:
-    watches = select(func.count()).select_from(Watch).where(
-        (Watch.consultation_id == consultation_id) | (Watch.page_id == page_id)
+    watches = (
+        select(func.count())
+        .select_from(Watch)
+        .where((Watch.consultation_id == consultation_id) | (Watch.page_id == page_id))
     )
     return (
-        connection.execute(select(Consultation.status, Consultation.title, Consultation.summary,
-                                  Consultation.edit_policy, Consultation.visibility, Consultation.closes_at)
-                           .where(Consultation.id == consultation_id)).one(),
+        connection.execute(
+            select(
+                Consultation.status,
+                Consultation.title,
+                Consultation.summary,
+                Consultation.edit_policy,
+                Consultation.visibility,
+                Consultation.closes_at,
+            ).where(Consultation.id == consultation_id)
+        ).one(),
         connection.execute(select(Page.head_number, Page.title).where(Page.id == page_id)).one(),
         tuple(connection.scalars(select(Proposal.status).where(Proposal.page_id == page_id))),
         tuple(connection.scalars(select(ApiToken.revoked_at).where(ApiToken.user_id == owner_id))),

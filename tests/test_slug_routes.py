@@ -5,6 +5,7 @@ called `new` would be stored and then have no page. This walks the URL map (web 
 finds every fixed word that sits where a consultation or page slug goes; each must be reserved,
 so a route added tomorrow cannot be forgotten.
 """
+
 from __future__ import annotations
 
 from govwiki.core.slugs import RESERVED_SLUGS
@@ -20,12 +21,22 @@ def _segments(rule) -> list[str]:
 def route_words(app) -> dict[str, set[str]]:
     """For each slug kind, the fixed words other routes put where its slug goes."""
     rules = [_segments(rule) for rule in app.url_map.iter_rules()]
-    slots = {(tuple(parts[:i]), parts[i - 1]) for parts in rules for i, part in enumerate(parts) if part == "<slug>"}
+    slots = {
+        (tuple(parts[:i]), parts[i - 1])
+        for parts in rules
+        for i, part in enumerate(parts)
+        if part == "<slug>"
+    }
     words: dict[str, set[str]] = {}
     for prefix, before in slots:
         assert before in SLUG_KINDS, f"a slug follows /{before}/: say here what kind of slug it is"
-        found = {p[len(prefix)] for p in rules if len(p) > len(prefix) and tuple(p[:len(prefix)]) == prefix
-                 and not p[len(prefix)].startswith("<")}
+        found = {
+            p[len(prefix)]
+            for p in rules
+            if len(p) > len(prefix)
+            and tuple(p[: len(prefix)]) == prefix
+            and not p[len(prefix)].startswith("<")
+        }
         words.setdefault(SLUG_KINDS[before], set()).update(found)
     return words
 

@@ -4,6 +4,7 @@ Bearer tokens authenticate without CSRF; a browser session cookie authenticates 
 writes must carry the CSRF token header, as forms do. Each area's module declares its routes
 (`routes`, see govwiki.routing); they are added to the blueprint below, in plain sight.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request

@@ -1,4 +1,5 @@
 """API: consultations."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
@@ -52,8 +53,14 @@ def create_page(slug: str):
     data = json_body()
     _reject_unknown(data, ("title", "body", "slug", "summary"))
     page = pages.create_page(
-        db.session, actor(), consultation, title=data.get("title"), body=data.get("body"),
-        slug=data.get("slug"), summary=data.get("summary", ""), max_bytes=_max_bytes(),
+        db.session,
+        actor(),
+        consultation,
+        title=data.get("title"),
+        body=data.get("body"),
+        slug=data.get("slug"),
+        summary=data.get("summary", ""),
+        max_bytes=_max_bytes(),
     )
     head = pages.head_revision(db.session, page)
     return jsonify(page_dict(page, head, pages.contributors(db.session, page))), 201

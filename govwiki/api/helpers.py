@@ -1,4 +1,5 @@
 """Parsing requests and shaping responses for the API."""
+
 from __future__ import annotations
 
 import math

@@ -4,6 +4,7 @@ Routes: GET /notifications, POST /notifications/read, PUT/DELETE /consultations/
 /pages/{p}/watch, GET /watchlist. Everything here is about the caller: signed out is a 401, and
 watching something the caller may not read is a 404 like every other private thing.
 """
+
 from __future__ import annotations
 
 from flask import jsonify, url_for
@@ -86,8 +87,13 @@ def watchlist():
 def notification_dict(n: Notification) -> dict:
     """An entry as data: what happened, how often, to what, and the facts behind it."""
     return {
-        "id": n.id, "kind": n.kind, "count": n.count, "unread": n.read_at is None,
-        "read_at": iso(n.read_at), "created_at": iso(n.created_at), "updated_at": iso(n.updated_at),
+        "id": n.id,
+        "kind": n.kind,
+        "count": n.count,
+        "unread": n.read_at is None,
+        "read_at": iso(n.read_at),
+        "created_at": iso(n.created_at),
+        "updated_at": iso(n.updated_at),
         "consultation": _ref(n.consultation, "api.get_consultation"),
         "page": _ref(n.page, "api.get_page"),
         "proposal": n.proposal_id,
@@ -107,7 +113,8 @@ def _day_diff_url(n: Notification) -> str | None:
 
 def watched_dict(w: Watched) -> dict:
     return {
-        "type": w.kind, "since": iso(w.since),
+        "type": w.kind,
+        "since": iso(w.since),
         "consultation": _ref(w.consultation, "api.get_consultation"),
         "page": _ref(w.page, "api.get_page"),
     }
@@ -116,4 +123,8 @@ def watched_dict(w: Watched) -> dict:
 def _ref(thing, endpoint: str) -> dict | None:
     if thing is None:
         return None
-    return {"slug": thing.slug, "title": thing.title, "url": url_for(endpoint, slug=thing.slug, _external=True)}
+    return {
+        "slug": thing.slug,
+        "title": thing.title,
+        "url": url_for(endpoint, slug=thing.slug, _external=True),
+    }

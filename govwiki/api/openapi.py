@@ -1,5 +1,6 @@
 """The OpenAPI 3 document of the API, built from one table of operations so that a test can
 check it against the app's URL map (a route missing here fails that test)."""
+
 from __future__ import annotations
 
 from flask import jsonify, url_for
@@ -10,8 +11,16 @@ routes = Routes()
 
 PAGINATION = [
     # page × per_page may not pass 2147483647 (the rows skipped are counted in a database integer)
-    {"name": "page", "in": "query", "schema": {"type": "integer", "format": "int32", "minimum": 1, "default": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 200, "default": 50}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "format": "int32", "minimum": 1, "default": 1},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 200, "default": 50},
+    },
 ]
 
 
@@ -33,16 +42,28 @@ def _needs(schema: dict, *names: str) -> dict:
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer", "format": "int32"}, {"type": "boolean"}
 TIME = {"type": "string", "format": "date-time", "nullable": True}
 #: a merged proposal of which some changes were declined; `status` stays "merged"
-PARTIAL = {"type": "boolean", "description": "true when the proposal was partly merged: an official accepted "
-           "only some of its changes (status stays \"merged\"; the others are in `declined`)"}
+PARTIAL = {
+    "type": "boolean",
+    "description": "true when the proposal was partly merged: an official accepted "
+    'only some of its changes (status stays "merged"; the others are in `declined`)',
+}
 #: one numbered change: a passage of the base and what the proposal makes of it
 CHANGE = _obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)
 USER = _obj(username=STRING, display_name=STRING)
 # Words changed: inserted/deleted count a Latin word or a CJK character each; the rest split them.
-STATS = _obj(**dict.fromkeys(
-    ("inserted", "deleted", "inserted_words", "deleted_words", "inserted_characters", "deleted_characters"),
-    INTEGER,
-))
+STATS = _obj(
+    **dict.fromkeys(
+        (
+            "inserted",
+            "deleted",
+            "inserted_words",
+            "deleted_words",
+            "inserted_characters",
+            "deleted_characters",
+        ),
+        INTEGER,
+    )
+)
 #: who decided, merged or acted: nobody yet, or the command line
 MAYBE_USER = {**USER, "nullable": True}
 #: a page or consultation a record item may not have (a consultation-wide event has no page)
@@ -53,118 +74,251 @@ SCHEMAS = {
     "User": USER,
     "PageRef": _obj(slug=STRING, title=STRING, revision=INTEGER, updated_at=TIME, url=STRING),
     "Consultation": _obj(
-        slug=STRING, title=STRING, summary=STRING,
+        slug=STRING,
+        title=STRING,
+        summary=STRING,
         status={"type": "string", "enum": ["draft", "open", "closed", "adopted", "withdrawn"]},
         edit_policy={"type": "string", "enum": ["comment", "suggest", "edit"]},
         visibility={"type": "string", "enum": ["public", "invited"]},
-        opens_at=TIME, closes_at=TIME, created_by=USER,
+        opens_at=TIME,
+        closes_at=TIME,
+        created_by=USER,
         pages={"type": "array", "items": _ref("PageRef")},
     ),
     "ConsultationInput": _obj(
-        title=STRING, summary=STRING, slug=STRING,
+        title=STRING,
+        summary=STRING,
+        slug=STRING,
         edit_policy={"type": "string", "enum": ["comment", "suggest", "edit"]},
-        visibility={"type": "string", "enum": ["public", "invited"]}, closes_at=TIME,
+        visibility={"type": "string", "enum": ["public", "invited"]},
+        closes_at=TIME,
         status={"type": "string", "enum": ["draft", "open", "closed", "adopted", "withdrawn"]},
     ),
     "Page": _obj(
-        slug=STRING, title=STRING, consultation=STRING, revision=INTEGER, head_revision=INTEGER,
-        body=STRING, html=STRING, updated_at=TIME, merged=BOOLEAN, unchanged=BOOLEAN,
-        contributors={"type": "array", "items": _obj(username=STRING, display_name=STRING, revisions=INTEGER)},
+        slug=STRING,
+        title=STRING,
+        consultation=STRING,
+        revision=INTEGER,
+        head_revision=INTEGER,
+        body=STRING,
+        html=STRING,
+        updated_at=TIME,
+        merged=BOOLEAN,
+        unchanged=BOOLEAN,
+        contributors={
+            "type": "array",
+            "items": _obj(username=STRING, display_name=STRING, revisions=INTEGER),
+        },
     ),
     "PageInput": _needs(_obj(title=STRING, body=STRING, slug=STRING, summary=STRING), "title", "body"),
     "Edit": _needs(_obj(body=STRING, summary=STRING, base_revision=INTEGER), "body", "base_revision"),
     "Revision": _obj(
-        number=INTEGER, author=USER, summary=STRING, created_at=TIME, size=INTEGER,
-        sha256=STRING, parent={"type": "integer", "nullable": True}, merged_by=MAYBE_USER,
+        number=INTEGER,
+        author=USER,
+        summary=STRING,
+        created_at=TIME,
+        size=INTEGER,
+        sha256=STRING,
+        parent={"type": "integer", "nullable": True},
+        merged_by=MAYBE_USER,
         body=STRING,
     ),
     "Diff": _obj(
         **{"from": INTEGER, "to": INTEGER},
-        ops={"type": "array", "items": _obj(op={"type": "string", "enum": ["equal", "insert", "delete"]}, text=STRING)},
+        ops={
+            "type": "array",
+            "items": _obj(op={"type": "string", "enum": ["equal", "insert", "delete"]}, text=STRING),
+        },
         stats=STATS,
     ),
-    "Blame": _obj(revision=INTEGER, spans={"type": "array", "items": _obj(text=STRING, revision=INTEGER, author=USER)}),
+    "Blame": _obj(
+        revision=INTEGER, spans={"type": "array", "items": _obj(text=STRING, revision=INTEGER, author=USER)}
+    ),
     "Revert": _needs(_obj(to_revision=INTEGER, summary=STRING), "to_revision"),
     # Proposals (suggested edits): numbered changes against the base, for partial merges. A change
     # groups the hunks of one sentence (or of adjacent words across a sentence end), so accepting
     # it takes all of them.
     "Proposal": _obj(
-        id=INTEGER, page=STRING, author=USER, summary=STRING, base_revision=INTEGER,
+        id=INTEGER,
+        page=STRING,
+        author=USER,
+        summary=STRING,
+        base_revision=INTEGER,
         status={"type": "string", "enum": ["open", "merged", "rejected", "withdrawn"]},
-        created_at=TIME, updated_at=TIME, decided_by=MAYBE_USER, decided_at=TIME, reason=STRING,
-        merged_revision={"type": "integer", "nullable": True}, body=STRING, partial=PARTIAL,
-        declined={"type": "array", "items": CHANGE,
-                  "description": "the changes not accepted in a partial merge, each as its whole passage"},
-        mergeable={"type": "boolean", "nullable": True}, overlaps={"type": "array", "items": INTEGER}, url=STRING,
+        created_at=TIME,
+        updated_at=TIME,
+        decided_by=MAYBE_USER,
+        decided_at=TIME,
+        reason=STRING,
+        merged_revision={"type": "integer", "nullable": True},
+        body=STRING,
+        partial=PARTIAL,
+        declined={
+            "type": "array",
+            "items": CHANGE,
+            "description": "the changes not accepted in a partial merge, each as its whole passage",
+        },
+        mergeable={"type": "boolean", "nullable": True},
+        overlaps={"type": "array", "items": INTEGER},
+        url=STRING,
     ),
-    "ProposalReview": {"allOf": [{"$ref": "#/components/schemas/Proposal"}, _obj(
-        diff=_obj(**{"from": INTEGER}, ops={"type": "array", "items": _obj(op=STRING, text=STRING)},
-                  stats=STATS),
-        hunks={"type": "array", "description": "the numbered changes to accept (the numbers `accept` takes); "
-               "each replaces base[start:end] with text, and `parts` are the word-level edits inside it",
-               "items": {"allOf": [CHANGE, _obj(parts={"type": "array", "items": _obj(
-                   start=INTEGER, end=INTEGER, base=STRING, text=STRING)})]}},
-        version=STRING, head_revision=INTEGER,
-        conflicts={"type": "array", "items": _obj(start=INTEGER, end=INTEGER, base=STRING, mine=STRING, theirs=STRING)},
-        preview={"type": "string", "nullable": True}, marked_body={"type": "string", "nullable": True},
-    )]},
+    "ProposalReview": {
+        "allOf": [
+            {"$ref": "#/components/schemas/Proposal"},
+            _obj(
+                diff=_obj(
+                    **{"from": INTEGER},
+                    ops={"type": "array", "items": _obj(op=STRING, text=STRING)},
+                    stats=STATS,
+                ),
+                hunks={
+                    "type": "array",
+                    "description": "the numbered changes to accept (the numbers `accept` takes); "
+                    "each replaces base[start:end] with text, and `parts` are the word-level edits inside it",
+                    "items": {
+                        "allOf": [
+                            CHANGE,
+                            _obj(
+                                parts={
+                                    "type": "array",
+                                    "items": _obj(start=INTEGER, end=INTEGER, base=STRING, text=STRING),
+                                }
+                            ),
+                        ]
+                    },
+                },
+                version=STRING,
+                head_revision=INTEGER,
+                conflicts={
+                    "type": "array",
+                    "items": _obj(start=INTEGER, end=INTEGER, base=STRING, mine=STRING, theirs=STRING),
+                },
+                preview={"type": "string", "nullable": True},
+                marked_body={"type": "string", "nullable": True},
+            ),
+        ]
+    },
     "ProposalInput": _obj(body=STRING, summary=STRING, base_revision=INTEGER),
     "NewProposal": _needs(_obj(body=STRING, summary=STRING, base_revision=INTEGER), "body", "base_revision"),
     "MergeInput": _obj(
-        body=STRING, base_revision=INTEGER,
-        accept={"type": "array", "items": INTEGER,
-                "description": "change numbers (the `index` of the review's `hunks`, for the `version` "
-                "reviewed) to merge; every word-level edit of a chosen change is taken, the other "
-                "changes are declined and the proposal is partly merged"},
-        version=STRING, reason=STRING,
+        body=STRING,
+        base_revision=INTEGER,
+        accept={
+            "type": "array",
+            "items": INTEGER,
+            "description": "change numbers (the `index` of the review's `hunks`, for the `version` "
+            "reviewed) to merge; every word-level edit of a chosen change is taken, the other "
+            "changes are declined and the proposal is partly merged",
+        },
+        version=STRING,
+        reason=STRING,
     ),
     "RejectInput": _needs(_obj(reason=STRING), "reason"),
     "Decision": _obj(
-        status=STRING, revision=INTEGER, partial=PARTIAL, unchanged=BOOLEAN,
+        status=STRING,
+        revision=INTEGER,
+        partial=PARTIAL,
+        unchanged=BOOLEAN,
         proposal={"$ref": "#/components/schemas/Proposal"},
     ),
     "Notification": _obj(
-        id=INTEGER, kind=STRING, count=INTEGER, unread=BOOLEAN, read_at=TIME, created_at=TIME,
-        updated_at=TIME, consultation=MAYBE_BRIEF, page=MAYBE_BRIEF, proposal={"type": "integer", "nullable": True},
-        details={"type": "object"}, diff_url={"type": "string", "nullable": True},
+        id=INTEGER,
+        kind=STRING,
+        count=INTEGER,
+        unread=BOOLEAN,
+        read_at=TIME,
+        created_at=TIME,
+        updated_at=TIME,
+        consultation=MAYBE_BRIEF,
+        page=MAYBE_BRIEF,
+        proposal={"type": "integer", "nullable": True},
+        details={"type": "object"},
+        diff_url={"type": "string", "nullable": True},
     ),
     "ReadInput": _obj(ids={"type": "array", "items": INTEGER}),
     "Watched": _obj(
-        type={"type": "string", "enum": ["consultation", "page"]}, since=TIME,
-        consultation=MAYBE_BRIEF, page=MAYBE_BRIEF,
+        type={"type": "string", "enum": ["consultation", "page"]},
+        since=TIME,
+        consultation=MAYBE_BRIEF,
+        page=MAYBE_BRIEF,
     ),
     # The consultation record: timeline, outcome report, contributions, audit log.
     "TimelineItem": _obj(
-        type=STRING, at=TIME, actor=MAYBE_USER, consultation={"type": "string", "nullable": True},
-        page=MAYBE_BRIEF, revision={"type": "integer", "nullable": True},
+        type=STRING,
+        at=TIME,
+        actor=MAYBE_USER,
+        consultation={"type": "string", "nullable": True},
+        page=MAYBE_BRIEF,
+        revision={"type": "integer", "nullable": True},
         proposal={"type": "integer", "nullable": True},
-        details={"type": "object", "description": "what the entry records; a proposal's entry has its "
-                 "`status` and `partial`, and a partial merge is the type `proposal_partly_merged`"},
+        details={
+            "type": "object",
+            "description": "what the entry records; a proposal's entry has its "
+            "`status` and `partial`, and a partial merge is the type `proposal_partly_merged`",
+        },
     ),
     "ProposalOutcome": _obj(
-        id=INTEGER, page=_obj(slug=STRING, title=STRING, url=STRING), author=USER, summary=STRING,
-        base_revision=INTEGER, status=STRING, partial=PARTIAL, created_at=TIME, decided_by=MAYBE_USER,
-        decided_at=TIME, reason=STRING, merged_revision={"type": "integer", "nullable": True},
+        id=INTEGER,
+        page=_obj(slug=STRING, title=STRING, url=STRING),
+        author=USER,
+        summary=STRING,
+        base_revision=INTEGER,
+        status=STRING,
+        partial=PARTIAL,
+        created_at=TIME,
+        decided_by=MAYBE_USER,
+        decided_at=TIME,
+        reason=STRING,
+        merged_revision={"type": "integer", "nullable": True},
         declined={"type": "array", "items": CHANGE},
     ),
     "Report": _obj(
-        consultation={"$ref": "#/components/schemas/Consultation"}, generated_at=TIME,
-        counts=_obj(participants=INTEGER, revisions=INTEGER, proposals=_obj(
-            received=INTEGER, merged=INTEGER, partly_merged=INTEGER, rejected=INTEGER, withdrawn=INTEGER, open=INTEGER)),
-        participants={"type": "array", "items": _obj(username=STRING, display_name=STRING, revisions=INTEGER, proposals=INTEGER)},
+        consultation={"$ref": "#/components/schemas/Consultation"},
+        generated_at=TIME,
+        counts=_obj(
+            participants=INTEGER,
+            revisions=INTEGER,
+            proposals=_obj(
+                received=INTEGER,
+                merged=INTEGER,
+                partly_merged=INTEGER,
+                rejected=INTEGER,
+                withdrawn=INTEGER,
+                open=INTEGER,
+            ),
+        ),
+        participants={
+            "type": "array",
+            "items": _obj(username=STRING, display_name=STRING, revisions=INTEGER, proposals=INTEGER),
+        },
         merged={"type": "array", "items": _ref("ProposalOutcome")},
         rejected={"type": "array", "items": _ref("ProposalOutcome")},
         withdrawn={"type": "array", "items": _ref("ProposalOutcome")},
         open={"type": "array", "items": _ref("ProposalOutcome")},
-        pages={"type": "array", "items": _obj(
-            page=_obj(slug=STRING, title=STRING, url=STRING), opened_revision={"type": "integer", "nullable": True},
-            added_after_opening=BOOLEAN,
-            final_revision=INTEGER, final={"type": "string", "enum": ["adopted", "current"]},
-            ops={"type": "array", "items": _obj(op=STRING, text=STRING)}, stats=STATS)},
+        pages={
+            "type": "array",
+            "items": _obj(
+                page=_obj(slug=STRING, title=STRING, url=STRING),
+                opened_revision={"type": "integer", "nullable": True},
+                added_after_opening=BOOLEAN,
+                final_revision=INTEGER,
+                final={"type": "string", "enum": ["adopted", "current"]},
+                ops={"type": "array", "items": _obj(op=STRING, text=STRING)},
+                stats=STATS,
+            ),
+        },
     ),
     "AuditEvent": _obj(
-        id=INTEGER, at=TIME, actor=MAYBE_USER, action=STRING, consultation={"type": "string", "nullable": True},
-        subject_type=STRING, subject_id=STRING, details={"type": "object"}, prev_hash=STRING, hash=STRING,
+        id=INTEGER,
+        at=TIME,
+        actor=MAYBE_USER,
+        action=STRING,
+        consultation={"type": "string", "nullable": True},
+        subject_type=STRING,
+        subject_id=STRING,
+        details={"type": "object"},
+        prev_hash=STRING,
+        hash=STRING,
     ),
 }
 
@@ -175,58 +329,233 @@ def _listing(item: str) -> dict:
 
 #: (method, path, summary, request schema, success status, response schema, extra parameters)
 OPERATIONS = [
-    ("get", "/consultations", "List the consultations you may see", None, 200, _listing("Consultation"),
-     PAGINATION + [{"name": "status", "in": "query", "schema": STRING}]),
-    ("post", "/consultations", "Create a consultation (officials)", "ConsultationInput", 201, _ref("Consultation"), []),
+    (
+        "get",
+        "/consultations",
+        "List the consultations you may see",
+        None,
+        200,
+        _listing("Consultation"),
+        PAGINATION + [{"name": "status", "in": "query", "schema": STRING}],
+    ),
+    (
+        "post",
+        "/consultations",
+        "Create a consultation (officials)",
+        "ConsultationInput",
+        201,
+        _ref("Consultation"),
+        [],
+    ),
     ("get", "/consultations/{c}", "A consultation with its pages", None, 200, _ref("Consultation"), []),
-    ("patch", "/consultations/{c}", "Change a consultation or its status", "ConsultationInput", 200, _ref("Consultation"), []),
+    (
+        "patch",
+        "/consultations/{c}",
+        "Change a consultation or its status",
+        "ConsultationInput",
+        200,
+        _ref("Consultation"),
+        [],
+    ),
     ("post", "/consultations/{c}/pages", "Create a page at revision 1", "PageInput", 201, _ref("Page"), []),
-    ("get", "/pages/{p}", "A page (head or ?revision=N)", None, 200, _ref("Page"),
-     [{"name": "revision", "in": "query", "schema": INTEGER}]),
-    ("put", "/pages/{p}", "Save an edit made on base_revision (merges or 409)", "Edit", 200, _ref("Page"), []),
+    (
+        "get",
+        "/pages/{p}",
+        "A page (head or ?revision=N)",
+        None,
+        200,
+        _ref("Page"),
+        [{"name": "revision", "in": "query", "schema": INTEGER}],
+    ),
+    (
+        "put",
+        "/pages/{p}",
+        "Save an edit made on base_revision (merges or 409)",
+        "Edit",
+        200,
+        _ref("Page"),
+        [],
+    ),
     ("get", "/pages/{p}/revisions", "History, newest first", None, 200, _listing("Revision"), PAGINATION),
     ("get", "/pages/{p}/revisions/{n}", "One revision with its body", None, 200, _ref("Revision"), []),
-    ("get", "/pages/{p}/diff", "Word-level diff between two revisions", None, 200, _ref("Diff"),
-     [{"name": "from", "in": "query", "schema": INTEGER}, {"name": "to", "in": "query", "schema": INTEGER}]),
-    ("get", "/pages/{p}/blame", "Who introduced each span", None, 200, _ref("Blame"),
-     [{"name": "revision", "in": "query", "schema": INTEGER}]),
+    (
+        "get",
+        "/pages/{p}/diff",
+        "Word-level diff between two revisions",
+        None,
+        200,
+        _ref("Diff"),
+        [
+            {"name": "from", "in": "query", "schema": INTEGER},
+            {"name": "to", "in": "query", "schema": INTEGER},
+        ],
+    ),
+    (
+        "get",
+        "/pages/{p}/blame",
+        "Who introduced each span",
+        None,
+        200,
+        _ref("Blame"),
+        [{"name": "revision", "in": "query", "schema": INTEGER}],
+    ),
     ("post", "/pages/{p}/revert", "Restore an old revision as a new one", "Revert", 200, _ref("Page"), []),
-    ("post", "/pages/{p}/proposals", "Suggest a change written on base_revision", "NewProposal", 201, _ref("Proposal"), []),
-    ("get", "/pages/{p}/proposals", "The page's proposals, newest first (open ones with mergeable and overlaps)",
-     None, 200, _listing("Proposal"), PAGINATION + [{"name": "status", "in": "query", "schema": STRING}]),
-    ("get", "/proposals/{id}", "A proposal with its diff, numbered hunks and merge preview", None, 200, _ref("ProposalReview"), []),
+    (
+        "post",
+        "/pages/{p}/proposals",
+        "Suggest a change written on base_revision",
+        "NewProposal",
+        201,
+        _ref("Proposal"),
+        [],
+    ),
+    (
+        "get",
+        "/pages/{p}/proposals",
+        "The page's proposals, newest first (open ones with mergeable and overlaps)",
+        None,
+        200,
+        _listing("Proposal"),
+        PAGINATION + [{"name": "status", "in": "query", "schema": STRING}],
+    ),
+    (
+        "get",
+        "/proposals/{id}",
+        "A proposal with its diff, numbered hunks and merge preview",
+        None,
+        200,
+        _ref("ProposalReview"),
+        [],
+    ),
     ("patch", "/proposals/{id}", "Rewrite your open proposal", "ProposalInput", 200, _ref("Proposal"), []),
-    ("post", "/proposals/{id}/merge", "Merge (all, the accepted hunks, or a hand-resolved body); 409 on conflict",
-     "MergeInput", 200, _ref("Decision"), []),
-    ("post", "/proposals/{id}/reject", "Reject with a public reason", "RejectInput", 200, _ref("Decision"), []),
+    (
+        "post",
+        "/proposals/{id}/merge",
+        "Merge (all, the accepted hunks, or a hand-resolved body); 409 on conflict",
+        "MergeInput",
+        200,
+        _ref("Decision"),
+        [],
+    ),
+    (
+        "post",
+        "/proposals/{id}/reject",
+        "Reject with a public reason",
+        "RejectInput",
+        200,
+        _ref("Decision"),
+        [],
+    ),
     ("post", "/proposals/{id}/withdraw", "Withdraw your open proposal", None, 200, _ref("Decision"), []),
     # Notifications and the watchlist: the signed-in caller's own (401 when signed out).
-    ("get", "/notifications", "Your notifications, latest first, with the unread count", None, 200,
-     {**_listing("Notification"), "properties": {**_listing("Notification")["properties"], "unread": INTEGER}},
-     PAGINATION),
-    ("post", "/notifications/read", "Mark the given (or all) notifications read", "ReadInput", 200,
-     _obj(marked=INTEGER, unread=INTEGER), []),
-    ("put", "/consultations/{c}/watch", "Watch a consultation", None, 200, _obj(watching=BOOLEAN, consultation=STRING), []),
-    ("delete", "/consultations/{c}/watch", "Stop watching a consultation", None, 200, _obj(watching=BOOLEAN, consultation=STRING), []),
+    (
+        "get",
+        "/notifications",
+        "Your notifications, latest first, with the unread count",
+        None,
+        200,
+        {
+            **_listing("Notification"),
+            "properties": {**_listing("Notification")["properties"], "unread": INTEGER},
+        },
+        PAGINATION,
+    ),
+    (
+        "post",
+        "/notifications/read",
+        "Mark the given (or all) notifications read",
+        "ReadInput",
+        200,
+        _obj(marked=INTEGER, unread=INTEGER),
+        [],
+    ),
+    (
+        "put",
+        "/consultations/{c}/watch",
+        "Watch a consultation",
+        None,
+        200,
+        _obj(watching=BOOLEAN, consultation=STRING),
+        [],
+    ),
+    (
+        "delete",
+        "/consultations/{c}/watch",
+        "Stop watching a consultation",
+        None,
+        200,
+        _obj(watching=BOOLEAN, consultation=STRING),
+        [],
+    ),
     ("put", "/pages/{p}/watch", "Watch a page", None, 200, _obj(watching=BOOLEAN, page=STRING), []),
-    ("delete", "/pages/{p}/watch", "Stop watching a page", None, 200, _obj(watching=BOOLEAN, page=STRING), []),
+    (
+        "delete",
+        "/pages/{p}/watch",
+        "Stop watching a page",
+        None,
+        200,
+        _obj(watching=BOOLEAN, page=STRING),
+        [],
+    ),
     ("get", "/watchlist", "What you watch", None, 200, _listing("Watched"), PAGINATION),
     # The consultation record (read-only; the audit log has no write routes at all).
-    ("get", "/consultations/{c}/history", "Timeline of every contribution and decision, newest first", None, 200,
-     _listing("TimelineItem"), PAGINATION),
-    ("get", "/consultations/{c}/report", "Outcome report: we asked, you said, we did", None, 200, _ref("Report"), []),
-    ("get", "/users/{name}/contributions", "Revisions and proposals by a person, in what you may read", None, 200,
-     _listing("TimelineItem"), PAGINATION),
-    ("get", "/consultations/{c}/audit", "The consultation's audit log (its officials, site officials, admins)", None, 200,
-     _listing("AuditEvent"), PAGINATION),
-    ("get", "/audit", "The site-wide audit log (site officials and admins)", None, 200, _listing("AuditEvent"), PAGINATION),
+    (
+        "get",
+        "/consultations/{c}/history",
+        "Timeline of every contribution and decision, newest first",
+        None,
+        200,
+        _listing("TimelineItem"),
+        PAGINATION,
+    ),
+    (
+        "get",
+        "/consultations/{c}/report",
+        "Outcome report: we asked, you said, we did",
+        None,
+        200,
+        _ref("Report"),
+        [],
+    ),
+    (
+        "get",
+        "/users/{name}/contributions",
+        "Revisions and proposals by a person, in what you may read",
+        None,
+        200,
+        _listing("TimelineItem"),
+        PAGINATION,
+    ),
+    (
+        "get",
+        "/consultations/{c}/audit",
+        "The consultation's audit log (its officials, site officials, admins)",
+        None,
+        200,
+        _listing("AuditEvent"),
+        PAGINATION,
+    ),
+    (
+        "get",
+        "/audit",
+        "The site-wide audit log (site officials and admins)",
+        None,
+        200,
+        _listing("AuditEvent"),
+        PAGINATION,
+    ),
     ("get", "/openapi.json", "This document", None, 200, {"type": "object"}, []),
 ]
 
 ERRORS = {
-    "400": "bad_request", "401": "unauthenticated", "403": "forbidden or consultation_closed",
-    "404": "not_found", "409": "edit_conflict, slug_taken, invalid_transition, already_merged, not_open, proposal_changed", "413": "too_large",
-    "422": "invalid", "429": "rate_limited",
+    "400": "bad_request",
+    "401": "unauthenticated",
+    "403": "forbidden or consultation_closed",
+    "404": "not_found",
+    "409": "edit_conflict, slug_taken, invalid_transition, already_merged, not_open, proposal_changed",
+    "413": "too_large",
+    "422": "invalid",
+    "429": "rate_limited",
 }
 
 
@@ -243,12 +572,17 @@ def _operation(method, path, summary, request, status, response, parameters) -> 
         "parameters": _path_parameters(path) + parameters,
         "responses": {
             str(status): {"description": "success", "content": {"application/json": {"schema": response}}},
-            **{code: {"description": why, "content": {"application/json": {"schema": _ref("Error")}}}
-               for code, why in ERRORS.items()},
+            **{
+                code: {"description": why, "content": {"application/json": {"schema": _ref("Error")}}}
+                for code, why in ERRORS.items()
+            },
         },
     }
     if request:
-        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(request)}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(request)}},
+        }
     return operation
 
 
@@ -258,8 +592,11 @@ def document(server_url: str) -> dict:
         paths.setdefault(path, {})[method] = _operation(method, path, *rest)
     return {
         "openapi": "3.0.3",
-        "info": {"title": "GovWiki API", "version": "1",
-                 "description": "Open data and participation API of GovWiki."},
+        "info": {
+            "title": "GovWiki API",
+            "version": "1",
+            "description": "Open data and participation API of GovWiki.",
+        },
         "servers": [{"url": server_url}],
         "paths": paths,
         "components": {

@@ -1,4 +1,5 @@
 """API: pages, revisions, diffs, blame and reverts."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify
@@ -22,7 +23,8 @@ def get_page(slug: str):
     page = load_page(db.session, actor(), slug)
     number = int_arg("revision")
     revision = (
-        pages.get_revision(db.session, page, number) if number is not None
+        pages.get_revision(db.session, page, number)
+        if number is not None
         else pages.head_revision(db.session, page)
     )
     return _page_response(page, revision)
@@ -33,8 +35,13 @@ def save_page(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()
     result = pages.save_page(
-        db.session, actor(), page, body=data.get("body"), summary=data.get("summary", ""),
-        base_revision=data.get("base_revision"), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        db.session,
+        actor(),
+        page,
+        body=data.get("body"),
+        summary=data.get("summary", ""),
+        base_revision=data.get("base_revision"),
+        max_bytes=current_app.config["MAX_PAGE_BYTES"],
     )
     return _page_response(page, result.revision, merged=result.merged, unchanged=result.unchanged)
 
@@ -59,22 +66,26 @@ def diff(slug: str):
     result = history.diff_revisions(
         db.session, page, int_arg("from"), int_arg("to"), timeout=current_app.config["DIFF_TIMEOUT"]
     )
-    return jsonify({
-        "from": result.old.number, "to": result.new.number, "ops": ops_list(result.ops),
-        "stats": result.stats,
-    })
+    return jsonify(
+        {
+            "from": result.old.number,
+            "to": result.new.number,
+            "ops": ops_list(result.ops),
+            "stats": result.stats,
+        }
+    )
 
 
 @routes.get("/pages/<slug>/blame")
 def blame(slug: str):
     page = load_page(db.session, actor(), slug)
     revision, spans = history.blame_revision(db.session, page, int_arg("revision"))
-    return jsonify({
-        "revision": revision.number,
-        "spans": [
-            {"text": s.text, "revision": s.revision, "author": user_ref(s.author)} for s in spans
-        ],
-    })
+    return jsonify(
+        {
+            "revision": revision.number,
+            "spans": [{"text": s.text, "revision": s.revision, "author": user_ref(s.author)} for s in spans],
+        }
+    )
 
 
 @routes.post("/pages/<slug>/revert")
@@ -82,7 +93,6 @@ def revert(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()
     result = pages.revert_page(
-        db.session, actor(), page, to_revision=data.get("to_revision"),
-        summary=data.get("summary", ""),
+        db.session, actor(), page, to_revision=data.get("to_revision"), summary=data.get("summary", "")
     )
     return _page_response(page, result.revision, unchanged=result.unchanged)

@@ -1,4 +1,5 @@
 """API: proposals (suggested edits) — submit, list, review, update, merge, reject, withdraw."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify, request, url_for
@@ -21,12 +22,21 @@ def proposal_dict(proposal: Proposal, state: reviews.OpenState | None = None) ->
     """A proposal as API.md lists it, plus its text, partial-merge record and, when open, how it
     stands against the head."""
     data = {
-        "id": proposal.id, "page": proposal.page.slug, "author": user_ref(proposal.author),
-        "summary": proposal.summary, "base_revision": proposal.base_number, "status": proposal.status,
-        "created_at": iso(proposal.created_at), "updated_at": iso(proposal.updated_at),
-        "decided_by": user_ref(proposal.decided_by), "decided_at": iso(proposal.decided_at),
-        "reason": proposal.reason, "merged_revision": proposal.merged_revision, "body": proposal.body,
-        "partial": proposal.partial, "declined": proposal.declined or [],
+        "id": proposal.id,
+        "page": proposal.page.slug,
+        "author": user_ref(proposal.author),
+        "summary": proposal.summary,
+        "base_revision": proposal.base_number,
+        "status": proposal.status,
+        "created_at": iso(proposal.created_at),
+        "updated_at": iso(proposal.updated_at),
+        "decided_by": user_ref(proposal.decided_by),
+        "decided_at": iso(proposal.decided_at),
+        "reason": proposal.reason,
+        "merged_revision": proposal.merged_revision,
+        "body": proposal.body,
+        "partial": proposal.partial,
+        "declined": proposal.declined or [],
         "url": url_for("api.get_proposal", proposal_id=proposal.id, _external=True),
     }
     if state is not None:
@@ -39,8 +49,13 @@ def submit_proposal(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()
     proposal = service.submit_proposal(
-        db.session, actor(), page, body=data.get("body"), summary=data.get("summary", ""),
-        base_revision=data.get("base_revision"), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        db.session,
+        actor(),
+        page,
+        body=data.get("body"),
+        summary=data.get("summary", ""),
+        base_revision=data.get("base_revision"),
+        max_bytes=current_app.config["MAX_PAGE_BYTES"],
     )
     return jsonify(proposal_dict(proposal)), 201
 
@@ -61,18 +76,20 @@ def get_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
     review = reviews.review_proposal(db.session, proposal, timeout=current_app.config["DIFF_TIMEOUT"])
     merge = review.merge
-    return jsonify({
-        **proposal_dict(proposal),
-        "diff": {"from": review.base.number, "ops": ops_list(review.ops), "stats": review.stats},
-        "hunks": [{**change.to_dict(), "parts": change.parts()} for change in review.changes],
-        "version": review.version,
-        "head_revision": review.head.number,
-        "mergeable": review.mergeable,
-        "conflicts": [c.to_dict() for c in merge.conflicts] if merge else [],
-        "preview": merge.text if merge else None,
-        "marked_body": review.marked,
-        "overlaps": review.overlaps,
-    })
+    return jsonify(
+        {
+            **proposal_dict(proposal),
+            "diff": {"from": review.base.number, "ops": ops_list(review.ops), "stats": review.stats},
+            "hunks": [{**change.to_dict(), "parts": change.parts()} for change in review.changes],
+            "version": review.version,
+            "head_revision": review.head.number,
+            "mergeable": review.mergeable,
+            "conflicts": [c.to_dict() for c in merge.conflicts] if merge else [],
+            "preview": merge.text if merge else None,
+            "marked_body": review.marked,
+            "overlaps": review.overlaps,
+        }
+    )
 
 
 @routes.patch(f"/proposals/<{ID}:proposal_id>")
@@ -81,8 +98,13 @@ def update_proposal(proposal_id: int):
     data = json_body()
     _only(data, ("body", "summary", "base_revision"))
     service.update_proposal(
-        db.session, actor(), proposal, body=data.get("body"), summary=data.get("summary"),
-        base_revision=data.get("base_revision"), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        db.session,
+        actor(),
+        proposal,
+        body=data.get("body"),
+        summary=data.get("summary"),
+        base_revision=data.get("base_revision"),
+        max_bytes=current_app.config["MAX_PAGE_BYTES"],
     )
     return jsonify(proposal_dict(proposal))
 
@@ -93,14 +115,25 @@ def merge_proposal(proposal_id: int):
     data = json_body()
     _only(data, ("body", "accept", "base_revision", "version", "reason"))
     outcome = service.merge_proposal(
-        db.session, actor(), proposal, body=data.get("body"), accept=data.get("accept"),
-        base_revision=data.get("base_revision"), version=data.get("version"),
-        reason=data.get("reason", ""), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        db.session,
+        actor(),
+        proposal,
+        body=data.get("body"),
+        accept=data.get("accept"),
+        base_revision=data.get("base_revision"),
+        version=data.get("version"),
+        reason=data.get("reason", ""),
+        max_bytes=current_app.config["MAX_PAGE_BYTES"],
     )
-    return jsonify({
-        "status": "merged", "revision": outcome.revision.number, "partial": outcome.partial,
-        "unchanged": outcome.unchanged, "proposal": proposal_dict(proposal),
-    })
+    return jsonify(
+        {
+            "status": "merged",
+            "revision": outcome.revision.number,
+            "partial": outcome.partial,
+            "unchanged": outcome.unchanged,
+            "proposal": proposal_dict(proposal),
+        }
+    )
 
 
 @routes.post(f"/proposals/<{ID}:proposal_id>/reject")

@@ -1,4 +1,5 @@
 """API: the consultation record — timeline, outcome report, contributions, audit log (read-only)."""
+
 from __future__ import annotations
 
 from flask import current_app, jsonify, url_for
@@ -58,7 +59,9 @@ def _audit_listing(consultation: Consultation | None):
 def _consultation_slugs(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(select(Consultation.id, Consultation.slug).where(Consultation.id.in_(ids))).all())
+    return dict(
+        db.session.execute(select(Consultation.id, Consultation.slug).where(Consultation.id.in_(ids))).all()
+    )
 
 
 # --- shapes ------------------------------------------------------------------------------------
@@ -67,7 +70,11 @@ def _consultation_slugs(ids: set[int]) -> dict[int, str]:
 def _page_brief(page) -> dict | None:
     if page is None:
         return None
-    return {"slug": page.slug, "title": page.title, "url": url_for("api.get_page", slug=page.slug, _external=True)}
+    return {
+        "slug": page.slug,
+        "title": page.title,
+        "url": url_for("api.get_page", slug=page.slug, _external=True),
+    }
 
 
 def _plain(value):
@@ -88,18 +95,32 @@ def timeline_item_dict(item: timeline.TimelineItem) -> dict:
     if item.subject is not None:
         details["member"] = user_ref(item.subject)
     return {
-        "type": item.type, "at": iso(item.at), "actor": user_ref(item.actor),
+        "type": item.type,
+        "at": iso(item.at),
+        "actor": user_ref(item.actor),
         "consultation": item.consultation.slug if item.consultation else None,
-        "page": _page_brief(item.page), "revision": revision, "proposal": proposal, "details": details,
+        "page": _page_brief(item.page),
+        "revision": revision,
+        "proposal": proposal,
+        "details": details,
     }
 
 
 def proposal_dict(p) -> dict:
     return {
-        "id": p.id, "page": _page_brief(p.page), "author": user_ref(p.author), "summary": p.summary,
-        "base_revision": p.base_number, "status": p.status, "partial": bool(p.partial),
-        "created_at": iso(p.created_at), "decided_by": user_ref(p.decided_by), "decided_at": iso(p.decided_at),
-        "reason": p.reason, "merged_revision": p.merged_revision, "declined": p.declined or [],
+        "id": p.id,
+        "page": _page_brief(p.page),
+        "author": user_ref(p.author),
+        "summary": p.summary,
+        "base_revision": p.base_number,
+        "status": p.status,
+        "partial": bool(p.partial),
+        "created_at": iso(p.created_at),
+        "decided_by": user_ref(p.decided_by),
+        "decided_at": iso(p.decided_at),
+        "reason": p.reason,
+        "merged_revision": p.merged_revision,
+        "declined": p.declined or [],
     }
 
 
@@ -108,10 +129,15 @@ def report_dict(r: report.Report) -> dict:
         "consultation": consultation_dict(r.consultation, with_pages=False),
         "generated_at": iso(r.generated_at),
         "counts": {
-            "participants": r.counts.participants, "revisions": r.counts.revisions,
+            "participants": r.counts.participants,
+            "revisions": r.counts.revisions,
             "proposals": {
-                "received": r.counts.received, "merged": r.counts.merged, "partly_merged": r.counts.partly_merged,
-                "rejected": r.counts.rejected, "withdrawn": r.counts.withdrawn, "open": r.counts.open,
+                "received": r.counts.received,
+                "merged": r.counts.merged,
+                "partly_merged": r.counts.partly_merged,
+                "rejected": r.counts.rejected,
+                "withdrawn": r.counts.withdrawn,
+                "open": r.counts.open,
             },
         },
         "participants": [
@@ -130,15 +156,23 @@ def _change_dict(change: report.PageChange) -> dict:
         "page": _page_brief(change.page),
         "opened_revision": change.opened.number if change.opened else None,
         "added_after_opening": change.added_later,
-        "final_revision": change.final.number, "final": change.final_kind,
-        "ops": ops_list(change.ops), "stats": change.stats,
+        "final_revision": change.final.number,
+        "final": change.final_kind,
+        "ops": ops_list(change.ops),
+        "stats": change.stats,
     }
 
 
 def audit_event_dict(event, slugs: dict[int, str]) -> dict:
     return {
-        "id": event.id, "at": iso(event.at), "actor": user_ref(event.actor), "action": event.action,
-        "consultation": slugs.get(event.consultation_id), "subject_type": event.subject_type,
-        "subject_id": timeline.redact(event.subject_id), "details": timeline.public_details(event.details),
-        "prev_hash": event.prev_hash, "hash": event.hash,
+        "id": event.id,
+        "at": iso(event.at),
+        "actor": user_ref(event.actor),
+        "action": event.action,
+        "consultation": slugs.get(event.consultation_id),
+        "subject_type": event.subject_type,
+        "subject_id": timeline.redact(event.subject_id),
+        "details": timeline.public_details(event.details),
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
     }

@@ -6,6 +6,7 @@ a test fails when the committed file differs from what this module writes.
 
     python -m govwiki.api.reference        # rewrite docs/API.md
 """
+
 from __future__ import annotations
 
 import sys
@@ -18,13 +19,28 @@ DOCUMENT_PATH = Path(__file__).resolve().parents[2] / "docs" / "API.md"
 
 def reference_markdown(document: dict) -> str:
     """The routes and the schemas of an OpenAPI document as Markdown tables."""
-    lines = ["## Routes", "", "| method and path | what it does | request body | success |", "| --- | --- | --- | --- |"]
+    lines = [
+        "## Routes",
+        "",
+        "| method and path | what it does | request body | success |",
+        "| --- | --- | --- | --- |",
+    ]
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            request = _schema_name(operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema"))
+            request = _schema_name(
+                operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            )
             status, response = _success(operation)
-            lines.append(f"| `{method.upper()} {path}` | {operation['summary']} | {request or '—'} | {status} {response} |")
-    lines += ["", "## Objects", "", "Fields as the OpenAPI document declares them (`/api/v1/openapi.json`).", ""]
+            lines.append(
+                f"| `{method.upper()} {path}` | {operation['summary']} | {request or '—'} | {status} {response} |"
+            )
+    lines += [
+        "",
+        "## Objects",
+        "",
+        "Fields as the OpenAPI document declares them (`/api/v1/openapi.json`).",
+        "",
+    ]
     for name, schema in document["components"]["schemas"].items():
         lines.append(f"- **{name}**: {_fields(schema)}")
     return "\n".join(lines) + "\n"
@@ -34,7 +50,8 @@ def _fields(schema: dict) -> str:
     """The fields of an object schema; `allOf` parts as "everything of X, and …"."""
     if "allOf" in schema:
         return ", and ".join(
-            f"everything of {_schema_name(part)}" if "$ref" in part else _fields(part) for part in schema["allOf"]
+            f"everything of {_schema_name(part)}" if "$ref" in part else _fields(part)
+            for part in schema["allOf"]
         )
     return ", ".join(f"`{field}`" for field in schema.get("properties", {}))
 
@@ -70,8 +87,9 @@ def openapi_document() -> dict:
     from govwiki.api.openapi import document
 
     with tempfile.TemporaryDirectory() as instance:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "docs"},
-                         instance=instance)
+        app = create_app(
+            {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "docs"}, instance=instance
+        )
         with app.app_context():
             return document("/api/v1")
 

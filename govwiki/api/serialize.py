@@ -1,4 +1,5 @@
 """Plain dicts for API responses; display names and usernames only, never e-mail addresses."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -20,10 +21,17 @@ def user_ref(user: User | None) -> dict | None:
 
 def consultation_dict(c: Consultation, *, with_pages: bool = True) -> dict:
     data = {
-        "slug": c.slug, "title": c.title, "summary": c.summary, "status": c.status,
-        "edit_policy": c.edit_policy, "visibility": c.visibility, "opens_at": iso(c.opens_at),
-        "closes_at": iso(c.closes_at), "created_by": user_ref(c.created_by),
-        "created_at": iso(c.created_at), "updated_at": iso(c.updated_at),
+        "slug": c.slug,
+        "title": c.title,
+        "summary": c.summary,
+        "status": c.status,
+        "edit_policy": c.edit_policy,
+        "visibility": c.visibility,
+        "opens_at": iso(c.opens_at),
+        "closes_at": iso(c.closes_at),
+        "created_by": user_ref(c.created_by),
+        "created_at": iso(c.created_at),
+        "updated_at": iso(c.updated_at),
         "url": url_for("api.get_consultation", slug=c.slug, _external=True),
     }
     if with_pages:
@@ -33,7 +41,9 @@ def consultation_dict(c: Consultation, *, with_pages: bool = True) -> dict:
 
 def page_ref(page: Page) -> dict:
     return {
-        "slug": page.slug, "title": page.title, "revision": page.head_number,
+        "slug": page.slug,
+        "title": page.title,
+        "revision": page.head_number,
         "updated_at": iso(page.updated_at),
         "url": url_for("api.get_page", slug=page.slug, _external=True),
     }
@@ -41,10 +51,15 @@ def page_ref(page: Page) -> dict:
 
 def revision_dict(revision: Revision, *, with_body: bool = False) -> dict:
     data = {
-        "number": revision.number, "author": user_ref(revision.author),
-        "summary": revision.summary, "created_at": iso(revision.created_at),
-        "size": revision.size, "sha256": revision.sha256, "parent": revision.parent_number,
-        "merged_by": user_ref(revision.merged_by), "proposal": revision.proposal_id,
+        "number": revision.number,
+        "author": user_ref(revision.author),
+        "summary": revision.summary,
+        "created_at": iso(revision.created_at),
+        "size": revision.size,
+        "sha256": revision.sha256,
+        "parent": revision.parent_number,
+        "merged_by": user_ref(revision.merged_by),
+        "proposal": revision.proposal_id,
         "reverted_to": revision.reverted_to,
         "merged_from_base": revision.merged_from_base,
     }
@@ -57,12 +72,14 @@ def page_dict(page: Page, revision: Revision, contributors: list[PageContributor
     rendered = render_cached(revision.sha256, revision.body)
     return {
         **page_ref(page),
-        "consultation": page.consultation.slug, "revision": revision.number,
-        "head_revision": page.head_number, "body": revision.body, "html": rendered.html,
-        "toc": rendered.toc, "sha256": revision.sha256,
-        "contributors": [
-            {**user_ref(c.user), "revisions": c.revisions} for c in contributors
-        ],
+        "consultation": page.consultation.slug,
+        "revision": revision.number,
+        "head_revision": page.head_number,
+        "body": revision.body,
+        "html": rendered.html,
+        "toc": rendered.toc,
+        "sha256": revision.sha256,
+        "contributors": [{**user_ref(c.user), "revisions": c.revisions} for c in contributors],
     }
 
 

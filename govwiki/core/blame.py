@@ -11,6 +11,7 @@ around them. Only spaces, punctuation and lone CJK characters between changes ar
 the new revision. A coarser diff (after a timeout) may credit re-typed text to the newer
 revision, never the reverse.
 """
+
 from __future__ import annotations
 
 import base64
@@ -30,9 +31,7 @@ def initial_blame(text: str, revision: int) -> Spans:
     return [(len(text), revision)] if text else []
 
 
-def carry_blame(
-    old_spans: Sequence[tuple[int, int]], ops: Iterable[DiffOp], revision: int
-) -> Spans:
+def carry_blame(old_spans: Sequence[tuple[int, int]], ops: Iterable[DiffOp], revision: int) -> Spans:
     """Return the blame of the new text of `ops`, given the blame of its old text."""
     return _pairs(_carry(_flat(old_spans), ops, revision))
 
@@ -135,7 +134,7 @@ def _unpack_flat(stored) -> array:
     if not isinstance(stored, str):
         return _flat(stored)
     flat = array("i")
-    flat.frombytes(base64.b64decode(stored[len(_PACKED):]))
+    flat.frombytes(base64.b64decode(stored[len(_PACKED) :]))
     if sys.byteorder != "little":
         flat.byteswap()
     return flat

@@ -26,6 +26,7 @@ old text, and the equal and inserted texts to the new one.
 The stand-in characters come from ``diff_codec``; what readers see of a diff (word counts, the
 side-by-side layout) is built in ``diff_views``.
 """
+
 from __future__ import annotations
 
 import re
@@ -109,7 +110,9 @@ def _by_tokens(old: str, new: str, deadline: float) -> Ops:
     except OutOfCodePoints:
         return _by_chars(old, new, deadline)
     fill = _common_ends if _rewritten(old_tokens, new_tokens) else _myers
-    ops = cleanup_readable(_anchored_diff(a, b, deadline, fill), lambda chars: holds_word(codec.decode(chars)))
+    ops = cleanup_readable(
+        _anchored_diff(a, b, deadline, fill), lambda chars: holds_word(codec.decode(chars))
+    )
     return [(op, codec.decode(chars)) for op, chars in ops]
 
 

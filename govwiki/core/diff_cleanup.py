@@ -8,6 +8,7 @@ number, or two CJK letters in a row) is never folded: it splits the ops into str
 cleaned up one by one. Equalities of spaces, punctuation or a lone CJK character still fold, so
 a reworded sentence does not turn into confetti.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,9 +32,7 @@ _CJK_LETTER = rf"[{CJK}](?<![\W_])"  # an ideograph, kana or hangul; not CJK pun
 _TOKEN_WORD = re.compile(rf"{_LATIN}|{_CJK_LETTER}{_CJK_LETTER}")
 # In a character diff an equality may begin or end inside a word: only a word with a character
 # of the equality on each side, neither of them a letter or digit, is sure to be whole.
-_CHAR_WORD = re.compile(
-    rf"{_CJK_LETTER}{_CJK_LETTER}|(?<=.)(?<!{_LATIN}){_LATIN}+(?!{_LATIN})(?=.)", re.S
-)
+_CHAR_WORD = re.compile(rf"{_CJK_LETTER}{_CJK_LETTER}|(?<=.)(?<!{_LATIN}){_LATIN}+(?!{_LATIN})(?=.)", re.S)
 
 Ops = list[tuple[int, str]]
 

@@ -3,6 +3,7 @@
 diff-match-patch diffs characters. To diff longer segments, each distinct segment is given one
 character of its own (as ``diff_linesToChars`` does) and the characters are diffed instead.
 """
+
 from __future__ import annotations
 
 from itertools import chain, islice

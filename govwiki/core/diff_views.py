@@ -1,4 +1,5 @@
 """Views of a diff for readers: how many words changed, and a two-column layout by line."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,15 @@ def diff_stats(ops: Iterable[DiffOp]) -> dict[str, int]:
     ``_words`` and ``_characters`` keys split them, so a Chinese text is counted in 字, not 词.
     """
     counts = dict.fromkeys(
-        ("inserted", "deleted", "inserted_words", "deleted_words", "inserted_characters",
-         "deleted_characters"), 0,
+        (
+            "inserted",
+            "deleted",
+            "inserted_words",
+            "deleted_words",
+            "inserted_characters",
+            "deleted_characters",
+        ),
+        0,
     )
     for piece in ops:
         if piece.op != EQUAL:

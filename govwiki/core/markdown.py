@@ -257,8 +257,7 @@ class _RenderCache:
 def _approx_size(rendered: Rendered) -> int:
     def toc_size(items: list[dict]) -> int:
         return sum(
-            200 + sys.getsizeof(i["id"]) + sys.getsizeof(i["name"]) + toc_size(i["children"])
-            for i in items
+            200 + sys.getsizeof(i["id"]) + sys.getsizeof(i["name"]) + toc_size(i["children"]) for i in items
         )
 
     return sys.getsizeof(rendered.html) + toc_size(rendered.toc)

@@ -6,6 +6,7 @@ a time, list pops from the front, duplicate footnote references) and deep nestin
 (past a cap the construct stays plain text) and the rest is metered against WORK_BUDGET, about
 half a second; past it the parser raises ``TooMuchWork`` and the caller shows the source.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,9 +30,8 @@ MATCH_COST = 100  #: an inline match attempt, found or not
 CELL_COST = 1_000  #: each table cell gets its own inline pass
 FOOTNOTE_COST = 5_000  #: each footnote is parsed as a document of its own
 
-_LINK_PATTERNS = (
-    "reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref",
-)
+_LINK_PATTERNS = ("reference", "link", "image_link", "image_reference", "short_reference", "short_image_ref")
+
 
 class TooMuchWork(Exception):
     """The document would take too long to render; show its source instead."""

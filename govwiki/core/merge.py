@@ -28,6 +28,7 @@ What no merge can know: when the base repeats itself (two identical paragraphs),
 deletion removed is a guess the diff makes. The merge then keeps the other side's edit in the
 surviving copy, or reports a conflict; it never drops the edit.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left

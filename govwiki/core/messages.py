@@ -7,6 +7,7 @@ message id, extracted from the code with the keyword `Message`) and fills in the
 "at most 200 characters" reaches a Chinese reader as 最多 200 个字符 instead of in English. An
 f-string cannot do that: its words are fixed before anyone knows who reads them.
 """
+
 from __future__ import annotations
 
 

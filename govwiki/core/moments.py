@@ -1,5 +1,6 @@
 """Moments as people read them: in the site's time zone, with its offset from UTC named, so that a
 deadline of "2027-01-31 17:00 UTC+8" is unambiguous to everyone. Stored and API times stay UTC."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -13,7 +14,9 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise ValueError(f"unknown time zone {name!r}: use an IANA name such as Asia/Shanghai or UTC") from None
+        raise ValueError(
+            f"unknown time zone {name!r}: use an IANA name such as Asia/Shanghai or UTC"
+        ) from None
 
 
 def offset_name(offset: timedelta | None) -> str:

@@ -9,6 +9,7 @@ what a caller may not read is `not_found` (private means invisible), a write wit
 credentials is `unauthenticated`, a write the consultation does not accept now is
 `consultation_closed`, anything else is `forbidden`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

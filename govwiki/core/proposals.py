@@ -18,6 +18,7 @@ text; one that conflicts is mapped onto the head conservatively (a change inside
 head rewrote covers that whole passage). Proposals whose head-coordinate hunks collide by the
 merge's own rules (`core.merge.overlapping_pairs`) overlap, and should be decided together.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,10 +28,10 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from govwiki.core.diff import DEFAULT_TIMEOUT, DELETE, EQUAL, INSERT, DiffOp, diff_texts
+
 # the diff's own sentence ends, so that a change is cut where the diff cuts text into sentences
 from govwiki.core.diff import _SENTENCE_END
 from govwiki.core.merge import Hunk, MergeResult, apply_hunks, hunks, merge3, overlapping_pairs
-
 
 
 @dataclass(frozen=True)
@@ -47,28 +48,38 @@ class NumberedChange:
 
     def to_dict(self) -> dict:
         """The change as it is shown and recorded (a declined change keeps this shape)."""
-        return {"index": self.index, "start": self.start, "end": self.end, "base": self.base,
-                "text": self.text}
+        return {
+            "index": self.index,
+            "start": self.start,
+            "end": self.end,
+            "base": self.base,
+            "text": self.text,
+        }
 
     def parts(self) -> list[dict]:
         """Its hunks, each with the base text it replaces, in base coordinates."""
-        return [{"start": h.start, "end": h.end, "base": self._base(h.start, h.end), "text": h.text}
-                for h in self.hunks]
+        return [
+            {"start": h.start, "end": h.end, "base": self._base(h.start, h.end), "text": h.text}
+            for h in self.hunks
+        ]
 
     def pieces(self) -> list[DiffOp]:
         """The change as a diff of its span: unchanged words between deletions and insertions."""
         result: list[DiffOp] = []
         position = self.start
         for h in self.hunks:
-            for op, text in ((EQUAL, self._base(position, h.start)), (DELETE, self._base(h.start, h.end)),
-                             (INSERT, h.text)):
+            for op, text in (
+                (EQUAL, self._base(position, h.start)),
+                (DELETE, self._base(h.start, h.end)),
+                (INSERT, h.text),
+            ):
                 if text:
                     result.append(DiffOp(op, text))
             position = h.end
         return result
 
     def _base(self, start: int, end: int) -> str:
-        return self.base[start - self.start:end - self.start]
+        return self.base[start - self.start : end - self.start]
 
 
 def numbered_changes(base: str, proposed: str, *, timeout: float = DEFAULT_TIMEOUT) -> list[NumberedChange]:
@@ -91,7 +102,7 @@ def group_hunks(base: str, sorted_hunks: Sequence[Hunk]) -> list[list[Hunk]]:
 def _together(base: str, a: Hunk, b: Hunk) -> bool:
     """Tell whether hunk b (after a) belongs to a's change: one sentence, or adjacent words."""
     last_of_a = a.end - 1 if a.end > a.start else a.end  # an insertion: with the text after it
-    return not _sentence_ends_in(base, last_of_a, b.start) or _adjacent(base[a.end:b.start])
+    return not _sentence_ends_in(base, last_of_a, b.start) or _adjacent(base[a.end : b.start])
 
 
 def _sentence_ends_in(base: str, after: int, upto: int) -> bool:
@@ -120,7 +131,9 @@ def _adjacent(gap: str) -> bool:
 def _change(index: int, base: str, group: list[Hunk]) -> NumberedChange:
     start, end = group[0].start, group[-1].end
     shifted = [Hunk(h.start - start, h.end - start, h.text) for h in group]
-    return NumberedChange(index, start, end, base[start:end], apply_hunks(base[start:end], shifted), tuple(group))
+    return NumberedChange(
+        index, start, end, base[start:end], apply_hunks(base[start:end], shifted), tuple(group)
+    )
 
 
 def version(base_number: int, proposed: str, changes: Sequence[NumberedChange]) -> str:
@@ -166,7 +179,7 @@ def overlap_groups(footprints: Mapping[Hashable, Sequence[Hunk]], head: str) -> 
     keys = list(footprints)
     result: dict = {key: [] for key in keys}
     for i, a in enumerate(keys):
-        for b in keys[i + 1:]:
+        for b in keys[i + 1 :]:
             if overlapping_pairs(footprints[a], footprints[b], base=head):
                 result[a].append(b)
                 result[b].append(a)

@@ -6,6 +6,7 @@ versions between marker lines (as diff3 and git write them). Whoever resolves on
 inside the marked blocks; saving such a text can never undo a change made elsewhere, which is
 what happened when the resolving box held only one side's text.
 """
+
 from __future__ import annotations
 
 from govwiki.core.merge import Hunk, apply_hunks, hunks, merge3
@@ -91,7 +92,9 @@ def _merged(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _region(base: str, start: int, end: int, side: list[Hunk]) -> str:
-    shifted = sorted((Hunk(h.start - start, h.end - start, h.text) for h in side), key=lambda h: (h.start, h.end))
+    shifted = sorted(
+        (Hunk(h.start - start, h.end - start, h.text) for h in side), key=lambda h: (h.start, h.end)
+    )
     return apply_hunks(base[start:end], shifted)
 
 

@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
+
 from govwiki.models.base import Base, utcnow
 from govwiki.models.consultations import Consultation, Membership
 from govwiki.models.notifications import Notification, Watch, WatchOptOut
@@ -8,7 +9,20 @@ from govwiki.models.records import AuditEvent, AuditHead, Snapshot
 from govwiki.models.users import ApiToken, User
 
 __all__ = [
-    "ApiToken", "AuditEvent", "AuditHead", "Base", "Consultation", "Membership", "Notification",
-    "Page", "PageContributor", "Proposal", "Revision", "Snapshot", "User", "Watch", "WatchOptOut",
+    "ApiToken",
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "Consultation",
+    "Membership",
+    "Notification",
+    "Page",
+    "PageContributor",
+    "Proposal",
+    "Revision",
+    "Snapshot",
+    "User",
+    "Watch",
+    "WatchOptOut",
     "utcnow",
 ]

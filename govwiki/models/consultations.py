@@ -1,4 +1,5 @@
 """Consultations and who runs them."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,9 +15,7 @@ from govwiki.models.users import User
 class Consultation(Base):
     __tablename__ = "consultations"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('draft', 'open', 'closed', 'adopted', 'withdrawn')", name="status"
-        ),
+        CheckConstraint("status IN ('draft', 'open', 'closed', 'adopted', 'withdrawn')", name="status"),
         CheckConstraint("edit_policy IN ('comment', 'suggest', 'edit')", name="edit_policy"),
         CheckConstraint("visibility IN ('public', 'invited')", name="visibility"),
     )
@@ -61,9 +60,7 @@ class Membership(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE")
-    )
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

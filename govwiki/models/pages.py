@@ -6,6 +6,7 @@ revision N. Each revision keeps its blame (who introduced each span) so that rea
 walks the history, and each page keeps a contributor tally so that listing contributors does not
 either.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

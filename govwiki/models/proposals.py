@@ -1,4 +1,5 @@
 """Proposals: suggested edits written against a base revision, decided on by officials."""
+
 from __future__ import annotations
 
 from datetime import datetime

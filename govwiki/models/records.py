@@ -1,4 +1,5 @@
 """The public record: the tamper-evident audit log and the consultation's text snapshots."""
+
 from __future__ import annotations
 
 from datetime import datetime

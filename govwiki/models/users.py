@@ -1,4 +1,5 @@
 """People and their API tokens."""
+
 from __future__ import annotations
 
 from datetime import datetime

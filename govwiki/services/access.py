@@ -1,4 +1,5 @@
 """Loading things on behalf of someone, and asking the one policy about them."""
+
 from __future__ import annotations
 
 from sqlalchemy import exists, or_, select, true
@@ -34,18 +35,19 @@ def readable_filter(actor: User | None):
     if actor.role in policy.READ_ALL_SITE_ROLES:
         return true()
     member = exists().where(
-        Membership.consultation_id == Consultation.id, Membership.user_id == actor.id,
+        Membership.consultation_id == Consultation.id,
+        Membership.user_id == actor.id,
         Membership.role.in_(policy.READ_MEMBER_ROLES),
     )
     return or_(public, member)
 
 
-def decision(
-    session: Session, actor: User | None, consultation: Consultation, action: Action
-) -> Decision:
+def decision(session: Session, actor: User | None, consultation: Consultation, action: Action) -> Decision:
     """Ask the policy whether `actor` may do `action` on `consultation` now."""
     role = actor.role if actor is not None else None
-    return decide(role, member_role(session, actor, consultation), action, consultation.situation(clock.now()))
+    return decide(
+        role, member_role(session, actor, consultation), action, consultation.situation(clock.now())
+    )
 
 
 def require(

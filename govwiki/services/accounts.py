@@ -1,4 +1,5 @@
 """Accounts: registration, sign-in, site roles and API tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -50,8 +51,12 @@ def register_user(
     check_choice(fields, "role", role, SITE_ROLES)
     raise_if(fields)
     user = User(
-        username=username, email=email, display_name=display_name, role=role,
-        affiliation=affiliation, password_hash=generate_password_hash(password, PASSWORD_METHOD),
+        username=username,
+        email=email,
+        display_name=display_name,
+        role=role,
+        affiliation=affiliation,
+        password_hash=generate_password_hash(password, PASSWORD_METHOD),
     )
     session.add(user)
     session.commit()
@@ -81,9 +86,7 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
     login = (login or "").strip().lower()
     if text_problems(login):
         return None  # no account has such a name or address, and PostgreSQL cannot compare NUL
-    user = session.scalar(
-        select(User).where((User.username == login) | (func.lower(User.email) == login))
-    )
+    user = session.scalar(select(User).where((User.username == login) | (func.lower(User.email) == login)))
     if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
         return None
     return user
@@ -104,8 +107,14 @@ def set_role(session: Session, actor: User | None, username: str, role: str) -> 
         raise Invalid({"role": one_of(SITE_ROLES)})
     user = get_user(session, username)
     old, user.role = user.role, role
-    audit.record(session, actor, "role_changed", subject_type="user", subject_id=user.username,
-                 details={"from": old, "to": role})
+    audit.record(
+        session,
+        actor,
+        "role_changed",
+        subject_type="user",
+        subject_id=user.username,
+        details={"from": old, "to": role},
+    )
     session.commit()
     return user
 
@@ -149,7 +158,5 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def list_tokens(session: Session, user: User) -> list[ApiToken]:
     return list(
-        session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
-        )
+        session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc()))
     )

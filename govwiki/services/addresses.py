@@ -1,4 +1,5 @@
 """Claiming a slug (the address of a consultation or page) that nothing else has."""
+
 from __future__ import annotations
 
 from sqlalchemy import exists, select
@@ -18,12 +19,16 @@ def claim_slug(session: Session, column, wanted: str | None, title: str, *, fall
     Two creations racing for one slug are settled by the unique constraint at commit."""
 
     def taken(candidate: str) -> bool:
-        return candidate in RESERVED_SLUGS or bool(session.scalar(select(exists().where(column == candidate))))
+        return candidate in RESERVED_SLUGS or bool(
+            session.scalar(select(exists().where(column == candidate)))
+        )
 
     if wanted in RESERVED_SLUGS:
         raise Invalid({"slug": RESERVED_MESSAGE})
     if wanted:
         if taken(wanted):
-            raise Conflict("slug_taken", Message("The address “%(slug)s” is taken.", slug=wanted), slug=wanted)
+            raise Conflict(
+                "slug_taken", Message("The address “%(slug)s” is taken.", slug=wanted), slug=wanted
+            )
         return wanted
     return unique_slug(slugify(title), taken, fallback=fallback)

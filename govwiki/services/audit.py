@@ -6,6 +6,7 @@ previous hash. Appending first updates the single `audit_head` row, which takes 
 appends queue up instead of forking the chain. The append joins the caller's transaction: the
 event exists exactly when the action it records does.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,24 +26,40 @@ GENESIS = "0" * 64
 def event_hash(event: AuditEvent) -> str:
     """The hash of an event's content and the hash before it."""
     content = {
-        "at": event.at.isoformat(), "actor_id": event.actor_id, "action": event.action,
-        "consultation_id": event.consultation_id, "subject_type": event.subject_type,
-        "subject_id": event.subject_id, "details": event.details, "prev_hash": event.prev_hash,
+        "at": event.at.isoformat(),
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "consultation_id": event.consultation_id,
+        "subject_type": event.subject_type,
+        "subject_id": event.subject_id,
+        "details": event.details,
+        "prev_hash": event.prev_hash,
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def record(
-    session: Session, actor: User | None, action: str, *, subject_type: str, subject_id,
-    consultation: Consultation | None = None, details: dict | None = None,
+    session: Session,
+    actor: User | None,
+    action: str,
+    *,
+    subject_type: str,
+    subject_id,
+    consultation: Consultation | None = None,
+    details: dict | None = None,
 ) -> AuditEvent:
     """Append an event in the caller's transaction (the caller commits)."""
     previous = _lock_head(session)
     event = AuditEvent(
-        at=clock.now(), actor_id=actor.id if actor else None, action=action,
-        consultation_id=consultation.id if consultation else None, subject_type=subject_type,
-        subject_id=str(subject_id), details=details or {}, prev_hash=previous,
+        at=clock.now(),
+        actor_id=actor.id if actor else None,
+        action=action,
+        consultation_id=consultation.id if consultation else None,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        details=details or {},
+        prev_hash=previous,
     )
     event.hash = event_hash(event)
     session.add(event)
@@ -78,7 +95,9 @@ def verify(session: Session, published: tuple[int, str] | None = None) -> list[P
     for event in session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(500):
         held += 1
         if event.prev_hash != expected_prev:
-            problems.append(Problem(event.id, "does not follow the event before it (a row was removed or reordered)"))
+            problems.append(
+                Problem(event.id, "does not follow the event before it (a row was removed or reordered)")
+            )
         if event_hash(event) != event.hash:
             problems.append(Problem(event.id, "its content does not match its hash (the row was edited)"))
         if published is not None and held == published[0]:
@@ -87,8 +106,13 @@ def verify(session: Session, published: tuple[int, str] | None = None) -> list[P
     problems += _head_problems(session.get(AuditHead, 1), held, last_hash, explained=bool(problems))
     if not seen_published:
         number, hash_ = published
-        problems.append(Problem(0, f"the published head (event {number}, {hash_[:12]}…) is not in the chain"
-                                   " (events were removed or rewritten since it was published)"))
+        problems.append(
+            Problem(
+                0,
+                f"the published head (event {number}, {hash_[:12]}…) is not in the chain"
+                " (events were removed or rewritten since it was published)",
+            )
+        )
     return problems
 
 
@@ -98,7 +122,11 @@ def _head_problems(head: AuditHead | None, held: int, last_hash: str, *, explain
     if head is None:
         return [Problem(0, f"the head is missing but the chain holds {held} events")] if held else []
     if head.hash != last_hash:
-        return [Problem(0, "the head does not match the newest event (the chain was truncated, or the head rewound)")]
+        return [
+            Problem(
+                0, "the head does not match the newest event (the chain was truncated, or the head rewound)"
+            )
+        ]
     problems = []
     if head.count != held and not explained:
         why = "events were removed at the end" if head.count > held else "the head was rewound"
@@ -112,13 +140,17 @@ def head(session: Session) -> tuple[int, str]:
     return (stored.count, stored.hash) if stored is not None else (0, GENESIS)
 
 
-def list_events(session: Session, *, consultation: Consultation | None = None, page: int = 1, per_page: int = 50):
+def list_events(
+    session: Session, *, consultation: Consultation | None = None, page: int = 1, per_page: int = 50
+):
     """One page of events, newest first, and the total."""
     query = select(AuditEvent)
     if consultation is not None:
         query = query.where(AuditEvent.consultation_id == consultation.id)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
-    items = session.scalars(query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page))
+    items = session.scalars(
+        query.order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    )
     return list(items), total
 
 
@@ -137,7 +169,11 @@ def subjects(session: Session, events: list[AuditEvent]) -> Subjects:
     """Load the consultations, pages and people the events refer to (three queries at most)."""
     consultation_ids = {e.consultation_id for e in events if e.consultation_id}
     slugs = {e.subject_id for e in events if e.subject_type == "page"}
-    slugs |= {e.details["page"] for e in events if isinstance(e.details, dict) and isinstance(e.details.get("page"), str)}
+    slugs |= {
+        e.details["page"]
+        for e in events
+        if isinstance(e.details, dict) and isinstance(e.details.get("page"), str)
+    }
     names = {e.subject_id for e in events if e.subject_type == "user"}
     return Subjects(
         {c.id: c for c in _load(session, Consultation, Consultation.id, consultation_ids)},

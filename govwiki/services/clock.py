@@ -1,4 +1,5 @@
 """The server clock every deadline is measured by; call `clock.now()` so tests can move time."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Consultations: create one, change it, move it through its lifecycle, list what people may see."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -6,7 +7,12 @@ from sqlalchemy.orm import Session
 
 from govwiki.core.messages import Message
 from govwiki.core.policy import (
-    EDIT_POLICIES, STATUSES, VISIBILITIES, Action, can_create_consultation, may_transition,
+    EDIT_POLICIES,
+    STATUSES,
+    VISIBILITIES,
+    Action,
+    can_create_consultation,
+    may_transition,
 )
 from govwiki.models import Consultation, Membership, User, Watch
 from govwiki.services import audit, clock, notifications, snapshots
@@ -14,7 +20,13 @@ from govwiki.services.addresses import claim_slug
 from govwiki.services.access import lock_consultation, member_role, readable_filter, require
 from govwiki.services.errors import Conflict, Invalid, refusal
 from govwiki.services.validation import (
-    check_choice, check_datetime, check_display, check_slug, check_text, one_of, raise_if,
+    check_choice,
+    check_datetime,
+    check_display,
+    check_slug,
+    check_text,
+    one_of,
+    raise_if,
 )
 
 SUMMARY_MAX = 20_000
@@ -45,15 +57,28 @@ def create_consultation(
     raise_if(fields)
     slug = _claim_slug(session, slug, title)
     consultation = Consultation(
-        slug=slug, title=title, summary=summary, edit_policy=edit_policy, visibility=visibility,
-        closes_at=closes_at, created_by_id=actor.id, status="draft",
+        slug=slug,
+        title=title,
+        summary=summary,
+        edit_policy=edit_policy,
+        visibility=visibility,
+        closes_at=closes_at,
+        created_by_id=actor.id,
+        status="draft",
     )
     session.add(consultation)
     session.flush()
     session.add(Membership(consultation_id=consultation.id, user_id=actor.id, role="official"))
     session.add(Watch(user_id=actor.id, consultation_id=consultation.id))
-    audit.record(session, actor, "consultation_created", subject_type="consultation",
-                 subject_id=slug, consultation=consultation, details={"title": title})
+    audit.record(
+        session,
+        actor,
+        "consultation_created",
+        subject_type="consultation",
+        subject_id=slug,
+        consultation=consultation,
+        details={"title": title},
+    )
     session.commit()
     return consultation
 
@@ -62,7 +87,9 @@ def _claim_slug(session: Session, wanted: str | None, title: str) -> str:
     return claim_slug(session, Consultation.slug, wanted, title, fallback="consultation")
 
 
-def update_consultation(session: Session, actor: User | None, consultation: Consultation, changes: dict) -> Consultation:
+def update_consultation(
+    session: Session, actor: User | None, consultation: Consultation, changes: dict
+) -> Consultation:
     """Apply `changes` (status, title, summary, edit_policy, closes_at, visibility)."""
     require(session, actor, consultation, Action.MANAGE)
     unknown = set(changes) - {"status", "title", "summary", "edit_policy", "closes_at", "visibility"}
@@ -78,9 +105,15 @@ def update_consultation(session: Session, actor: User | None, consultation: Cons
     for name, value in changed.items():
         setattr(consultation, name, value)
     if changed:
-        audit.record(session, actor, "consultation_updated", subject_type="consultation",
-                     subject_id=consultation.slug, consultation=consultation,
-                     details={"fields": sorted(changed)})
+        audit.record(
+            session,
+            actor,
+            "consultation_updated",
+            subject_type="consultation",
+            subject_id=consultation.slug,
+            consultation=consultation,
+            details={"fields": sorted(changed)},
+        )
     consultation.updated_at = clock.now()
     session.commit()
     return consultation
@@ -104,7 +137,8 @@ def _change_status(session: Session, actor: User | None, consultation: Consultat
         return
     if not may_transition(old, target):
         raise Conflict(
-            "invalid_transition", Message("A consultation cannot go from %(old)s to %(new)s.", old=old, new=target),
+            "invalid_transition",
+            Message("A consultation cannot go from %(old)s to %(new)s.", old=old, new=target),
             status=old,
         )
     consultation.status = target
@@ -112,28 +146,41 @@ def _change_status(session: Session, actor: User | None, consultation: Consultat
         consultation.opens_at = clock.now()
     if target in ("open", "adopted"):
         snapshots.take(session, consultation, "opened" if target == "open" else "adopted")
-    audit.record(session, actor, "status_changed", subject_type="consultation",
-                 subject_id=consultation.slug, consultation=consultation,
-                 details={"from": old, "to": target})
+    audit.record(
+        session,
+        actor,
+        "status_changed",
+        subject_type="consultation",
+        subject_id=consultation.slug,
+        consultation=consultation,
+        details={"from": old, "to": target},
+    )
     notifications.status_changed(session, consultation, actor, old, target)
 
 
-def add_member(session: Session, actor: User | None, consultation: Consultation, user: User, role: str) -> Membership:
+def add_member(
+    session: Session, actor: User | None, consultation: Consultation, user: User, role: str
+) -> Membership:
     """Make `user` an official or expert of the consultation (officials of it and admins may)."""
     require(session, actor, consultation, Action.MANAGE)
     if role not in ("official", "expert"):
         raise Invalid({"role": Message("must be official or expert")})
     membership = session.scalar(
-        select(Membership).where(
-            Membership.consultation_id == consultation.id, Membership.user_id == user.id
-        )
+        select(Membership).where(Membership.consultation_id == consultation.id, Membership.user_id == user.id)
     )
     if membership is None:
         membership = Membership(consultation_id=consultation.id, user_id=user.id, role=role)
         session.add(membership)
     membership.role = role
-    audit.record(session, actor, "member_added", subject_type="user", subject_id=user.username,
-                 consultation=consultation, details={"role": role})
+    audit.record(
+        session,
+        actor,
+        "member_added",
+        subject_type="user",
+        subject_id=user.username,
+        consultation=consultation,
+        details={"role": role},
+    )
     session.commit()
     return membership
 
@@ -150,7 +197,8 @@ def list_consultations(
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     items = session.scalars(
         query.order_by(Consultation.created_at.desc(), Consultation.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
     return list(items), total
 

@@ -4,6 +4,7 @@ Each carries the API error code and HTTP status, a human-readable message, and d
 that refuse someone's text (a conflict, a closed consultation, invalid input) carry that text
 back so that nothing is lost.
 """
+
 from __future__ import annotations
 
 
@@ -74,9 +75,7 @@ def refusal(reason: str, message: str | None = None, **details) -> ServiceError:
     kinds = {
         "not_found": (NotFound, "Not found."),
         "unauthenticated": (Unauthenticated, "Sign in to do this."),
-        "consultation_closed": (
-            ConsultationClosed, "This consultation is not accepting contributions now."
-        ),
+        "consultation_closed": (ConsultationClosed, "This consultation is not accepting contributions now."),
     }
     kind, default = kinds.get(reason, (Forbidden, "You may not do this."))
     return kind(message or default, **details)

@@ -1,4 +1,5 @@
 """Reading history: diffs between any two revisions and blame of any revision."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

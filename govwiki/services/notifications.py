@@ -16,6 +16,7 @@ that moment; what they may read is decided when the entries are listed or counte
 condition as every other consultation list), so a consultation that turns private, or an expert
 who loses membership, takes its entries out of sight — and back, if access returns.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from govwiki.core.policy import Action
 from govwiki.models import (
-    Consultation, Membership, Notification, Page, Proposal, Revision, User, Watch, WatchOptOut,
+    Consultation,
+    Membership,
+    Notification,
+    Page,
+    Proposal,
+    Revision,
+    User,
+    Watch,
+    WatchOptOut,
 )
 from govwiki.services import clock
 from govwiki.services.access import readable_filter, require
@@ -56,27 +65,41 @@ class Watched:
         return "page" if self.page is not None else "consultation"
 
 
-def watch(session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None) -> None:
+def watch(
+    session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None
+) -> None:
     """Start watching a consultation or a page the user may read (watching twice is harmless)."""
     _signed_in(user)
     require(session, user, _consultation_of(consultation, page), Action.READ)
     insert_or_ignore(
-        session, Watch.__table__,
-        {"user_id": user.id, "consultation_id": consultation.id if consultation else None,
-         "page_id": page.id if page else None, "created_at": clock.now()},
+        session,
+        Watch.__table__,
+        {
+            "user_id": user.id,
+            "consultation_id": consultation.id if consultation else None,
+            "page_id": page.id if page else None,
+            "created_at": clock.now(),
+        },
     )
     if page is not None:
-        session.execute(delete(WatchOptOut).where(WatchOptOut.user_id == user.id, WatchOptOut.page_id == page.id))
+        session.execute(
+            delete(WatchOptOut).where(WatchOptOut.user_id == user.id, WatchOptOut.page_id == page.id)
+        )
     session.commit()
 
 
-def unwatch(session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None) -> None:
+def unwatch(
+    session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None
+) -> None:
     """Stop watching a consultation or a page (dropping one's own watch reveals nothing)."""
     _signed_in(user)
     session.execute(delete(Watch).where(Watch.user_id == user.id, _target(consultation, page)))
     if page is not None:  # remembered, so that the next edit does not watch it again by default
-        insert_or_ignore(session, WatchOptOut.__table__,
-                         {"user_id": user.id, "page_id": page.id, "created_at": clock.now()})
+        insert_or_ignore(
+            session,
+            WatchOptOut.__table__,
+            {"user_id": user.id, "page_id": page.id, "created_at": clock.now()},
+        )
     session.commit()
 
 
@@ -84,19 +107,27 @@ def watch_by_default(session: Session, user: User, page: Page) -> None:
     """Start watching a page the user edits or suggests on, in the caller's transaction, unless
     they watch its consultation already or once stopped watching this page."""
     covered = or_(
-        select(Watch.id).where(Watch.user_id == user.id, Watch.consultation_id == page.consultation_id).exists(),
+        select(Watch.id)
+        .where(Watch.user_id == user.id, Watch.consultation_id == page.consultation_id)
+        .exists(),
         select(WatchOptOut.id).where(WatchOptOut.user_id == user.id, WatchOptOut.page_id == page.id).exists(),
     )
     if not session.scalar(select(covered)):
-        insert_or_ignore(session, Watch.__table__,
-                         {"user_id": user.id, "page_id": page.id, "created_at": clock.now()})
+        insert_or_ignore(
+            session, Watch.__table__, {"user_id": user.id, "page_id": page.id, "created_at": clock.now()}
+        )
 
 
-def is_watching(session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None) -> bool:
+def is_watching(
+    session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None
+) -> bool:
     """Whether the user watches exactly this consultation or page."""
     if user is None:
         return False
-    return session.scalar(select(Watch.id).where(Watch.user_id == user.id, _target(consultation, page))) is not None
+    return (
+        session.scalar(select(Watch.id).where(Watch.user_id == user.id, _target(consultation, page)))
+        is not None
+    )
 
 
 def _signed_in(user: User | None) -> None:
@@ -115,7 +146,9 @@ def _target(consultation: Consultation | None, page: Page | None):
     return Watch.consultation_id == consultation.id if consultation else Watch.page_id == page.id
 
 
-def list_watches(session: Session, user: User, *, page: int = 1, per_page: int = 50) -> tuple[list[Watched], int]:
+def list_watches(
+    session: Session, user: User, *, page: int = 1, per_page: int = 50
+) -> tuple[list[Watched], int]:
     """One page of what the user watches and may still read, newest first, and the total."""
     query = (
         select(Watch.created_at, Consultation, Page)
@@ -147,12 +180,26 @@ def _notify(session: Session, user_id: int, kind: str, group_key: str, details: 
     """Add an entry, or bump the user's entry with the same group key (and make it unread)."""
     at = clock.now()
     insert_or_update(
-        session, Notification.__table__,
-        {"user_id": user_id, "kind": kind, "group_key": group_key, "details": details, **subject,
-         "count": 1, "created_at": at, "updated_at": at, "read_at": None},
+        session,
+        Notification.__table__,
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "group_key": group_key,
+            "details": details,
+            **subject,
+            "count": 1,
+            "created_at": at,
+            "updated_at": at,
+            "read_at": None,
+        },
         ["user_id", "group_key"],
-        lambda new: {"count": Notification.__table__.c.count + 1, "details": new.details,
-                     "updated_at": new.updated_at, "read_at": None},
+        lambda new: {
+            "count": Notification.__table__.c.count + 1,
+            "details": new.details,
+            "updated_at": new.updated_at,
+            "read_at": None,
+        },
     )
 
 
@@ -177,14 +224,26 @@ def revision_saved(session: Session, page: Page, revision: Revision, actor: User
         session.execute(
             update(Notification)
             .where(held, as_text == stored if stored is not None else Notification.details.is_(None))
-            .values(count=Notification.count + 1, details=_day_of_edits(earlier, page, revision, actor, day),
-                    updated_at=at, read_at=None)
+            .values(
+                count=Notification.count + 1,
+                details=_day_of_edits(earlier, page, revision, actor, day),
+                updated_at=at,
+                read_at=None,
+            )
             .execution_options(synchronize_session=False)
         )
-    _add_entries(session, watchers, group_key, {
-        "kind": "page_edited", "consultation_id": page.consultation_id, "page_id": page.id,
-        "details": _day_of_edits(None, page, revision, actor, day),
-    }, at)
+    _add_entries(
+        session,
+        watchers,
+        group_key,
+        {
+            "kind": "page_edited",
+            "consultation_id": page.consultation_id,
+            "page_id": page.id,
+            "details": _day_of_edits(None, page, revision, actor, day),
+        },
+        at,
+    )
 
 
 def _add_entries(session: Session, user_ids, group_key: str, values: dict, at) -> None:
@@ -195,10 +254,13 @@ def _add_entries(session: Session, user_ids, group_key: str, values: dict, at) -
     session.execute(
         insert(Notification).from_select(
             ["user_id", *row],
-            select(user_ids.c.user_id, *(literal(value, columns[name].type) for name, value in row.items()))
-            .where(~select(Notification.id).where(
-                Notification.user_id == user_ids.c.user_id, Notification.group_key == group_key
-            ).exists())
+            select(
+                user_ids.c.user_id, *(literal(value, columns[name].type) for name, value in row.items())
+            ).where(
+                ~select(Notification.id)
+                .where(Notification.user_id == user_ids.c.user_id, Notification.group_key == group_key)
+                .exists()
+            ),
         )
     )
 
@@ -216,22 +278,38 @@ def _day_of_edits(earlier: dict | None, page: Page, revision: Revision, actor: U
         else:
             more = True
     return {
-        "day": day, "page_title": page.title, "first_revision": first, "base_revision": base,
-        "last_revision": revision.number, "revision": revision.number, "by": actor.display_name,
-        "editors": editors, "more_editors": more,
+        "day": day,
+        "page_title": page.title,
+        "first_revision": first,
+        "base_revision": base,
+        "last_revision": revision.number,
+        "revision": revision.number,
+        "by": actor.display_name,
+        "editors": editors,
+        "more_editors": more,
     }
 
 
-def status_changed(session: Session, consultation: Consultation, actor: User | None, old: str, new: str) -> None:
+def status_changed(
+    session: Session, consultation: Consultation, actor: User | None, old: str, new: str
+) -> None:
     """Tell the consultation's watchers, and watchers of its pages, that its status changed."""
     at = clock.now()
     stamp = at.isoformat()
-    details = {"from": old, "to": new, "title": consultation.title,
-               "by": actor.display_name if actor else None}
+    details = {
+        "from": old,
+        "to": new,
+        "title": consultation.title,
+        "by": actor.display_name if actor else None,
+    }
     watchers = _watchers(consultation, None, skip={actor.id} if actor else set())
-    _add_entries(session, watchers, f"status:{consultation.id}:{new}:{stamp}", {
-        "kind": "status_changed", "details": details, "consultation_id": consultation.id,
-    }, at)
+    _add_entries(
+        session,
+        watchers,
+        f"status:{consultation.id}:{new}:{stamp}",
+        {"kind": "status_changed", "details": details, "consultation_id": consultation.id},
+        at,
+    )
 
 
 def proposal_submitted(session: Session, proposal: Proposal, author: User) -> None:
@@ -240,16 +318,29 @@ def proposal_submitted(session: Session, proposal: Proposal, author: User) -> No
     page = proposal.page
     watch_by_default(session, author, page)
     officials = select(Membership.user_id).where(
-        Membership.consultation_id == page.consultation_id, Membership.role == "official",
+        Membership.consultation_id == page.consultation_id,
+        Membership.role == "official",
         Membership.user_id != author.id,
     )
     readers = union(_watchers(page.consultation, page, skip={author.id}), officials)
-    _add_entries(session, readers, f"proposal:{proposal.id}:submitted", {
-        "kind": "proposal_submitted", "consultation_id": page.consultation_id, "page_id": page.id,
-        "proposal_id": proposal.id,
-        "details": {"page_title": page.title, "summary": proposal.summary or "", "by": author.display_name,
-                    "base_revision": proposal.base_number},
-    }, clock.now())
+    _add_entries(
+        session,
+        readers,
+        f"proposal:{proposal.id}:submitted",
+        {
+            "kind": "proposal_submitted",
+            "consultation_id": page.consultation_id,
+            "page_id": page.id,
+            "proposal_id": proposal.id,
+            "details": {
+                "page_title": page.title,
+                "summary": proposal.summary or "",
+                "by": author.display_name,
+                "base_revision": proposal.base_number,
+            },
+        },
+        clock.now(),
+    )
 
 
 def proposal_decided(session: Session, proposal: Proposal, kind: str) -> None:
@@ -260,12 +351,23 @@ def proposal_decided(session: Session, proposal: Proposal, kind: str) -> None:
     page = proposal.page
     decider = proposal.decided_by
     details = {
-        "page_title": page.title, "reason": proposal.reason or "", "revision": proposal.merged_revision,
-        "summary": proposal.summary or "", "base_revision": proposal.base_number,
+        "page_title": page.title,
+        "reason": proposal.reason or "",
+        "revision": proposal.merged_revision,
+        "summary": proposal.summary or "",
+        "base_revision": proposal.base_number,
         "by": decider.display_name if decider is not None else None,
     }
-    _notify(session, proposal.author_id, kind, f"proposal:{proposal.id}:{kind}", details,
-            consultation_id=page.consultation_id, page_id=page.id, proposal_id=proposal.id)
+    _notify(
+        session,
+        proposal.author_id,
+        kind,
+        f"proposal:{proposal.id}:{kind}",
+        details,
+        consultation_id=page.consultation_id,
+        page_id=page.id,
+        proposal_id=proposal.id,
+    )
 
 
 def _decision_kind(proposal: Proposal, kind: str) -> str:
@@ -302,17 +404,21 @@ def unread_count(session: Session, user: User) -> int:
     return session.scalar(query)
 
 
-def list_notifications(session: Session, user: User, *, page: int = 1, per_page: int = 50) -> tuple[list[Notification], int]:
+def list_notifications(
+    session: Session, user: User, *, page: int = 1, per_page: int = 50
+) -> tuple[list[Notification], int]:
     """One page of the user's visible notifications, most recently updated first, and the total."""
     query = _mine(user)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     items = session.scalars(
         query.options(
-            selectinload(Notification.consultation), selectinload(Notification.page),
+            selectinload(Notification.consultation),
+            selectinload(Notification.page),
             selectinload(Notification.proposal),
         )
         .order_by(Notification.updated_at.desc(), Notification.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
     return list(items), total
 
@@ -336,8 +442,10 @@ def open_notification(session: Session, user: User | None, notification_id: int)
 
 
 def _valid_ids(ids) -> bool:
-    return isinstance(ids, list) and len(ids) <= MAX_IDS and all(
-        isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids
+    return (
+        isinstance(ids, list)
+        and len(ids) <= MAX_IDS
+        and all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids)
     )
 
 
@@ -348,6 +456,8 @@ def mark_read(session: Session, user: User, ids: list[int] | None = None) -> int
     statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if ids is not None:
         statement = statement.where(Notification.id.in_(ids))
-    changed = session.execute(statement.values(read_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+    changed = session.execute(
+        statement.values(read_at=clock.now()).execution_options(synchronize_session=False)
+    ).rowcount
     session.commit()
     return changed

@@ -11,6 +11,7 @@ does the rest of its work and commits, as one attempt that `transactions.retryin
 when the head moved. Nothing on this path reads more than the base and head revisions, so saves
 cost the same at revision 10 and at revision 5,000.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,9 +34,7 @@ from govwiki.services.access import require, require_at_commit
 from govwiki.services.errors import EditConflict, Invalid, NotFound
 from govwiki.services.transactions import LostRace, retrying
 from govwiki.services.upsert import insert_or_update
-from govwiki.services.validation import (
-    check_body, check_display, check_slug, check_text, raise_if,
-)
+from govwiki.services.validation import check_body, check_display, check_slug, check_text, raise_if
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 SUMMARY_MAX = 500
@@ -77,11 +76,20 @@ class NewRevision:
 
 
 def create_page(
-    session: Session, actor: User | None, consultation: Consultation, *, title, body,
-    slug=None, summary="", max_bytes: int = DEFAULT_MAX_BYTES,
+    session: Session,
+    actor: User | None,
+    consultation: Consultation,
+    *,
+    title,
+    body,
+    slug=None,
+    summary="",
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Page:
     """Create a page in the consultation with its first revision."""
-    require(session, actor, consultation, Action.CREATE_PAGE, your_body=body if isinstance(body, str) else None)
+    require(
+        session, actor, consultation, Action.CREATE_PAGE, your_body=body if isinstance(body, str) else None
+    )
     fields: dict[str, str] = {}
     title = check_display(fields, "title", title, max_length=200)
     slug = check_slug(fields, "slug", slug)
@@ -89,8 +97,11 @@ def create_page(
     raise_if(fields, your_body=body if isinstance(body, str) else None)
     body = check_body(body, max_bytes=max_bytes)
     page = Page(
-        consultation_id=consultation.id, title=title, slug=_claim_slug(session, slug, title),
-        position=len(consultation.pages), head_number=0,
+        consultation_id=consultation.id,
+        title=title,
+        slug=_claim_slug(session, slug, title),
+        position=len(consultation.pages),
+        head_number=0,
     )
     session.add(page)
     session.flush()
@@ -105,8 +116,15 @@ def _claim_slug(session: Session, wanted: str | None, title: str) -> str:
 
 
 def save_page(
-    session: Session, actor: User | None, page: Page, *, body, summary="", base_revision,
-    max_bytes: int = DEFAULT_MAX_BYTES, action: Action = Action.EDIT,
+    session: Session,
+    actor: User | None,
+    page: Page,
+    *,
+    body,
+    summary="",
+    base_revision,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    action: Action = Action.EDIT,
 ) -> SaveResult:
     """Save an edit made on `base_revision`, merging it over newer revisions when it can."""
     mine = body if isinstance(body, str) else None
@@ -120,7 +138,8 @@ def save_page(
     _refuse_unresolved(session, page, body)
     new = NewRevision(body, actor, summary, action=action, your_body=mine)
     return retrying(
-        session, lambda: _save(session, page, base_revision, new),
+        session,
+        lambda: _save(session, page, base_revision, new),
         gave_up=lambda: head_kept_moving(session, page, base_revision, new.body),
     )
 
@@ -130,8 +149,13 @@ def _refuse_unresolved(session: Session, page: Page, body: str) -> None:
     # Scanning the submitted text is cheap; the head is read only when markers are there, and
     # markers the page already had (a page about merging, say) are its own text.
     if has_conflict_markers(body) and not has_conflict_markers(head_revision(session, page).body):
-        raise Invalid({"body": Message("still holds conflict markers (<<<<<<< and >>>>>>> lines): "
-                               "resolve every marked passage")})
+        raise Invalid(
+            {
+                "body": Message(
+                    "still holds conflict markers (<<<<<<< and >>>>>>> lines): resolve every marked passage"
+                )
+            }
+        )
 
 
 def _save(session: Session, page: Page, base_number: int, new: NewRevision) -> SaveResult:
@@ -160,7 +184,9 @@ def head_kept_moving(session: Session, page: Page, base_number: int, body: str) 
     """The 409 of a save that lost the race to the head every time it tried."""
     return EditConflict(
         Message("The page is changing too fast to save your edit now; your text is below."),
-        your_body=body, base_revision=base_number, head_revision=page_head_number(session, page),
+        your_body=body,
+        base_revision=base_number,
+        head_revision=page_head_number(session, page),
         conflicts=[],
     )
 
@@ -168,12 +194,13 @@ def head_kept_moving(session: Session, page: Page, base_number: int, body: str) 
 def _with_body(new: NewRevision, text: str, merged: bool, base_number: int) -> NewRevision:
     # Stored blame (a revert's) describes the unmerged text only; a merged text derives its own.
     return replace(
-        new, body=text, blame=None if merged else new.blame,
-        merged_from_base=base_number if merged else None,
+        new, body=text, blame=None if merged else new.blame, merged_from_base=base_number if merged else None
     )
 
 
-def _merge_over_head(session: Session, page: Page, head: Revision, base_number: int, mine: str) -> tuple[str, bool]:
+def _merge_over_head(
+    session: Session, page: Page, head: Revision, base_number: int, mine: str
+) -> tuple[str, bool]:
     """Return the text to save and whether it was merged over newer revisions."""
     if base_number == head.number:
         return mine, False
@@ -186,19 +213,31 @@ def _merge_over_head(session: Session, page: Page, head: Revision, base_number: 
     result = merge3(base.body, mine, head.body)
     if not result.clean:
         raise EditConflict(
-            Message("Someone changed the same passage since you started editing. Nothing was saved; "
-            "your text is below."),
-            base_revision=base_number, head_revision=head.number, your_body=mine,
-            head_body=head.body, conflicts=[c.to_dict() for c in result.conflicts],
+            Message(
+                "Someone changed the same passage since you started editing. Nothing was saved; "
+                "your text is below."
+            ),
+            base_revision=base_number,
+            head_revision=head.number,
+            your_body=mine,
+            head_body=head.body,
+            conflicts=[c.to_dict() for c in result.conflicts],
             # Everything that merged, with both versions of each overlap: resubmitting it on the
             # head can never undo someone else's change elsewhere, as resubmitting mine would.
-            marked_body=marked_merge(base.body, mine, head.body, mine_label="your version",
-                                     theirs_label=Message("current text (revision %(number)d)", number=head.number)),
+            marked_body=marked_merge(
+                base.body,
+                mine,
+                head.body,
+                mine_label="your version",
+                theirs_label=Message("current text (revision %(number)d)", number=head.number),
+            ),
         )
     return result.text, True
 
 
-def _append(session: Session, page: Page, expected_head: int, head: Revision | None, new: NewRevision) -> Revision:
+def _append(
+    session: Session, page: Page, expected_head: int, head: Revision | None, new: NewRevision
+) -> Revision:
     """Move the head from `expected_head` and insert the revision, or raise HeadMoved."""
     number = expected_head + 1
     at = clock.now()
@@ -216,12 +255,20 @@ def _append(session: Session, page: Page, expected_head: int, head: Revision | N
     set_committed_value(page, "head_number", number)
     set_committed_value(page, "updated_at", at)
     revision = Revision(
-        page_id=page.id, number=number, parent_number=expected_head or None, author_id=new.author.id,
-        merged_by_id=new.merged_by.id if new.merged_by else None, reverted_to=new.reverted_to,
-        merged_from_base=new.merged_from_base, proposal_id=new.proposal_id, summary=new.summary,
+        page_id=page.id,
+        number=number,
+        parent_number=expected_head or None,
+        author_id=new.author.id,
+        merged_by_id=new.merged_by.id if new.merged_by else None,
+        reverted_to=new.reverted_to,
+        merged_from_base=new.merged_from_base,
+        proposal_id=new.proposal_id,
+        summary=new.summary,
         body=new.body,
         sha256=hashlib.sha256(new.body.encode("utf-8")).hexdigest(),
-        size=len(new.body.encode("utf-8")), blame=_blame_for(head, new, number), created_at=at,
+        size=len(new.body.encode("utf-8")),
+        blame=_blame_for(head, new, number),
+        created_at=at,
     )
     session.add(revision)
     _count_contribution(session, page, new.author, at)
@@ -241,15 +288,15 @@ def _blame_for(head: Revision | None, new: NewRevision, number: int) -> str:
 
 def _count_contribution(session: Session, page: Page, author: User, at) -> None:
     insert_or_update(
-        session, PageContributor.__table__,
-        {"page_id": page.id, "user_id": author.id, "revisions": 1, "last_at": at}, ["page_id", "user_id"],
+        session,
+        PageContributor.__table__,
+        {"page_id": page.id, "user_id": author.id, "revisions": 1, "last_at": at},
+        ["page_id", "user_id"],
         lambda new: {"revisions": PageContributor.__table__.c.revisions + 1, "last_at": new.last_at},
     )
 
 
-def revert_page(
-    session: Session, actor: User | None, page: Page, *, to_revision, summary="",
-) -> SaveResult:
+def revert_page(session: Session, actor: User | None, page: Page, *, to_revision, summary="") -> SaveResult:
     """Restore an old revision's text as a new revision; its spans keep their original authors."""
     require(session, actor, page.consultation, Action.REVERT)
     fields: dict[str, str] = {}
@@ -260,12 +307,17 @@ def revert_page(
     target = get_revision(session, page, to_revision)
     head = head_revision(session, page)
     new = NewRevision(
-        target.body, actor, summary or f"Reverted to revision {target.number}",
-        blame=target.blame, reverted_to=target.number, action=Action.REVERT,
+        target.body,
+        actor,
+        summary or f"Reverted to revision {target.number}",
+        blame=target.blame,
+        reverted_to=target.number,
+        action=Action.REVERT,
     )
     # A revert is an edit based on the head the reverter saw; a moved head merges or conflicts.
     return retrying(
-        session, lambda: _revert(session, actor, page, head.number, new),
+        session,
+        lambda: _revert(session, actor, page, head.number, new),
         gave_up=lambda: head_kept_moving(session, page, head.number, new.body),
     )
 
@@ -273,9 +325,15 @@ def revert_page(
 def _revert(session: Session, actor: User, page: Page, base_number: int, new: NewRevision) -> SaveResult:
     result = append_revision(session, page, base_number, new)
     if not result.unchanged:
-        audit.record(session, actor, "revision_reverted", subject_type="page", subject_id=page.slug,
-                     consultation=page.consultation,
-                     details={"to_revision": new.reverted_to, "revision": result.revision.number})
+        audit.record(
+            session,
+            actor,
+            "revision_reverted",
+            subject_type="page",
+            subject_id=page.slug,
+            consultation=page.consultation,
+            details={"to_revision": new.reverted_to, "revision": result.revision.number},
+        )
     session.commit()
     return result
 
@@ -304,15 +362,15 @@ def get_revision(session: Session, page: Page, number) -> Revision:
     """Return revision `number` of the page, or raise NotFound."""
     if not isinstance(number, int) or isinstance(number, bool):
         raise NotFound(Message("No such revision."))
-    revision = session.scalar(
-        select(Revision).where(Revision.page_id == page.id, Revision.number == number)
-    )
+    revision = session.scalar(select(Revision).where(Revision.page_id == page.id, Revision.number == number))
     if revision is None:
         raise NotFound(Message("This page has no revision %(number)d.", number=number))
     return revision
 
 
-def list_revisions(session: Session, page: Page, *, page_no: int = 1, per_page: int = 50) -> tuple[list[Revision], int]:
+def list_revisions(
+    session: Session, page: Page, *, page_no: int = 1, per_page: int = 50
+) -> tuple[list[Revision], int]:
     """Return one page of the history, newest first, and the total; cost does not grow with it."""
     total = page_head_number(session, page)
     top = total - (page_no - 1) * per_page

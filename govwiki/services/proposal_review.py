@@ -5,6 +5,7 @@ it with the current head (a preview when clean, the passages marked when not); `
 tells for each open proposal of a page whether it still merges and which others touch the same
 passages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,8 +62,12 @@ class Review:
 
 
 def review_proposal(
-    session: Session, proposal: Proposal, *, timeout: float = DEFAULT_TIMEOUT,
-    mine_label: str = "suggestion", theirs_label: str = "current text",
+    session: Session,
+    proposal: Proposal,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    mine_label: str = "suggestion",
+    theirs_label: str = "current text",
 ) -> Review:
     """Diff the proposal against its base, and for an open one: merge it with the head."""
     page = proposal.page
@@ -78,18 +83,30 @@ def review_proposal(
             preview = diff_texts(head.body, merge.text, timeout=timeout)
         else:
             marked = marked_merge(
-                base.body, proposal.body, head.body,
-                mine_label=f"{mine_label} #{proposal.id}", theirs_label=f"{theirs_label} (r{head.number})",
+                base.body,
+                proposal.body,
+                head.body,
+                mine_label=f"{mine_label} #{proposal.id}",
+                theirs_label=f"{theirs_label} (r{head.number})",
             )
         overlaps = open_states(session, page).get(proposal.id, OpenState(merge.clean, [])).overlaps
     return Review(
-        proposal, base, head, changes, ops, diff_stats(ops),
-        core.version(proposal.base_number, proposal.body, changes), merge, preview, marked, overlaps,
+        proposal,
+        base,
+        head,
+        changes,
+        ops,
+        diff_stats(ops),
+        core.version(proposal.base_number, proposal.body, changes),
+        merge,
+        preview,
+        marked,
+        overlaps,
     )
 
 
 def list_proposals(
-    session: Session, page: Page, *, status=None, page_no: int = 1, per_page: int = 50,
+    session: Session, page: Page, *, status=None, page_no: int = 1, per_page: int = 50
 ) -> tuple[list[Proposal], int]:
     """One page of the page's proposals, newest first, optionally of one status, and the total."""
     if status is not None and status not in STATUSES:
@@ -105,24 +122,29 @@ def list_proposals(
 
 
 def count_open(session: Session, page: Page) -> int:
-    return session.scalar(
-        select(func.count()).where(Proposal.page_id == page.id, Proposal.status == "open")
-    )
+    return session.scalar(select(func.count()).where(Proposal.page_id == page.id, Proposal.status == "open"))
 
 
 def open_states(session: Session, page: Page) -> dict[int, OpenState]:
     """For each open proposal of the page: does it merge cleanly with the head, and which other
     open proposals does it overlap (each rebased onto the head, compared in head coordinates)."""
-    pending = list(session.scalars(
-        select(Proposal).where(Proposal.page_id == page.id, Proposal.status == "open").order_by(Proposal.id)
-    ))
+    pending = list(
+        session.scalars(
+            select(Proposal)
+            .where(Proposal.page_id == page.id, Proposal.status == "open")
+            .order_by(Proposal.id)
+        )
+    )
     if not pending:
         return {}
     head = head_revision(session, page).body
-    bases = dict(session.execute(
-        select(Revision.number, Revision.body).where(
-            Revision.page_id == page.id, Revision.number.in_({p.base_number for p in pending}))
-    ).all())
+    bases = dict(
+        session.execute(
+            select(Revision.number, Revision.body).where(
+                Revision.page_id == page.id, Revision.number.in_({p.base_number for p in pending})
+            )
+        ).all()
+    )
     clean: dict[int, bool] = {}
     footprints = {}
     for proposal in pending:

@@ -8,6 +8,7 @@ guarded update (`WHERE status = 'open'`, and for a merge: the text that was merg
 transaction as its effects, so a proposal is decided once — two officials merging together get
 one revision and one 409 `already_merged`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,12 +23,15 @@ from govwiki.core.messages import Message
 from govwiki.models import Page, Proposal, Revision, User
 from govwiki.services import audit, clock, notifications
 from govwiki.services.access import require, require_at_commit
-from govwiki.services.errors import (
-    Conflict, EditConflict, Invalid, NotFound, TooLarge, refusal,
-)
+from govwiki.services.errors import Conflict, EditConflict, Invalid, NotFound, TooLarge, refusal
 from govwiki.services.pages import (
-    DEFAULT_MAX_BYTES, SUMMARY_MAX as REVISION_SUMMARY_MAX, NewRevision, append_revision,
-    get_revision, head_kept_moving, page_head_number,
+    DEFAULT_MAX_BYTES,
+    SUMMARY_MAX as REVISION_SUMMARY_MAX,
+    NewRevision,
+    append_revision,
+    get_revision,
+    head_kept_moving,
+    page_head_number,
 )
 from govwiki.services.transactions import retrying
 from govwiki.services.validation import check_body, check_text, raise_if
@@ -57,7 +61,13 @@ def load_proposal(session: Session, actor: User | None, proposal_id) -> Proposal
 
 
 def submit_proposal(
-    session: Session, actor: User | None, page: Page, *, body, summary="", base_revision,
+    session: Session,
+    actor: User | None,
+    page: Page,
+    *,
+    body,
+    summary="",
+    base_revision,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Proposal:
     """Propose `body` as the page's text, written on `base_revision`."""
@@ -66,8 +76,14 @@ def submit_proposal(
     body, summary = _checked(session, page, body, summary, base_revision, max_bytes)
     at = clock.now()
     proposal = Proposal(
-        page_id=page.id, author_id=actor.id, base_number=base_revision, body=body, summary=summary,
-        status="open", created_at=at, updated_at=at,
+        page_id=page.id,
+        author_id=actor.id,
+        base_number=base_revision,
+        body=body,
+        summary=summary,
+        status="open",
+        created_at=at,
+        updated_at=at,
     )
     session.add(proposal)
     session.flush()  # the first write: from here the consultation is decided as it commits
@@ -78,8 +94,14 @@ def submit_proposal(
 
 
 def update_proposal(
-    session: Session, actor: User | None, proposal: Proposal, *, body=None, summary=None,
-    base_revision=None, max_bytes: int = DEFAULT_MAX_BYTES,
+    session: Session,
+    actor: User | None,
+    proposal: Proposal,
+    *,
+    body=None,
+    summary=None,
+    base_revision=None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Proposal:
     """Let the author rewrite an open proposal (text, rationale, base); unset fields stay."""
     mine = body if isinstance(body, str) else None
@@ -87,12 +109,20 @@ def update_proposal(
     require(session, actor, proposal.page.consultation, Action.PROPOSE, your_body=mine)
     _require_open(session, proposal, your_body=mine)
     body, summary = _checked(
-        session, proposal.page, proposal.body if body is None else body,
+        session,
+        proposal.page,
+        proposal.body if body is None else body,
         proposal.summary if summary is None else summary,
-        proposal.base_number if base_revision is None else base_revision, max_bytes, mine=mine,
+        proposal.base_number if base_revision is None else base_revision,
+        max_bytes,
+        mine=mine,
     )
-    values = {"body": body, "summary": summary, "updated_at": clock.now(),
-              "base_number": proposal.base_number if base_revision is None else base_revision}
+    values = {
+        "body": body,
+        "summary": summary,
+        "updated_at": clock.now(),
+        "base_number": proposal.base_number if base_revision is None else base_revision,
+    }
     _move(session, proposal, values, your_body=mine)
     require_at_commit(session, actor, proposal.page.consultation, Action.PROPOSE, your_body=mine)
     session.commit()
@@ -131,8 +161,17 @@ def reject_proposal(session: Session, actor: User | None, proposal: Proposal, *,
     reason = reason.strip()
     _require_open(session, proposal)
     at = clock.now()
-    _move(session, proposal, {"status": "rejected", "decided_by_id": actor.id, "decided_at": at,
-                              "reason": reason, "updated_at": at})
+    _move(
+        session,
+        proposal,
+        {
+            "status": "rejected",
+            "decided_by_id": actor.id,
+            "decided_at": at,
+            "reason": reason,
+            "updated_at": at,
+        },
+    )
     _record(session, actor, "proposal_rejected", proposal, reason=reason)
     notifications.proposal_decided(session, proposal, "proposal_rejected")
     session.commit()
@@ -140,8 +179,16 @@ def reject_proposal(session: Session, actor: User | None, proposal: Proposal, *,
 
 
 def merge_proposal(
-    session: Session, actor: User | None, proposal: Proposal, *, body=None, accept=None,
-    base_revision=None, version=None, reason="", max_bytes: int = DEFAULT_MAX_BYTES,
+    session: Session,
+    actor: User | None,
+    proposal: Proposal,
+    *,
+    body=None,
+    accept=None,
+    base_revision=None,
+    version=None,
+    reason="",
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> MergeOutcome:
     """Merge the proposal (or only the hunks in `accept`) three-way over the current head.
 
@@ -161,11 +208,21 @@ def merge_proposal(
     raise_if(fields, your_body=mine)
     if body is not None:
         body = _check_resolution(body, max_bytes)
-    plan = _plan_merge(session, actor, proposal, body=body, accept=accept, base_revision=base_revision,
-                       version=version, reason=reason, mine=mine)
+    plan = _plan_merge(
+        session,
+        actor,
+        proposal,
+        body=body,
+        accept=accept,
+        base_revision=base_revision,
+        version=version,
+        reason=reason,
+        mine=mine,
+    )
     try:
         return retrying(
-            session, lambda: _merge(session, actor, proposal, plan),
+            session,
+            lambda: _merge(session, actor, proposal, plan),
             gave_up=lambda: head_kept_moving(session, page, plan.start, plan.new.body),
         )
     except EditConflict as conflict:
@@ -187,27 +244,49 @@ class _MergePlan:
     reviewed: tuple[int, str]
 
 
-def _plan_merge(session, actor, proposal, *, body, accept, base_revision, version, reason, mine) -> _MergePlan:
+def _plan_merge(
+    session, actor, proposal, *, body, accept, base_revision, version, reason, mine
+) -> _MergePlan:
     page = proposal.page
     base = get_revision(session, page, proposal.base_number)
     changes = core.numbered_changes(base.body, proposal.body)
     if version is not None and version != core.version(proposal.base_number, proposal.body, changes):
-        raise Conflict("proposal_changed", Message("The proposal changed since you reviewed it; review it again."),
-                       your_body=mine)
+        raise Conflict(
+            "proposal_changed",
+            Message("The proposal changed since you reviewed it; review it again."),
+            your_body=mine,
+        )
     text, partial, declined = _accepted(base.body, changes, accept, mine)
     kind = "proposal_partly_merged" if partial else "proposal_merged"
     new = NewRevision(
-        body if body is not None else text, proposal.author, _revision_summary(proposal),
-        merged_by=actor, proposal_id=proposal.id, action=Action.MERGE, your_body=mine,
+        body if body is not None else text,
+        proposal.author,
+        _revision_summary(proposal),
+        merged_by=actor,
+        proposal_id=proposal.id,
+        action=Action.MERGE,
+        your_body=mine,
     )
-    start = proposal.base_number if body is None else (
-        base_revision if base_revision is not None else page_head_number(session, page))
-    decision = {"status": "merged", "decided_by_id": actor.id, "reason": reason, "partial": partial,
-                "declined": declined}
-    audit_details = {"proposal": proposal.id, "declined": [d["index"] for d in declined or []],
-                     "resolved_by_hand": body is not None}
-    return _MergePlan(new, start, kind, partial, decision, audit_details,
-                      reviewed=(proposal.base_number, proposal.body))
+    start = (
+        proposal.base_number
+        if body is None
+        else (base_revision if base_revision is not None else page_head_number(session, page))
+    )
+    decision = {
+        "status": "merged",
+        "decided_by_id": actor.id,
+        "reason": reason,
+        "partial": partial,
+        "declined": declined,
+    }
+    audit_details = {
+        "proposal": proposal.id,
+        "declined": [d["index"] for d in declined or []],
+        "resolved_by_hand": body is not None,
+    }
+    return _MergePlan(
+        new, start, kind, partial, decision, audit_details, reviewed=(proposal.base_number, proposal.body)
+    )
 
 
 def _merge(session: Session, actor: User, proposal: Proposal, plan: _MergePlan) -> MergeOutcome:
@@ -216,14 +295,25 @@ def _merge(session: Session, actor: User, proposal: Proposal, plan: _MergePlan) 
     result = append_revision(session, page, plan.start, plan.new)
     number = result.revision.number
     at = clock.now()
-    _move(session, proposal, {**plan.decision, "merged_revision": number, "decided_at": at, "updated_at": at},
-          expected=plan.reviewed)
+    _move(
+        session,
+        proposal,
+        {**plan.decision, "merged_revision": number, "decided_at": at, "updated_at": at},
+        expected=plan.reviewed,
+    )
     if result.unchanged:  # nothing was appended: the proposal's own update was the first write
         require_at_commit(session, actor, page.consultation, Action.MERGE, your_body=plan.new.your_body)
     notifications.proposal_decided(session, proposal, plan.kind)
     details = {**plan.audit_details, "revision": number, **({"unchanged": True} if result.unchanged else {})}
-    audit.record(session, actor, plan.kind, subject_type="page", subject_id=page.slug,
-                 consultation=page.consultation, details=details)
+    audit.record(
+        session,
+        actor,
+        plan.kind,
+        subject_type="page",
+        subject_id=page.slug,
+        consultation=page.consultation,
+        details=details,
+    )
     session.commit()
     return MergeOutcome(proposal, result.revision, plan.partial, unchanged=result.unchanged)
 
@@ -248,11 +338,15 @@ def _checked(session, page, body, summary, base_revision, max_bytes, *, mine=Non
         raise Invalid({"body": Message("empty: write the text as you would like it to read")}, your_body=mine)
     head = page_head_number(session, page)
     if not 1 <= base_revision <= head:
-        raise Invalid({"base_revision": Message("must be a revision of this page (1–%(head)d)", head=head)},
-                      your_body=mine)
+        raise Invalid(
+            {"base_revision": Message("must be a revision of this page (1–%(head)d)", head=head)},
+            your_body=mine,
+        )
     if body == get_revision(session, page, base_revision).body:
-        raise Invalid({"body": Message("the same as the text it is based on: change something to suggest it")},
-                      your_body=mine)
+        raise Invalid(
+            {"body": Message("the same as the text it is based on: change something to suggest it")},
+            your_body=mine,
+        )
     return body, summary
 
 
@@ -274,8 +368,14 @@ def _check_accept(fields: dict, accept) -> list[int] | None:
 def _check_resolution(body, max_bytes: int) -> str:
     body = check_body(body, max_bytes=max_bytes, your_body=body if isinstance(body, str) else None)
     if has_conflict_markers(body):
-        raise Invalid({"body": Message("still holds conflict markers (<<<<<<< and >>>>>>> lines): "
-                               "resolve every marked passage")}, your_body=body)
+        raise Invalid(
+            {
+                "body": Message(
+                    "still holds conflict markers (<<<<<<< and >>>>>>> lines): resolve every marked passage"
+                )
+            },
+            your_body=body,
+        )
     return body
 
 
@@ -284,8 +384,10 @@ def _accepted(base: str, changes, accept, mine) -> tuple[str, bool, list[dict] |
     if accept is None:
         return _apply_all(base, changes), False, None
     if any(index >= len(changes) or index < 0 for index in accept):
-        raise Invalid({"accept": Message("change numbers run from 0 to %(last)d", last=len(changes) - 1)},
-                      your_body=mine)
+        raise Invalid(
+            {"accept": Message("change numbers run from 0 to %(last)d", last=len(changes) - 1)},
+            your_body=mine,
+        )
     declined = core.declined(changes, accept)
     return core.accepted_text(base, changes, accept), bool(declined), declined or None
 
@@ -312,8 +414,13 @@ def _require_open(session: Session, proposal: Proposal, **details) -> None:
 
 def _not_open(status: str, revision: int | None, **details) -> Conflict:
     if status == "merged":
-        return Conflict("already_merged", Message("This proposal has already been merged."),
-                        status=status, merged_revision=revision, **details)
+        return Conflict(
+            "already_merged",
+            Message("This proposal has already been merged."),
+            status=status,
+            merged_revision=revision,
+            **details,
+        )
     return Conflict("not_open", Message("This proposal is no longer open."), status=status, **details)
 
 
@@ -328,16 +435,26 @@ def _move(session: Session, proposal: Proposal, values: dict, *, expected=None, 
             select(Proposal.status, Proposal.merged_revision).where(Proposal.id == proposal.id)
         ).one()
         if status == "open":
-            raise Conflict("proposal_changed", Message("The proposal changed since you reviewed it; review it again."),
-                           **details)
+            raise Conflict(
+                "proposal_changed",
+                Message("The proposal changed since you reviewed it; review it again."),
+                **details,
+            )
         raise _not_open(status, revision, **details)
     session.expire(proposal)  # read the stored values back (in this transaction) when next used
 
 
 def _record(session: Session, actor: User, action: str, proposal: Proposal, **details) -> None:
     page = proposal.page
-    audit.record(session, actor, action, subject_type="proposal", subject_id=proposal.id,
-                 consultation=page.consultation, details={"page": page.slug, **details})
+    audit.record(
+        session,
+        actor,
+        action,
+        subject_type="proposal",
+        subject_id=proposal.id,
+        consultation=page.consultation,
+        details={"page": page.slug, **details},
+    )
 
 
 def _revision_summary(proposal: Proposal) -> str:
@@ -354,12 +471,18 @@ def _merge_conflict(session: Session, page: Page, proposal: Proposal, conflict: 
     if details.get("conflicts"):
         base = get_revision(session, page, details["base_revision"])
         details["marked_body"] = marked_merge(
-            base.body, details["your_body"], details["head_body"],
-            mine_label=f"suggestion #{proposal.id}", theirs_label=f"current text (r{details['head_revision']})",
+            base.body,
+            details["your_body"],
+            details["head_body"],
+            mine_label=f"suggestion #{proposal.id}",
+            theirs_label=f"current text (r{details['head_revision']})",
         )
     session.rollback()
     return EditConflict(
-        Message("The proposal changes passages that were changed since it was written. Nothing was "
-        "merged: resolve the conflicting passages by hand and merge the resolved text."),
-        proposal=proposal.id, **details,
+        Message(
+            "The proposal changes passages that were changed since it was written. Nothing was "
+            "merged: resolve the conflicting passages by hand and merge the resolved text."
+        ),
+        proposal=proposal.id,
+        **details,
     )

@@ -7,6 +7,7 @@ page the diff from the text as opened to the text as adopted (or the current tex
 adoption). The report is plain data, shared by the web page, the API and the Markdown document
 (`services.report_markdown`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -79,31 +80,53 @@ class Report:
     changes: list[PageChange]
 
 
-def consultation_report(session: Session, consultation: Consultation, *, timeout: float = DEFAULT_TIMEOUT) -> Report:
+def consultation_report(
+    session: Session, consultation: Consultation, *, timeout: float = DEFAULT_TIMEOUT
+) -> Report:
     """Build the outcome report (the caller has checked that the reader may read it)."""
     proposals = _proposals(session, consultation)
-    by_status = {s: [p for p in proposals if p.status == s] for s in ("merged", "rejected", "withdrawn", "open")}
+    by_status = {
+        s: [p for p in proposals if p.status == s] for s in ("merged", "rejected", "withdrawn", "open")
+    }
     participants = _participants(session, consultation)
     counts = Counts(
-        participants=len(participants), revisions=sum(p.revisions for p in participants),
-        received=len(proposals), merged=sum(not p.partial for p in by_status["merged"]),
+        participants=len(participants),
+        revisions=sum(p.revisions for p in participants),
+        received=len(proposals),
+        merged=sum(not p.partial for p in by_status["merged"]),
         partly_merged=sum(bool(p.partial) for p in by_status["merged"]),
-        rejected=len(by_status["rejected"]), withdrawn=len(by_status["withdrawn"]), open=len(by_status["open"]),
+        rejected=len(by_status["rejected"]),
+        withdrawn=len(by_status["withdrawn"]),
+        open=len(by_status["open"]),
     )
     return Report(
-        consultation, clock.now(), counts, participants, by_status["merged"], by_status["rejected"],
-        by_status["withdrawn"], by_status["open"], page_changes(session, consultation, timeout=timeout),
+        consultation,
+        clock.now(),
+        counts,
+        participants,
+        by_status["merged"],
+        by_status["rejected"],
+        by_status["withdrawn"],
+        by_status["open"],
+        page_changes(session, consultation, timeout=timeout),
     )
 
 
 def _proposals(session: Session, consultation: Consultation) -> list[Proposal]:
-    return list(session.scalars(
-        select(Proposal).join(Page, Page.id == Proposal.page_id)
-        .where(Page.consultation_id == consultation.id)
-        .options(selectinload(Proposal.author), selectinload(Proposal.decided_by), selectinload(Proposal.page),
-                 defer(Proposal.body))
-        .order_by(func.coalesce(Proposal.decided_at, Proposal.created_at), Proposal.id)
-    ))
+    return list(
+        session.scalars(
+            select(Proposal)
+            .join(Page, Page.id == Proposal.page_id)
+            .where(Page.consultation_id == consultation.id)
+            .options(
+                selectinload(Proposal.author),
+                selectinload(Proposal.decided_by),
+                selectinload(Proposal.page),
+                defer(Proposal.body),
+            )
+            .order_by(func.coalesce(Proposal.decided_at, Proposal.created_at), Proposal.id)
+        )
+    )
 
 
 def _participants(session: Session, consultation: Consultation) -> list[Participant]:
@@ -113,24 +136,32 @@ def _participants(session: Session, consultation: Consultation) -> list[Particip
     ids = set(revisions) | set(proposals)
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     people = [Participant(users[i], revisions.get(i, 0), proposals.get(i, 0)) for i in ids]
-    return sorted(people, key=lambda p: (-(p.revisions + p.proposals), p.user.display_name.casefold(), p.user.id))
+    return sorted(
+        people, key=lambda p: (-(p.revisions + p.proposals), p.user.display_name.casefold(), p.user.id)
+    )
 
 
 def _tally(session: Session, author, page_id, consultation: Consultation) -> dict[int, int]:
     rows = session.execute(
-        select(author, func.count()).join(Page, Page.id == page_id)
-        .where(Page.consultation_id == consultation.id).group_by(author)
+        select(author, func.count())
+        .join(Page, Page.id == page_id)
+        .where(Page.consultation_id == consultation.id)
+        .group_by(author)
     )
     return dict(rows.all())
 
 
-def page_changes(session: Session, consultation: Consultation, *, timeout: float = DEFAULT_TIMEOUT) -> list[PageChange]:
+def page_changes(
+    session: Session, consultation: Consultation, *, timeout: float = DEFAULT_TIMEOUT
+) -> list[PageChange]:
     """Per page: the diff from the text as opened to the text as adopted, or the current text."""
     opened, added_later = snapshots.opened(session, consultation)
     adopted = snapshots.revisions(session, consultation, "adopted")
-    pages = list(session.scalars(
-        select(Page).where(Page.consultation_id == consultation.id).order_by(Page.position, Page.id)
-    ))
+    pages = list(
+        session.scalars(
+            select(Page).where(Page.consultation_id == consultation.id).order_by(Page.position, Page.id)
+        )
+    )
     wanted = {(p.id, n) for p in pages for n in (opened.get(p.id), adopted.get(p.id, p.head_number)) if n}
     revisions = _revisions(session, wanted)
     changes = []
@@ -148,7 +179,8 @@ def _revisions(session: Session, wanted: set[tuple[int, int]]) -> dict[tuple[int
     if not wanted:
         return {}
     query = (
-        select(Revision).where(tuple_(Revision.page_id, Revision.number).in_(sorted(wanted)))
+        select(Revision)
+        .where(tuple_(Revision.page_id, Revision.number).in_(sorted(wanted)))
         .options(selectinload(Revision.author))
     )
     return {(r.page_id, r.number): r for r in session.scalars(query)}

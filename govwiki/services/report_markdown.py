@@ -3,6 +3,7 @@
 It reads only the report's plain data (`services.report.Report`), so the web page, the API and
 this document always tell the same story.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone, tzinfo
@@ -21,8 +22,13 @@ def to_markdown(report: Report, *, zone: tzinfo = timezone.utc) -> str:
     c = report.consultation
     when = partial(_when, zone=zone)
     lines = [f"# Outcome report: {_inline(c.title)}", ""]
-    lines += [(f"Status: {c.status}. Opened: {when(c.opens_at)}. Deadline: {when(c.closes_at)}. "
-               f"Report generated {when(report.generated_at)}."), ""]
+    lines += [
+        (
+            f"Status: {c.status}. Opened: {when(c.opens_at)}. Deadline: {when(c.closes_at)}. "
+            f"Report generated {when(report.generated_at)}."
+        ),
+        "",
+    ]
     lines += _asked(report) + _said(report) + _did(report, when) + _changes_md(report.changes)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -40,15 +46,25 @@ def _asked(report: Report) -> list[str]:
 
 def _said(report: Report) -> list[str]:
     n = report.counts
-    lines = ["## You said", "",
-             f"- People who took part: {n.participants}", f"- Revisions: {n.revisions}",
-             f"- Proposals received: {n.received}", f"  - merged: {n.merged}",
-             f"  - partly merged: {n.partly_merged}", f"  - rejected: {n.rejected}",
-             f"  - withdrawn: {n.withdrawn}", f"  - awaiting a decision: {n.open}", ""]
+    lines = [
+        "## You said",
+        "",
+        f"- People who took part: {n.participants}",
+        f"- Revisions: {n.revisions}",
+        f"- Proposals received: {n.received}",
+        f"  - merged: {n.merged}",
+        f"  - partly merged: {n.partly_merged}",
+        f"  - rejected: {n.rejected}",
+        f"  - withdrawn: {n.withdrawn}",
+        f"  - awaiting a decision: {n.open}",
+        "",
+    ]
     if report.participants:
         lines += ["### Participants", ""]
-        lines += [f"- {_person(p.user)}: {_count(p.revisions, 'revision')}, {_count(p.proposals, 'proposal')}"
-                  for p in report.participants]
+        lines += [
+            f"- {_person(p.user)}: {_count(p.revisions, 'revision')}, {_count(p.proposals, 'proposal')}"
+            for p in report.participants
+        ]
         lines.append("")
     return lines
 
@@ -59,27 +75,36 @@ def _did(report: Report, when) -> list[str]:
         lines += ["### Merged proposals", ""]
         for p in report.merged:
             how = "Partly merged" if p.partial else "Merged"
-            lines.append(f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
-                         f"{_inline(p.summary) or '(no summary)'}. {how} by {_person(p.decided_by)} on "
-                         f"{when(p.decided_at)} into revision {p.merged_revision}.")
+            lines.append(
+                f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
+                f"{_inline(p.summary) or '(no summary)'}. {how} by {_person(p.decided_by)} on "
+                f"{when(p.decided_at)} into revision {p.merged_revision}."
+            )
             lines += ["  " + line for line in _quote(p.reason)] if p.reason else []
             for part in p.declined or []:
-                lines.append(f"  - Declined: “{_inline(str(part.get('base', '')))}” → "
-                             f"“{_inline(str(part.get('text', '')))}”")
+                lines.append(
+                    f"  - Declined: “{_inline(str(part.get('base', '')))}” → "
+                    f"“{_inline(str(part.get('text', '')))}”"
+                )
         lines.append("")
     if report.rejected:
         lines += ["### Rejected proposals", ""]
         for p in report.rejected:
-            lines.append(f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
-                         f"{_inline(p.summary) or '(no summary)'}. Rejected by {_person(p.decided_by)} "
-                         f"on {when(p.decided_at)}. Reason:")
+            lines.append(
+                f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
+                f"{_inline(p.summary) or '(no summary)'}. Rejected by {_person(p.decided_by)} "
+                f"on {when(p.decided_at)}. Reason:"
+            )
             lines += ["  " + line for line in _quote(p.reason or "(none given)")]
         lines.append("")
     for title, items in (("Withdrawn proposals", report.withdrawn), ("Awaiting a decision", report.pending)):
         if items:
             lines += [f"### {title}", ""]
-            lines += [f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
-                      f"{_inline(p.summary) or '(no summary)'}" for p in items]
+            lines += [
+                f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
+                f"{_inline(p.summary) or '(no summary)'}"
+                for p in items
+            ]
             lines.append("")
     return lines
 
@@ -90,9 +115,15 @@ def _changes_md(changes: list[PageChange]) -> list[str]:
         start = f"revision {change.opened.number}" if change.opened else "nothing (not opened yet)"
         final = f"{'adopted' if change.final_kind == 'adopted' else 'current'} text, revision {change.final.number}"
         stats = change.stats
-        lines += [f"### {_inline(change.page.title)}", "",
-                  (f"From {start} to the {final}: {_count(stats['inserted'], 'word')} inserted, "
-                   f"{_count(stats['deleted'], 'word')} deleted."), ""]
+        lines += [
+            f"### {_inline(change.page.title)}",
+            "",
+            (
+                f"From {start} to the {final}: {_count(stats['inserted'], 'word')} inserted, "
+                f"{_count(stats['deleted'], 'word')} deleted."
+            ),
+            "",
+        ]
         if change.changed:
             lines += _fenced(_word_diff(change.ops)) + [""]
     if not changes:
@@ -118,7 +149,7 @@ def _fold(text: str, after_change: bool, before_change: bool) -> str:
     hidden = len(lines) - head - tail
     if hidden <= 2:
         return text
-    return "".join(lines[:head]) + f"[… {hidden} unchanged lines …]\n" + "".join(lines[len(lines) - tail:])
+    return "".join(lines[:head]) + f"[… {hidden} unchanged lines …]\n" + "".join(lines[len(lines) - tail :])
 
 
 def _fenced(text: str) -> list[str]:

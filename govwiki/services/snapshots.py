@@ -1,4 +1,5 @@
 """The text as opened for consultation and as adopted: which revision of each page it was."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -12,14 +13,18 @@ from govwiki.services.upsert import insert_or_ignore
 def take(session: Session, consultation: Consultation, kind: str) -> None:
     """Record each page's head as the `kind` text; the first record of a kind stays (a
     consultation reopened after closing keeps the text it was first opened with)."""
-    heads = session.execute(
-        select(Page.id, Page.head_number).where(Page.consultation_id == consultation.id)
-    )
+    heads = session.execute(select(Page.id, Page.head_number).where(Page.consultation_id == consultation.id))
     for page_id, head in heads:
         insert_or_ignore(
-            session, Snapshot.__table__,
-            {"consultation_id": consultation.id, "kind": kind, "page_id": page_id,
-             "revision_number": head, "taken_at": clock.now()},
+            session,
+            Snapshot.__table__,
+            {
+                "consultation_id": consultation.id,
+                "kind": kind,
+                "page_id": page_id,
+                "revision_number": head,
+                "taken_at": clock.now(),
+            },
             ["consultation_id", "kind", "page_id"],
         )
 
@@ -43,7 +48,11 @@ def opened(session: Session, consultation: Consultation) -> tuple[dict[int, int]
     found = revisions(session, consultation, "opened")
     if consultation.opens_at is None:
         return found, set()
-    later = set(session.scalars(select(Page.id).where(
-        Page.consultation_id == consultation.id, Page.head_number > 0, Page.id.not_in(list(found)),
-    )))
+    later = set(
+        session.scalars(
+            select(Page.id).where(
+                Page.consultation_id == consultation.id, Page.head_number > 0, Page.id.not_in(list(found))
+            )
+        )
+    )
     return {**found, **dict.fromkeys(later, 1)}, later

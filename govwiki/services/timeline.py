@@ -11,6 +11,7 @@ the reason, the official and the revision where the text landed; the audit event
 for them (`proposal_merged`, `revision_reverted`, …) would only repeat those entries, so the
 timeline takes from the audit log just the events no other table tells.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,10 @@ from govwiki.services.errors import refusal
 TIMELINE_ACTIONS = ("status_changed", "member_added", "consultation_created", "consultation_updated")
 #: what a decided proposal's status (and partial flag) is called on the timeline
 DECISION_TYPES = {
-    ("merged", False): "proposal_merged", ("merged", True): "proposal_partly_merged",
-    ("rejected", False): "proposal_rejected", ("withdrawn", False): "proposal_withdrawn",
+    ("merged", False): "proposal_merged",
+    ("merged", True): "proposal_partly_merged",
+    ("rejected", False): "proposal_rejected",
+    ("withdrawn", False): "proposal_withdrawn",
 }
 #: among entries with the same time, newest first means: events, decisions, revisions, proposals
 _RANK = {"event": 4, "decision": 3, "revision": 2, "proposal": 1}
@@ -63,7 +66,8 @@ def _source(kind: str, at, row_id, *conditions, joins=()):
     query = select(
         literal_column(f"'{kind}'", String).label("kind"),
         literal_column(str(_RANK[kind]), Integer).label("rank"),
-        at.label("at"), row_id.label("id"),
+        at.label("at"),
+        row_id.label("id"),
     )
     for target, on in joins:
         query = query.join(target, on)
@@ -77,7 +81,8 @@ def _page_of_rows(session: Session, sources, page: int, per_page: int) -> tuple[
     rows = session.execute(
         select(union.c.kind, union.c.id)
         .order_by(union.c.at.desc(), union.c.rank.desc(), union.c.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return rows, total
 
@@ -91,13 +96,29 @@ def consultation_history(
     in_consultation = Page.consultation_id == consultation.id
     on_page = [(Page, Page.id == Proposal.page_id)]
     sources = [
-        _source("revision", Revision.created_at, Revision.id, in_consultation,
-                joins=[(Page, Page.id == Revision.page_id)]),
+        _source(
+            "revision",
+            Revision.created_at,
+            Revision.id,
+            in_consultation,
+            joins=[(Page, Page.id == Revision.page_id)],
+        ),
         _source("proposal", Proposal.created_at, Proposal.id, in_consultation, joins=on_page),
-        _source("decision", func.coalesce(Proposal.decided_at, Proposal.updated_at), Proposal.id,
-                in_consultation, Proposal.status != "open", joins=on_page),
-        _source("event", AuditEvent.at, AuditEvent.id, AuditEvent.consultation_id == consultation.id,
-                AuditEvent.action.in_(TIMELINE_ACTIONS)),
+        _source(
+            "decision",
+            func.coalesce(Proposal.decided_at, Proposal.updated_at),
+            Proposal.id,
+            in_consultation,
+            Proposal.status != "open",
+            joins=on_page,
+        ),
+        _source(
+            "event",
+            AuditEvent.at,
+            AuditEvent.id,
+            AuditEvent.consultation_id == consultation.id,
+            AuditEvent.action.in_(TIMELINE_ACTIONS),
+        ),
     ]
     rows, total = _page_of_rows(session, sources, page, per_page)
     return _load(session, rows), total
@@ -110,10 +131,28 @@ def user_contributions(
     counting only consultations `viewer` may read (the rest stay invisible)."""
     readable = access.readable_filter(viewer)
     sources = [
-        _source("revision", Revision.created_at, Revision.id, Revision.author_id == user.id, readable,
-                joins=[(Page, Page.id == Revision.page_id), (Consultation, Consultation.id == Page.consultation_id)]),
-        _source("proposal", Proposal.created_at, Proposal.id, Proposal.author_id == user.id, readable,
-                joins=[(Page, Page.id == Proposal.page_id), (Consultation, Consultation.id == Page.consultation_id)]),
+        _source(
+            "revision",
+            Revision.created_at,
+            Revision.id,
+            Revision.author_id == user.id,
+            readable,
+            joins=[
+                (Page, Page.id == Revision.page_id),
+                (Consultation, Consultation.id == Page.consultation_id),
+            ],
+        ),
+        _source(
+            "proposal",
+            Proposal.created_at,
+            Proposal.id,
+            Proposal.author_id == user.id,
+            readable,
+            joins=[
+                (Page, Page.id == Proposal.page_id),
+                (Consultation, Consultation.id == Page.consultation_id),
+            ],
+        ),
     ]
     rows, total = _page_of_rows(session, sources, page, per_page)
     return _load(session, rows), total
@@ -127,15 +166,34 @@ def _load(session: Session, rows) -> list[TimelineItem]:
     wanted: dict[str, list[int]] = {}
     for kind, row_id in rows:
         wanted.setdefault(kind, []).append(row_id)
-    revisions = _by_id(session, Revision, wanted.get("revision"), Revision.author, Revision.merged_by,
-                       skip=(Revision.body, Revision.blame))
-    proposals = _by_id(session, Proposal, wanted.get("proposal", []) + wanted.get("decision", []),
-                       Proposal.author, Proposal.decided_by, Proposal.page, skip=(Proposal.body,))
+    revisions = _by_id(
+        session,
+        Revision,
+        wanted.get("revision"),
+        Revision.author,
+        Revision.merged_by,
+        skip=(Revision.body, Revision.blame),
+    )
+    proposals = _by_id(
+        session,
+        Proposal,
+        wanted.get("proposal", []) + wanted.get("decision", []),
+        Proposal.author,
+        Proposal.decided_by,
+        Proposal.page,
+        skip=(Proposal.body,),
+    )
     events = _by_id(session, AuditEvent, wanted.get("event"), AuditEvent.actor)
-    pages = _by_id(session, Page, [r.page_id for r in revisions.values()] + [p.page_id for p in proposals.values()],
-                   Page.consultation)
+    pages = _by_id(
+        session,
+        Page,
+        [r.page_id for r in revisions.values()] + [p.page_id for p in proposals.values()],
+        Page.consultation,
+    )
     members = _members(session, events.values())
-    consultations = _by_id(session, Consultation, [e.consultation_id for e in events.values() if e.consultation_id])
+    consultations = _by_id(
+        session, Consultation, [e.consultation_id for e in events.values() if e.consultation_id]
+    )
     build = {
         "revision": lambda i: _revision_item(revisions[i], pages[revisions[i].page_id]),
         "proposal": lambda i: _proposal_item(proposals[i], pages[proposals[i].page_id]),
@@ -163,42 +221,83 @@ def _members(session: Session, events) -> dict[str, User]:
 
 def _revision_item(revision: Revision, page: Page) -> TimelineItem:
     details = {
-        "summary": revision.summary, "size": revision.size, "merged_by": revision.merged_by,
-        "reverted_to": revision.reverted_to, "merged_from_base": revision.merged_from_base,
-        "proposal": revision.proposal_id, "parent": revision.parent_number,
+        "summary": revision.summary,
+        "size": revision.size,
+        "merged_by": revision.merged_by,
+        "reverted_to": revision.reverted_to,
+        "merged_from_base": revision.merged_from_base,
+        "proposal": revision.proposal_id,
+        "parent": revision.parent_number,
     }
-    return TimelineItem("revision", revision.created_at, revision.author, page.consultation, page,
-                        revision=revision, details=details)
+    return TimelineItem(
+        "revision",
+        revision.created_at,
+        revision.author,
+        page.consultation,
+        page,
+        revision=revision,
+        details=details,
+    )
 
 
 def _proposal_item(proposal: Proposal, page: Page) -> TimelineItem:
-    details = {"summary": proposal.summary, "base_revision": proposal.base_number, "status": proposal.status,
-               "partial": bool(proposal.partial)}
-    return TimelineItem("proposal", proposal.created_at, proposal.author, page.consultation, page,
-                        proposal=proposal, details=details)
+    details = {
+        "summary": proposal.summary,
+        "base_revision": proposal.base_number,
+        "status": proposal.status,
+        "partial": bool(proposal.partial),
+    }
+    return TimelineItem(
+        "proposal",
+        proposal.created_at,
+        proposal.author,
+        page.consultation,
+        page,
+        proposal=proposal,
+        details=details,
+    )
 
 
 def _decision_item(proposal: Proposal, page: Page) -> TimelineItem:
     kind = DECISION_TYPES.get((proposal.status, bool(proposal.partial and proposal.status == "merged")))
     actor = proposal.decided_by or (proposal.author if proposal.status == "withdrawn" else None)
     details = {
-        "author": proposal.author, "reason": proposal.reason, "merged_revision": proposal.merged_revision,
+        "author": proposal.author,
+        "reason": proposal.reason,
+        "merged_revision": proposal.merged_revision,
         "declined": len(proposal.declined or []),
     }
-    return TimelineItem(kind or f"proposal_{proposal.status}", proposal.decided_at or proposal.updated_at,
-                        actor, page.consultation, page, proposal=proposal, details=details)
+    return TimelineItem(
+        kind or f"proposal_{proposal.status}",
+        proposal.decided_at or proposal.updated_at,
+        actor,
+        page.consultation,
+        page,
+        proposal=proposal,
+        details=details,
+    )
 
 
-def _event_item(event: AuditEvent, members: dict[str, User], consultation: Consultation | None) -> TimelineItem:
+def _event_item(
+    event: AuditEvent, members: dict[str, User], consultation: Consultation | None
+) -> TimelineItem:
     subject = members.get(event.subject_id) if event.subject_type == "user" else None
-    return TimelineItem(event.action, event.at, event.actor, consultation, subject=subject,
-                        details=public_details(event.details))
+    return TimelineItem(
+        event.action,
+        event.at,
+        event.actor,
+        consultation,
+        subject=subject,
+        details=public_details(event.details),
+    )
 
 
 # --- the audit log -----------------------------------------------------------------------------
 
 
-def audit_decision(session: Session, actor: User | None, consultation: Consultation | None = None) -> Decision:
+def audit_decision(
+    session: Session, actor: User | None, consultation: Consultation | None = None
+) -> Decision:
     """May `actor` read the audit log (of one consultation, or the whole site when None)?"""
     role = actor.role if actor is not None else None
     if consultation is None:
@@ -208,8 +307,11 @@ def audit_decision(session: Session, actor: User | None, consultation: Consultat
 
 
 def audit_log(
-    session: Session, actor: User | None, consultation: Consultation | None = None,
-    page: int = 1, per_page: int = 50,
+    session: Session,
+    actor: User | None,
+    consultation: Consultation | None = None,
+    page: int = 1,
+    per_page: int = 50,
 ) -> tuple[list[AuditEvent], int]:
     """One page of audit events, newest first, and the total; raises unless the actor may read them."""
     verdict = audit_decision(session, actor, consultation)
@@ -220,11 +322,15 @@ def audit_log(
         query = query.where(AuditEvent.consultation_id == consultation.id)
     else:  # the read rule, as everywhere (for an admin it lets everything through)
         readable = select(Consultation.id).where(access.readable_filter(actor))
-        query = query.where(or_(AuditEvent.consultation_id.is_(None), AuditEvent.consultation_id.in_(readable)))
+        query = query.where(
+            or_(AuditEvent.consultation_id.is_(None), AuditEvent.consultation_id.in_(readable))
+        )
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     events = session.scalars(
         query.options(selectinload(AuditEvent.actor))
-        .order_by(AuditEvent.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        .order_by(AuditEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
     return list(events), total
 
@@ -234,7 +340,8 @@ def public_details(details) -> dict:
     if not isinstance(details, dict):
         return {}
     return {
-        key: redact(value) for key, value in details.items()
+        key: redact(value)
+        for key, value in details.items()
         if "email" not in key.lower() and "e-mail" not in key.lower()
     }
 

@@ -5,6 +5,7 @@ written as one attempt: read, write, commit. When another writer got there first
 raises `LostRace` (or the database refuses a duplicate or reports a lock), and `retrying` rolls
 back and runs the whole attempt again on fresh state, a bounded number of times.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """INSERT … ON CONFLICT for the two databases we run on: "once per key" without losing races."""
+
 from __future__ import annotations
 
 from sqlalchemy import Table
@@ -16,7 +17,9 @@ def insert_or_ignore(session: Session, table: Table, values: dict, keys: list[st
     session.execute(_insert(session, table).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
-def insert_or_update(session: Session, table: Table, values: dict | list[dict], keys: list[str], changes) -> None:
+def insert_or_update(
+    session: Session, table: Table, values: dict | list[dict], keys: list[str], changes
+) -> None:
     """Insert the row (or rows: one statement), or apply `changes(excluded)` to the existing one
     with the same `keys`. `changes` receives the proposed row (`excluded`) and returns the
     columns to set."""

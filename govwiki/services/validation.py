@@ -1,4 +1,5 @@
 """Field checks shared by the services: each returns a message for the `fields` of a 422."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -90,8 +91,10 @@ def check_body(value, *, max_bytes: int, field: str = "body", **details) -> str:
     if not isinstance(value, str):
         raise Invalid({field: Message("must be text")}, **details)
     if len(value.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise TooLarge(Message("The text is larger than the limit of %(size)s.", size=readable_size(max_bytes)),
-                       limit=max_bytes)
+        raise TooLarge(
+            Message("The text is larger than the limit of %(size)s.", size=readable_size(max_bytes)),
+            limit=max_bytes,
+        )
     problem = text_problems(value)
     if problem:
         raise Invalid({field: problem}, **details)

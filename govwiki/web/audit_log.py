@@ -6,6 +6,7 @@ A sentence is Markup built from a translated pattern; every value put into it (t
 reasons) is escaped on the way in. An action this module does not know yet gets no sentence, and
 the log shows its raw name and details instead, so nothing recorded is ever hidden.
 """
+
 from __future__ import annotations
 
 from flask import url_for
@@ -20,8 +21,12 @@ from govwiki.web import labels
 SITE_ROLE = {"resident": _l("resident"), "official": _l("official"), "admin": _l("administrator")}
 #: the consultation fields a `consultation_updated` event lists
 FIELD = {
-    "title": _l("the title"), "summary": _l("the summary"), "edit_policy": _l("what residents may do"),
-    "visibility": _l("who can read it"), "closes_at": _l("the deadline"), "status": _l("the status"),
+    "title": _l("the title"),
+    "summary": _l("the summary"),
+    "edit_policy": _l("what residents may do"),
+    "visibility": _l("who can read it"),
+    "closes_at": _l("the deadline"),
+    "status": _l("the status"),
 }
 
 
@@ -70,23 +75,32 @@ class _Parts:
         found = self.subjects.consultations.get(self.event.consultation_id)
         if found is None:
             return escape(self.details.get("title") or self.event.subject_id)
-        return _fill('<a href="%(href)s">%(title)s</a>', href=url_for("consultations.show", slug=found.slug),
-                     title=found.title)
+        return _fill(
+            '<a href="%(href)s">%(title)s</a>',
+            href=url_for("consultations.show", slug=found.slug),
+            title=found.title,
+        )
 
     def page(self) -> Markup:
         slug = self.event.subject_id if self.event.subject_type == "page" else self.details.get("page")
         found = self.subjects.pages.get(slug)
         if found is None:
             return escape(str(slug or ""))
-        return _fill('<a href="%(href)s">%(title)s</a>', href=url_for("pages.show", slug=found.slug),
-                     title=found.title)
+        return _fill(
+            '<a href="%(href)s">%(title)s</a>', href=url_for("pages.show", slug=found.slug), title=found.title
+        )
 
     def proposal(self) -> Markup:
-        number = self.event.subject_id if self.event.subject_type == "proposal" else self.details.get("proposal")
+        number = (
+            self.event.subject_id if self.event.subject_type == "proposal" else self.details.get("proposal")
+        )
         if not str(number).isdigit():
             return escape(str(number))
-        return _fill('<a href="%(href)s">#%(id)s</a>', href=url_for("proposals.show", proposal_id=int(number)),
-                     id=number)
+        return _fill(
+            '<a href="%(href)s">#%(id)s</a>',
+            href=url_for("proposals.show", proposal_id=int(number)),
+            id=number,
+        )
 
     def revision(self, key: str = "revision") -> Markup:
         number = self.details.get(key)
@@ -96,24 +110,38 @@ class _Parts:
         text = _("revision %(number)d", number=number)
         if page is None:
             return escape(text)
-        return _fill('<a href="%(href)s">%(text)s</a>', text=text,
-                     href=url_for("pages.revision", slug=page.slug, number=number))
+        return _fill(
+            '<a href="%(href)s">%(text)s</a>',
+            text=text,
+            href=url_for("pages.revision", slug=page.slug, number=number),
+        )
 
 
 def _created(p: _Parts) -> Markup:
-    return _fill(_("%(who)s created the consultation “%(consultation)s”."), who=p.who(), consultation=p.consultation())
+    return _fill(
+        _("%(who)s created the consultation “%(consultation)s”."), who=p.who(), consultation=p.consultation()
+    )
 
 
 def _updated(p: _Parts) -> Markup:
     fields = p.details.get("fields") if isinstance(p.details.get("fields"), list) else []
-    return _fill(_("%(who)s changed %(fields)s of “%(consultation)s”."), who=p.who(), consultation=p.consultation(),
-                 fields=_join([FIELD.get(f, f) for f in fields]) or _("the details"))
+    return _fill(
+        _("%(who)s changed %(fields)s of “%(consultation)s”."),
+        who=p.who(),
+        consultation=p.consultation(),
+        fields=_join([FIELD.get(f, f) for f in fields]) or _("the details"),
+    )
 
 
 def _status(p: _Parts) -> Markup:
     old, new = p.details.get("from"), p.details.get("to")
-    return _fill(_("%(who)s changed the status of “%(consultation)s” from %(old)s to %(new)s."), who=p.who(),
-                 consultation=p.consultation(), old=labels.STATUS.get(old, old), new=labels.STATUS.get(new, new))
+    return _fill(
+        _("%(who)s changed the status of “%(consultation)s” from %(old)s to %(new)s."),
+        who=p.who(),
+        consultation=p.consultation(),
+        old=labels.STATUS.get(old, old),
+        new=labels.STATUS.get(new, new),
+    )
 
 
 def _member(p: _Parts) -> Markup:
@@ -126,18 +154,32 @@ def _member(p: _Parts) -> Markup:
 
 def _role(p: _Parts) -> Markup:
     old, new = p.details.get("from"), p.details.get("to")
-    return _fill(_("%(who)s changed the site role of %(person)s from %(old)s to %(new)s."), who=p.who(),
-                 person=p.person(), old=SITE_ROLE.get(old, old), new=SITE_ROLE.get(new, new))
+    return _fill(
+        _("%(who)s changed the site role of %(person)s from %(old)s to %(new)s."),
+        who=p.who(),
+        person=p.person(),
+        old=SITE_ROLE.get(old, old),
+        new=SITE_ROLE.get(new, new),
+    )
 
 
 def _withdrawn(p: _Parts) -> Markup:
-    return _fill(_("%(who)s withdrew suggestion %(proposal)s on “%(page)s”."), who=p.who(), proposal=p.proposal(),
-                 page=p.page())
+    return _fill(
+        _("%(who)s withdrew suggestion %(proposal)s on “%(page)s”."),
+        who=p.who(),
+        proposal=p.proposal(),
+        page=p.page(),
+    )
 
 
 def _rejected(p: _Parts) -> Markup:
-    return _fill(_("%(who)s rejected suggestion %(proposal)s on “%(page)s”. Reason: %(reason)s"), who=p.who(),
-                 proposal=p.proposal(), page=p.page(), reason=redact(str(p.details.get("reason") or "")))
+    return _fill(
+        _("%(who)s rejected suggestion %(proposal)s on “%(page)s”. Reason: %(reason)s"),
+        who=p.who(),
+        proposal=p.proposal(),
+        page=p.page(),
+        reason=redact(str(p.details.get("reason") or "")),
+    )
 
 
 def _merged(p: _Parts) -> Markup:
@@ -148,8 +190,14 @@ def _merged(p: _Parts) -> Markup:
     text = _fill(pattern, who=p.who(), proposal=p.proposal(), page=p.page(), revision=p.revision())
     declined = [i for i in p.details.get("declined") or [] if isinstance(i, int)]
     if declined:
-        text += escape(ngettext("; declined change %(changes)s", "; declined changes %(changes)s", len(declined),
-                                changes=_join([i + 1 for i in declined])))
+        text += escape(
+            ngettext(
+                "; declined change %(changes)s",
+                "; declined changes %(changes)s",
+                len(declined),
+                changes=_join([i + 1 for i in declined]),
+            )
+        )
     if p.details.get("resolved_by_hand"):
         text += escape(_("; the conflicting passages were resolved by hand"))
     if p.details.get("unchanged"):
@@ -158,13 +206,24 @@ def _merged(p: _Parts) -> Markup:
 
 
 def _reverted(p: _Parts) -> Markup:
-    return _fill(_("%(who)s reverted “%(page)s” to %(target)s, as %(revision)s."), who=p.who(), page=p.page(),
-                 target=p.revision("to_revision"), revision=p.revision())
+    return _fill(
+        _("%(who)s reverted “%(page)s” to %(target)s, as %(revision)s."),
+        who=p.who(),
+        page=p.page(),
+        target=p.revision("to_revision"),
+        revision=p.revision(),
+    )
 
 
 _SENTENCES = {
-    "consultation_created": _created, "consultation_updated": _updated, "status_changed": _status,
-    "member_added": _member, "role_changed": _role, "proposal_withdrawn": _withdrawn,
-    "proposal_rejected": _rejected, "proposal_merged": _merged, "proposal_partly_merged": _merged,
+    "consultation_created": _created,
+    "consultation_updated": _updated,
+    "status_changed": _status,
+    "member_added": _member,
+    "role_changed": _role,
+    "proposal_withdrawn": _withdrawn,
+    "proposal_rejected": _rejected,
+    "proposal_merged": _merged,
+    "proposal_partly_merged": _merged,
     "revision_reverted": _reverted,
 }

@@ -1,4 +1,5 @@
 """Accounts on the web: register, sign in and out, and API tokens in the settings."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -29,7 +30,10 @@ def register():
         return _page("auth/register.html", form)
     try:
         user = accounts.register_user(
-            session(), form.username.data, form.email.data, form.password.data,
+            session(),
+            form.username.data,
+            form.email.data,
+            form.password.data,
             display_name=form.display_name.data or "",
         )
     except Invalid as error:

@@ -7,6 +7,7 @@ an editable box) with a clearly labelled confirm button and a way back. It is pl
 works without JavaScript. Only an action that would go ahead asks: one the visitor may not take
 goes straight to the service and is refused there, exactly as before. The API has no such step.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,7 +45,12 @@ def ask(question: Question, *, editable=None):
     skip = NOT_REPEATED | ({editable.name} if editable is not None else set())
     kept = [(name, value) for name, value in request.form.items(multi=True) if name not in skip]
     html = render_template(
-        "confirm.html", question=question, action=request.path, kept=kept, editable=editable,
-        field=FIELD, yes=YES,
+        "confirm.html",
+        question=question,
+        action=request.path,
+        kept=kept,
+        editable=editable,
+        field=FIELD,
+        yes=YES,
     )
     return html, 200

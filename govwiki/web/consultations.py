@@ -1,4 +1,5 @@
 """Consultations on the web: the home list, opening one, its page, and officials' controls."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,12 +26,13 @@ consultations.record_once(templating.install)
 def home():
     page, per_page = page_args()
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
-    items, total = service.list_consultations(
-        session(), actor(), status=status, page=page, per_page=per_page
-    )
+    items, total = service.list_consultations(session(), actor(), status=status, page=page, per_page=per_page)
     return render_template(
-        "consultations/home.html", consultations=items, pager=Pager(page, per_page, total),
-        status=status, may_create=bool(can_create_consultation(_role())),
+        "consultations/home.html",
+        consultations=items,
+        pager=Pager(page, per_page, total),
+        status=status,
+        may_create=bool(can_create_consultation(_role())),
     )
 
 
@@ -38,7 +40,9 @@ def home():
 def favicon():
     """The site icon, where browsers and feed readers ask for it without reading a page."""
     icon = Path(current_app.static_folder, "favicon.ico").read_bytes()  # 224 bytes: no file left open
-    return Response(icon, mimetype="image/vnd.microsoft.icon", headers={"Cache-Control": "public, max-age=604800"})
+    return Response(
+        icon, mimetype="image/vnd.microsoft.icon", headers={"Cache-Control": "public, max-age=604800"}
+    )
 
 
 @consultations.route("/consultations/new", methods=["GET", "POST"])
@@ -55,8 +59,10 @@ def new():
     except Invalid as error:
         attach_errors(form, error.fields)
         return render_template("consultations/new.html", form=form), 422
-    flash(_("Consultation “%(title)s” created as a draft. Add pages, then open it.",
-            title=consultation.title), "success")
+    flash(
+        _("Consultation “%(title)s” created as a draft. Add pages, then open it.", title=consultation.title),
+        "success",
+    )
     return redirect(url_for(".show", slug=consultation.slug))
 
 
@@ -99,8 +105,13 @@ def create_page(slug: str):
     form = NewPageForm(prefix="page")
     try:
         page = page_service.create_page(
-            session(), actor(), consultation, title=form.title.data, body=form.body.data,
-            summary=form.summary.data or "", max_bytes=current_app.config["MAX_PAGE_BYTES"],
+            session(),
+            actor(),
+            consultation,
+            title=form.title.data,
+            body=form.body.data,
+            summary=form.summary.data or "",
+            max_bytes=current_app.config["MAX_PAGE_BYTES"],
         )
     except ServiceError as error:
         session().rollback()
@@ -115,8 +126,11 @@ CONFIRMED_STATUSES = ("closed", "withdrawn")
 
 
 def _status_change_goes_ahead(consultation, target: str) -> bool:
-    return (target in CONFIRMED_STATUSES and target in TRANSITIONS[consultation.status]
-            and bool(allowed(consultation, Action.MANAGE)["manage"]))
+    return (
+        target in CONFIRMED_STATUSES
+        and target in TRANSITIONS[consultation.status]
+        and bool(allowed(consultation, Action.MANAGE)["manage"])
+    )
 
 
 def _status_question(consultation, target: str) -> confirm.Question:
@@ -124,15 +138,21 @@ def _status_question(consultation, target: str) -> confirm.Question:
     if target == "closed":
         return confirm.Question(
             _("Close “%(title)s”?", title=consultation.title),
-            _("No one will be able to edit, suggest or comment any more. Officials can still "
-              "review the suggestions received, and can open it again."),
-            _("Yes, close the consultation"), back,
+            _(
+                "No one will be able to edit, suggest or comment any more. Officials can still "
+                "review the suggestions received, and can open it again."
+            ),
+            _("Yes, close the consultation"),
+            back,
         )
     return confirm.Question(
         _("Withdraw “%(title)s”?", title=consultation.title),
-        _("The consultation will not go ahead: it becomes read-only for good and cannot be "
-          "opened again. Everything written so far stays in the record."),
-        _("Yes, withdraw the consultation"), back,
+        _(
+            "The consultation will not go ahead: it becomes read-only for good and cannot be "
+            "opened again. Everything written so far stays in the record."
+        ),
+        _("Yes, withdraw the consultation"),
+        back,
     )
 
 
@@ -140,7 +160,9 @@ def _show(consultation, *, edit_form=None, page_form=None, page_error=None, stat
     """Render a consultation with the forms its visitor may use."""
     can = allowed(consultation, Action.MANAGE, Action.CREATE_PAGE, Action.EDIT, Action.PROPOSE)
     html = render_template(
-        "consultations/show.html", consultation=consultation, can=can,
+        "consultations/show.html",
+        consultation=consultation,
+        can=can,
         accepting=consultation.situation(clock.now()).accepting,
         role=service.role_in(session(), actor(), consultation),
         edit_form=edit_form or ConsultationForm.for_consultation(consultation),

@@ -4,13 +4,22 @@ The forms check only what a browser can get wrong (a missing field, a malformed 
 services validate everything else, and `attach_errors` puts their field messages back on the form.
 CSRF is checked for every POST by CSRFProtect before a view runs.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateTimeLocalField, EmailField, HiddenField, PasswordField, RadioField,
-    SelectChoice, StringField, SubmitField, TextAreaField,
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Optional
 
@@ -36,7 +45,8 @@ def attach_errors(form: FlaskForm, fields: dict) -> None:
 
 class RegisterForm(FlaskForm):
     username = StringField(
-        _l("Username"), [InputRequired()],
+        _l("Username"),
+        [InputRequired()],
         description=_l("3–40 characters: lowercase letters, digits, - and _. Shown publicly."),
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
@@ -46,11 +56,15 @@ class RegisterForm(FlaskForm):
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
-        _l("E-mail address"), [InputRequired()],
-        description=_l("Never shown to other people."), render_kw={"autocomplete": "email"},
+        _l("E-mail address"),
+        [InputRequired()],
+        description=_l("Never shown to other people."),
+        render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
-        _l("Password"), [InputRequired()], description=_l("At least 8 characters."),
+        _l("Password"),
+        [InputRequired()],
+        description=_l("At least 8 characters."),
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Create account"))
@@ -58,7 +72,8 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     login = StringField(
-        _l("Username or e-mail address"), [InputRequired()],
+        _l("Username or e-mail address"),
+        [InputRequired()],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
@@ -79,15 +94,20 @@ class TokenForm(FlaskForm):
 class ConsultationForm(FlaskForm):
     title = StringField(_l("Title"), [InputRequired()])
     summary = TextAreaField(
-        _l("Summary"), filters=[unix_newlines],
+        _l("Summary"),
+        filters=[unix_newlines],
         description=_l("What is being decided, and what you would like people to tell you."),
     )
     edit_policy = RadioField(
-        _l("What residents may do"), [InputRequired()], default="suggest",
+        _l("What residents may do"),
+        [InputRequired()],
+        default="suggest",
         choices=[SelectChoice(key, label) for key, label in labels.EDIT_POLICY.items()],
     )
     visibility = RadioField(
-        _l("Who can read it"), [InputRequired()], default="public",
+        _l("Who can read it"),
+        [InputRequired()],
+        default="public",
         choices=[SelectChoice(key, label) for key, label in labels.VISIBILITY.items()],
     )
     #: entered and shown as wall-clock time in the site's time zone, stored in UTC
@@ -108,8 +128,11 @@ class ConsultationForm(FlaskForm):
         """A form filled from a stored consultation (not from the request)."""
         closes = consultation.closes_at
         return cls(
-            formdata=None, title=consultation.title, summary=consultation.summary,
-            edit_policy=consultation.edit_policy, visibility=consultation.visibility,
+            formdata=None,
+            title=consultation.title,
+            summary=consultation.summary,
+            edit_policy=consultation.edit_policy,
+            visibility=consultation.visibility,
             closes_at=moments.to_local(closes, templating.site_zone()) if closes else None,
         )
 
@@ -117,28 +140,30 @@ class ConsultationForm(FlaskForm):
         """The fields as the consultation services take them."""
         closes = self.closes_at.data
         return {
-            "title": self.title.data, "summary": self.summary.data or "",
-            "edit_policy": self.edit_policy.data, "visibility": self.visibility.data,
+            "title": self.title.data,
+            "summary": self.summary.data or "",
+            "edit_policy": self.edit_policy.data,
+            "visibility": self.visibility.data,
             "closes_at": moments.to_utc(closes, templating.site_zone()) if closes else None,
         }
 
 
 class NewPageForm(FlaskForm):
     title = StringField(_l("Page title"), [InputRequired()])
-    body = TextAreaField(
-        _l("Text (Markdown)"), filters=[unix_newlines], render_kw={"rows": 12},
-    )
+    body = TextAreaField(_l("Text (Markdown)"), filters=[unix_newlines], render_kw={"rows": 12})
     summary = StringField(_l("Edit summary"), description=_l("Optional: a few words for the history."))
     submit = SubmitField(_l("Create page"))
 
 
 class EditForm(FlaskForm):
     body = TextAreaField(
-        _l("Text (Markdown)"), filters=[unix_newlines],
+        _l("Text (Markdown)"),
+        filters=[unix_newlines],
         render_kw={"rows": 24, "spellcheck": "true", "data-autosave": ""},
     )
     summary = StringField(
-        _l("Edit summary"), description=_l("Briefly say what you changed and why (optional)."),
+        _l("Edit summary"),
+        description=_l("Briefly say what you changed and why (optional)."),
         render_kw={"maxlength": 500},
     )
     base_revision = HiddenField()
@@ -157,9 +182,7 @@ class EditForm(FlaskForm):
 class RevertForm(FlaskForm):
     # Explicit ids: this form shares pages with others that have a `summary` field.
     to_revision = HiddenField(id="revert-to-revision")
-    summary = StringField(
-        _l("Reason for reverting"), id="revert-summary", render_kw={"maxlength": 500}
-    )
+    summary = StringField(_l("Reason for reverting"), id="revert-summary", render_kw={"maxlength": 500})
     submit = SubmitField(_l("Revert to this revision"), id="revert-submit")
 
     def target(self) -> int | None:

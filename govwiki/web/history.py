@@ -3,6 +3,7 @@
 These routes live on the `pages` blueprint (`pages.history`, `pages.diff`, …): web.pages adds
 them with `history.routes.register_on(pages)`.
 """
+
 from __future__ import annotations
 
 from flask import current_app, render_template, request
@@ -24,8 +25,12 @@ def history(slug: str):
     number, per_page = page_args()
     revisions, total = page_service.list_revisions(session(), page, page_no=number, per_page=per_page)
     return render_template(
-        "pages/history.html", page=page, revisions=revisions, head_number=total,
-        pager=Pager(number, per_page, total), can=page_permissions(page),
+        "pages/history.html",
+        page=page,
+        revisions=revisions,
+        head_number=total,
+        pager=Pager(number, per_page, total),
+        can=page_permissions(page),
     )
 
 
@@ -33,13 +38,17 @@ def history(slug: str):
 def diff(slug: str):
     page = load_page(session(), actor(), slug)
     result = service.diff_revisions(
-        session(), page, revision_arg("from"), revision_arg("to"),
-        timeout=current_app.config["DIFF_TIMEOUT"],
+        session(), page, revision_arg("from"), revision_arg("to"), timeout=current_app.config["DIFF_TIMEOUT"]
     )
     view = "side" if request.args.get("view") == "side" else "inline"
     full = request.args.get("full") == "1"
     return render_template(
-        "pages/diff.html", page=page, diff=result, view=view, full=full, can=page_permissions(page),
+        "pages/diff.html",
+        page=page,
+        diff=result,
+        view=view,
+        full=full,
+        can=page_permissions(page),
         shown=diff_layout(result.ops, view, full),
         changed=any(piece.op != "equal" for piece in result.ops),
     )
@@ -50,7 +59,11 @@ def blame(slug: str):
     page = load_page(session(), actor(), slug)
     revision, spans = service.blame_revision(session(), page, revision_arg("revision"))
     return render_template(
-        "pages/blame.html", page=page, revision=revision, spans=spans, can=page_permissions(page),
-        bands=blame_bands(spans), sources=blame_sources(spans),
+        "pages/blame.html",
+        page=page,
+        revision=revision,
+        spans=spans,
+        can=page_permissions(page),
+        bands=blame_bands(spans),
+        sources=blame_sources(spans),
     )
-

@@ -1,5 +1,6 @@
 """Words for the interface: translated names and explanations of statuses, edit policies and
 visibility, and the fixed messages services send back (so that they can be translated too)."""
+
 from __future__ import annotations
 
 from flask_babel import gettext, lazy_gettext as _l
@@ -28,16 +29,10 @@ STATUS_EXPLAINED = {
     "withdrawn": _l("Withdrawn: this consultation will not go ahead."),
 }
 
-EDIT_POLICY = {
-    "comment": _l("Comments only"),
-    "suggest": _l("Suggestions"),
-    "edit": _l("Open editing"),
-}
+EDIT_POLICY = {"comment": _l("Comments only"), "suggest": _l("Suggestions"), "edit": _l("Open editing")}
 
 EDIT_POLICY_EXPLAINED = {
-    "comment": _l(
-        "Residents can read and comment. Only officials and invited experts change the text."
-    ),
+    "comment": _l("Residents can read and comment. Only officials and invited experts change the text."),
     "suggest": _l(
         "Residents can suggest changes, which officials merge or reject with a public reason. "
         "Officials and invited experts edit the text directly."
@@ -86,12 +81,13 @@ SERVICE_MESSAGES = (
     N_("No such revision."),
     N_("No such token."),
     N_("Only officials can open consultations."),
-    N_("Someone changed the same passage since you started editing. Nothing was saved; "
-       "your text is below."),
+    N_("Someone changed the same passage since you started editing. Nothing was saved; your text is below."),
     N_("The page is changing too fast to save your edit now; your text is below."),
     N_("The request body is too large."),
-    N_("The text you sent is far over the size limit, so nothing was saved. It is still "
-       "in your browser: go back to the form, shorten the text or split it, and send it again."),
+    N_(
+        "The text you sent is far over the size limit, so nothing was saved. It is still "
+        "in your browser: go back to the form, shorten the text or split it, and send it again."
+    ),
     N_("a word the site's own addresses use; choose another"),
 )
 

@@ -4,6 +4,7 @@ unread count in the header.
 Entries arrive from the service as rows; `entry` turns each into a sentence and a link, so that
 the templates only display.
 """
+
 from __future__ import annotations
 
 import logging
@@ -80,13 +81,16 @@ def watch_state(target) -> WatchState | None:
     watching = service.is_watching(session(), who, **{kind: target})
     verb = "unwatch" if watching else "watch"
     labels_for = {
-        ("page", False): _("Watch this page"), ("page", True): _("Stop watching this page"),
+        ("page", False): _("Watch this page"),
+        ("page", True): _("Stop watching this page"),
         ("consultation", False): _("Watch this consultation"),
         ("consultation", True): _("Stop watching this consultation"),
     }
     return WatchState(
-        watching, url_for(f"notifications.{verb}_{kind}", slug=target.slug),
-        labels_for[kind, watching], here(),
+        watching,
+        url_for(f"notifications.{verb}_{kind}", slug=target.slug),
+        labels_for[kind, watching],
+        here(),
     )
 
 
@@ -119,8 +123,13 @@ def _change_watch(target, *, watching: bool):
         return redirect(sign_in_url(back))
     if watching:
         service.watch(session(), actor(), **{kind: target})
-        flash(_("You are watching “%(title)s”. Edits reach you as one notification per page "
-                "per day.", title=target.title), "success")
+        flash(
+            _(
+                "You are watching “%(title)s”. Edits reach you as one notification per page per day.",
+                title=target.title,
+            ),
+            "success",
+        )
     else:
         service.unwatch(session(), actor(), **{kind: target})
         flash(_("You no longer watch “%(title)s”.", title=target.title), "success")
@@ -133,8 +142,10 @@ def index():
     number, per_page = page_args()
     rows, total = service.list_notifications(session(), actor(), page=number, per_page=per_page)
     return render_template(
-        "notifications/index.html", entries=[entry(row) for row in rows],
-        pager=Pager(number, per_page, total), unread=_unread_notifications(),
+        "notifications/index.html",
+        entries=[entry(row) for row in rows],
+        pager=Pager(number, per_page, total),
+        unread=_unread_notifications(),
     )
 
 
@@ -143,8 +154,10 @@ def index():
 def mark_all_read():
     changed = service.mark_read(session(), actor())
     g.pop("unread_notifications", None)
-    flash(ngettext("Marked %(num)d notification as read.", "Marked %(num)d notifications as read.",
-                   changed), "success")
+    flash(
+        ngettext("Marked %(num)d notification as read.", "Marked %(num)d notifications as read.", changed),
+        "success",
+    )
     return redirect(url_for(".index"))
 
 
@@ -169,21 +182,19 @@ def follow(notification_id: int):
 def watchlist():
     number, per_page = page_args()
     items, total = service.list_watches(session(), actor(), page=number, per_page=per_page)
-    return render_template(
-        "notifications/watchlist.html", items=items, pager=Pager(number, per_page, total),
-    )
+    return render_template("notifications/watchlist.html", items=items, pager=Pager(number, per_page, total))
 
 
 def entry(row: Notification) -> Entry:
     """A notification as a sentence (plain text: the template escapes it)."""
     details = row.details if isinstance(row.details, dict) else {}
     sentence = {
-        "page_edited": _edits_sentence, "status_changed": _status_sentence,
+        "page_edited": _edits_sentence,
+        "status_changed": _status_sentence,
         "proposal_submitted": _submitted_sentence,
     }.get(row.kind, _decision_sentence)
     reason = details.get("reason") if row.kind.startswith("proposal_") else ""
-    return Entry(row.id, row.kind, sentence(row, details), reason or "", row.read_at is None,
-                 row.updated_at)
+    return Entry(row.id, row.kind, sentence(row, details), reason or "", row.read_at is None, row.updated_at)
 
 
 def _page_title(row: Notification, details: dict) -> str:
@@ -194,36 +205,57 @@ def _edits_sentence(row: Notification, details: dict) -> str:
     names = _names(details)
     values = {"page": _page_title(row, details), "names": names}
     if details.get("day", "") == clock.now().date().isoformat():
-        return ngettext("%(num)d edit to “%(page)s” today by %(names)s",
-                        "%(num)d edits to “%(page)s” today by %(names)s", row.count, **values)
-    return ngettext("%(num)d edit to “%(page)s” on %(day)s by %(names)s",
-                    "%(num)d edits to “%(page)s” on %(day)s by %(names)s", row.count,
-                    day=details.get("day", ""), **values)
+        return ngettext(
+            "%(num)d edit to “%(page)s” today by %(names)s",
+            "%(num)d edits to “%(page)s” today by %(names)s",
+            row.count,
+            **values,
+        )
+    return ngettext(
+        "%(num)d edit to “%(page)s” on %(day)s by %(names)s",
+        "%(num)d edits to “%(page)s” on %(day)s by %(names)s",
+        row.count,
+        day=details.get("day", ""),
+        **values,
+    )
 
 
 def _names(details: dict) -> str:
     editors = details.get("editors")
-    names = [str(e.get("display_name", "")) for e in editors if isinstance(e, dict)] if isinstance(editors, list) else []
+    names = (
+        [str(e.get("display_name", "")) for e in editors if isinstance(e, dict)]
+        if isinstance(editors, list)
+        else []
+    )
     names = names or [str(details.get("by") or _("unknown"))]
     shown, hidden = names[:NAMES_SHOWN], len(names) - NAMES_SHOWN
     if hidden <= 0 and not details.get("more_editors"):
         return ", ".join(shown)
     if hidden <= 0:
         return _("%(names)s and others", names=", ".join(shown))
-    return ngettext("%(names)s and %(num)d other", "%(names)s and %(num)d others", hidden,
-                    names=", ".join(shown))
+    return ngettext(
+        "%(names)s and %(num)d other", "%(names)s and %(num)d others", hidden, names=", ".join(shown)
+    )
 
 
 def _status_sentence(row: Notification, details: dict) -> str:
     title = row.consultation.title if row.consultation is not None else details.get("title", "")
     new, old = details.get("to"), details.get("from")
-    return _("“%(title)s” is now %(status)s (it was %(old)s).", title=title,
-             status=labels.STATUS.get(new, new), old=labels.STATUS.get(old, old))
+    return _(
+        "“%(title)s” is now %(status)s (it was %(old)s).",
+        title=title,
+        status=labels.STATUS.get(new, new),
+        old=labels.STATUS.get(old, old),
+    )
 
 
 def _submitted_sentence(row: Notification, details: dict) -> str:
-    return _("%(name)s suggested a change to “%(page)s”: %(summary)s", name=details.get("by") or _("unknown"),
-             page=_page_title(row, details), summary=details.get("summary") or _("(no summary)"))
+    return _(
+        "%(name)s suggested a change to “%(page)s”: %(summary)s",
+        name=details.get("by") or _("unknown"),
+        page=_page_title(row, details),
+        summary=details.get("summary") or _("(no summary)"),
+    )
 
 
 def _decision_sentence(row: Notification, details: dict) -> str:
@@ -256,7 +288,11 @@ def target_url(row: Notification) -> str:
 
 def _proposal_url(row: Notification, details: dict) -> str:
     """The proposal's own page when the proposals blueprint has one; else where it landed."""
-    rules = list(current_app.url_map.iter_rules("proposals.show")) if "proposals.show" in current_app.view_functions else []
+    rules = (
+        list(current_app.url_map.iter_rules("proposals.show"))
+        if "proposals.show" in current_app.view_functions
+        else []
+    )
     if row.proposal_id is not None and rules and len(rules[0].arguments) == 1:
         return url_for("proposals.show", **{next(iter(rules[0].arguments)): row.proposal_id})
     number = details.get("revision")

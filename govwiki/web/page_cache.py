@@ -6,6 +6,7 @@ contributions now, the number of open suggestions, and the language. Rendering t
 costs far more than checking those, so the HTML is kept per key (bounded, least recently used
 first out). A key that no longer matches is simply never asked for again.
 """
+
 from __future__ import annotations
 
 import threading

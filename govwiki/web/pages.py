@@ -4,6 +4,7 @@ An edit never loses the editor's text: every refusal (signed out, closed, invali
 an overlapping change) shows the edit form again with the submitted text in the box.
 History, diffs and blame are in `web.history`; their routes join this blueprint where it is made.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -38,7 +39,8 @@ def show(slug: str):
         return _show_to_readers(page)
     number = revision_arg("revision")
     revision = (
-        service.head_revision(session(), page) if number is None
+        service.head_revision(session(), page)
+        if number is None
         else service.get_revision(session(), page, number)
     )
     return render_template("pages/show.html", **reading(page, revision))
@@ -48,8 +50,12 @@ def _show_to_readers(page):
     """The current revision as signed-out readers see it, from the page cache when it can."""
     consultation = page.consultation
     key = (
-        page.id, page.head_number, consultation.updated_at, consultation.situation(clock.now()).accepting,
-        count_open(session(), page), str(get_locale()),
+        page.id,
+        page.head_number,
+        consultation.updated_at,
+        consultation.situation(clock.now()).accepting,
+        count_open(session(), page),
+        str(get_locale()),
     )
     html = page_cache.cache().get(key)
     if html is None:
@@ -76,8 +82,13 @@ def edit(slug: str):
         return _editor(page, form, confirm_empty=True, status=422)
     try:
         result = service.save_page(
-            session(), actor(), page, body=form.body.data, summary=form.summary.data or "",
-            base_revision=form.base_number(), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+            session(),
+            actor(),
+            page,
+            body=form.body.data,
+            summary=form.summary.data or "",
+            base_revision=form.base_number(),
+            max_bytes=current_app.config["MAX_PAGE_BYTES"],
         )
     except EditConflict as conflict:
         return _conflict(page, form, conflict)
@@ -92,31 +103,50 @@ def revert(slug: str):
     page = load_page(session(), actor(), slug)
     form = RevertForm()
     target = form.target()
-    if confirm.should_ask(bool(page_permissions(page)["revert"]) and target is not None
-                          and 1 <= target <= page.head_number and target != page.head_number):
-        return confirm.ask(confirm.Question(
-            _("Revert “%(title)s” to revision %(number)d?", title=page.title, number=target),
-            _("A new revision will replace the current text (revision %(head)d) with the text of "
-              "revision %(number)d. Nothing is deleted: every revision stays in the history.",
-              head=page.head_number, number=target),
-            _("Yes, revert to revision %(number)d", number=target), url_for(".history", slug=page.slug),
-        ), editable=form.summary)
+    if confirm.should_ask(
+        bool(page_permissions(page)["revert"])
+        and target is not None
+        and 1 <= target <= page.head_number
+        and target != page.head_number
+    ):
+        return confirm.ask(
+            confirm.Question(
+                _("Revert “%(title)s” to revision %(number)d?", title=page.title, number=target),
+                _(
+                    "A new revision will replace the current text (revision %(head)d) with the text of "
+                    "revision %(number)d. Nothing is deleted: every revision stays in the history.",
+                    head=page.head_number,
+                    number=target,
+                ),
+                _("Yes, revert to revision %(number)d", number=target),
+                url_for(".history", slug=page.slug),
+            ),
+            editable=form.summary,
+        )
     result = service.revert_page(
         session(), actor(), page, to_revision=form.target(), summary=form.summary.data or ""
     )
     if result.unchanged:
         flash(_("The page already has that text; nothing changed."), "info")
     else:
-        flash(_("Reverted: revision %(number)d restores the text of revision %(target)d.",
-                number=result.revision.number, target=form.target()), "saved")
+        flash(
+            _(
+                "Reverted: revision %(number)d restores the text of revision %(target)d.",
+                number=result.revision.number,
+                target=form.target(),
+            ),
+            "saved",
+        )
     return redirect(url_for(".show", slug=page.slug))
 
 
 @pages.errorhandler(CSRFError)
 def _csrf_refused(error: CSRFError):
     """An expired form must not cost the editor their text: show it again, with a fresh token."""
-    message = _("Your session expired or the form was too old, so nothing was saved. "
-                "Your text is below: check it and save again.")
+    message = _(
+        "Your session expired or the form was too old, so nothing was saved. "
+        "Your text is below: check it and save again."
+    )
     body = request.form.get("body")
     if request.endpoint == "pages.edit" and body is not None:
         try:
@@ -137,9 +167,13 @@ def reading(page, revision) -> dict:
     shown = service.contributors(session(), page, limit=SHOWN_CONTRIBUTORS)
     total = service.contributor_count(session(), page) if len(shown) == SHOWN_CONTRIBUTORS else len(shown)
     return {
-        "page": page, "revision": revision, "head_number": page.head_number,
+        "page": page,
+        "revision": revision,
+        "head_number": page.head_number,
         "rendered": render_cached(revision.sha256, revision.body),
-        "contributors": shown, "more_contributors": total - len(shown), "can": can,
+        "contributors": shown,
+        "more_contributors": total - len(shown),
+        "can": can,
         # Only those who may revert get the form (building a form costs more than the page).
         "revert_form": RevertForm(formdata=None, to_revision=revision.number) if can["revert"] else None,
     }
@@ -159,13 +193,21 @@ def _conflict(page, form: EditForm, conflict: EditConflict):
     base = service.get_revision(session(), page, details.get("base_revision"))
     passages = conflict_passages(base.body, details.get("conflicts") or [])
     form.body.data = marked_merge(
-        base.body, details.get("your_body", form.body.data), head.body,
-        mine_label=_("your version"), theirs_label=_("current text, revision %(number)d", number=head.number),
+        base.body,
+        details.get("your_body", form.body.data),
+        head.body,
+        mine_label=_("your version"),
+        theirs_label=_("current text, revision %(number)d", number=head.number),
     )
     form.base_revision.data = head.number
     return _editor(
-        page, form, conflict=details, conflict_message=conflict.message, passages=passages,
-        head=head, status=409,
+        page,
+        form,
+        conflict=details,
+        conflict_message=conflict.message,
+        passages=passages,
+        head=head,
+        status=409,
     )
 
 
@@ -177,10 +219,7 @@ def _refused(page, form: EditForm, error: ServiceError):
 
 def _editor(page, form: EditForm, *, status: int = 200, **context):
     context.setdefault("error_message", None)
-    html = render_template(
-        "pages/edit.html", page=page, form=form, can=page_permissions(page),
-        **context,
-    )
+    html = render_template("pages/edit.html", page=page, form=form, can=page_permissions(page), **context)
     return html, status
 
 
@@ -188,7 +227,8 @@ def _saved_message(result) -> str:
     if result.unchanged:
         return _("No changes: the text is the same as the current revision, so nothing was saved.")
     if result.merged:
-        return _("Saved as revision %(number)d, merged with changes made since you started.",
-                 number=result.revision.number)
+        return _(
+            "Saved as revision %(number)d, merged with changes made since you started.",
+            number=result.revision.number,
+        )
     return _("Saved as revision %(number)d.", number=result.revision.number)
-

@@ -1,5 +1,6 @@
 """Shaping service results into what templates display: conflict passages, folded diffs,
 blame bands."""
+
 from __future__ import annotations
 
 from govwiki.core.diff_views import side_by_side
@@ -24,7 +25,7 @@ def _with_context(base: str, conflict: dict) -> dict:
     line_start = base.rfind("\n", 0, start) + 1
     line_end = base.find("\n", end)
     before = base[line_start:start]
-    after = base[end:line_end if line_end != -1 else len(base)]
+    after = base[end : line_end if line_end != -1 else len(base)]
     if len(before) > CONTEXT_CHARS:
         before = "…" + before[-CONTEXT_CHARS:]
     if len(after) > CONTEXT_CHARS:
@@ -90,5 +91,5 @@ def fold_pieces(ops, context: int = DIFF_CONTEXT) -> list[dict]:
             continue
         pieces.append({"op": "equal", "text": "".join(lines[:keep_head])})
         pieces.append({"skipped": hidden})
-        pieces.append({"op": "equal", "text": "".join(lines[len(lines) - keep_tail:])})
+        pieces.append({"op": "equal", "text": "".join(lines[len(lines) - keep_tail :])})
     return [piece for piece in pieces if piece.get("text") != ""]

@@ -6,6 +6,7 @@ No text is ever lost: a refused suggestion (signed out, past the deadline, inval
 shows the form again with the text in the box, and a refused hand resolution shows the editor
 again with the resolved text.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -33,7 +34,10 @@ proposals = Blueprint("proposals", __name__)
 proposals.record_once(templating.install)
 
 STATUS = {
-    "open": _l("Open"), "merged": _l("Merged"), "rejected": _l("Rejected"), "withdrawn": _l("Withdrawn"),
+    "open": _l("Open"),
+    "merged": _l("Merged"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 # Fixed messages of the proposals service, listed so that they are extracted and translated.
@@ -43,8 +47,10 @@ SERVICE_MESSAGES = (
     N_("This proposal has already been merged."),
     N_("This proposal is no longer open."),
     N_("The proposal changed since you reviewed it; review it again."),
-    N_("The proposal changes passages that were changed since it was written. Nothing was "
-       "merged: resolve the conflicting passages by hand and merge the resolved text."),
+    N_(
+        "The proposal changes passages that were changed since it was written. Nothing was "
+        "merged: resolve the conflicting passages by hand and merge the resolved text."
+    ),
     N_("the same as the text it is based on: change something to suggest it"),
     N_("empty: write the text as you would like it to read"),
     N_("still holds conflict markers (<<<<<<< and >>>>>>> lines): resolve every marked passage"),
@@ -55,12 +61,17 @@ SERVICE_MESSAGES = (
 
 class ProposalForm(FlaskForm):
     body = TextAreaField(
-        _l("Your version of the text (Markdown)"), filters=[unix_newlines],
-        description=_l("Change the text as you would like it to read. Officials see exactly what you changed."),
+        _l("Your version of the text (Markdown)"),
+        filters=[unix_newlines],
+        description=_l(
+            "Change the text as you would like it to read. Officials see exactly what you changed."
+        ),
         render_kw={"rows": 24, "spellcheck": "true", "data-autosave": ""},
     )
     summary = TextAreaField(
-        _l("Why this change?"), filters=[unix_newlines], render_kw={"rows": 4, "maxlength": 2000},
+        _l("Why this change?"),
+        filters=[unix_newlines],
+        render_kw={"rows": 4, "maxlength": 2000},
         description=_l("Explain your suggestion in a few sentences (optional, public)."),
     )
     base_revision = HiddenField()
@@ -72,7 +83,9 @@ class ProposalForm(FlaskForm):
 
 class RejectForm(FlaskForm):
     reason = TextAreaField(
-        _l("Reason (public)"), filters=[unix_newlines], id="reject-reason",
+        _l("Reason (public)"),
+        filters=[unix_newlines],
+        id="reject-reason",
         description=_l("Required. The proposer and everyone reading the record will see it."),
         render_kw={"rows": 3, "maxlength": 5000},
     )
@@ -89,8 +102,13 @@ def new(slug: str):
         return gate(page.consultation, Action.PROPOSE) or _form(page, form)
     try:
         proposal = service.submit_proposal(
-            session(), actor(), page, body=form.body.data, summary=form.summary.data or "",
-            base_revision=form.base_number(), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+            session(),
+            actor(),
+            page,
+            body=form.body.data,
+            summary=form.summary.data or "",
+            base_revision=form.base_number(),
+            max_bytes=current_app.config["MAX_PAGE_BYTES"],
         )
     except ServiceError as error:
         return _form_refused(page, form, error)
@@ -105,9 +123,15 @@ def index(slug: str):
     number, per_page = page_args()
     items, total = reviews.list_proposals(session(), page, status=status, page_no=number, per_page=per_page)
     return render_template(
-        "proposals/index.html", page=page, proposals=items, status=status, statuses=STATUS,
+        "proposals/index.html",
+        page=page,
+        proposals=items,
+        status=status,
+        statuses=STATUS,
         states=reviews.open_states(session(), page) if any(p.status == "open" for p in items) else {},
-        pager=Pager(number, per_page, total), can=_permissions(page), tab="proposals",
+        pager=Pager(number, per_page, total),
+        can=_permissions(page),
+        tab="proposals",
     )
 
 
@@ -129,8 +153,13 @@ def edit(proposal_id: int):
         return _form(proposal.page, form, proposal=proposal)
     try:
         service.update_proposal(
-            session(), actor(), proposal, body=form.body.data, summary=form.summary.data or "",
-            base_revision=form.base_number(), max_bytes=current_app.config["MAX_PAGE_BYTES"],
+            session(),
+            actor(),
+            proposal,
+            body=form.body.data,
+            summary=form.summary.data or "",
+            base_revision=form.base_number(),
+            max_bytes=current_app.config["MAX_PAGE_BYTES"],
         )
     except ServiceError as error:
         return _form_refused(proposal.page, form, error, proposal=proposal)
@@ -143,12 +172,17 @@ def withdraw(proposal_id: int):
     proposal = service.load_proposal(session(), actor(), proposal_id)
     mine = actor() is not None and actor().id == proposal.author_id
     if confirm.should_ask(mine and proposal.status == "open"):
-        return confirm.ask(confirm.Question(
-            _("Withdraw your suggestion #%(id)d?", id=proposal.id),
-            _("Officials will no longer review it. It stays in the record as withdrawn, and "
-              "cannot be reopened: to suggest it again, send a new suggestion."),
-            _("Yes, withdraw my suggestion"), url_for(".show", proposal_id=proposal.id),
-        ))
+        return confirm.ask(
+            confirm.Question(
+                _("Withdraw your suggestion #%(id)d?", id=proposal.id),
+                _(
+                    "Officials will no longer review it. It stays in the record as withdrawn, and "
+                    "cannot be reopened: to suggest it again, send a new suggestion."
+                ),
+                _("Yes, withdraw my suggestion"),
+                url_for(".show", proposal_id=proposal.id),
+            )
+        )
     service.withdraw_proposal(session(), actor(), proposal)
     flash(_("You withdrew your suggestion."), "info")
     return redirect(url_for(".show", proposal_id=proposal.id))
@@ -161,18 +195,34 @@ def merge(proposal_id: int):
     accept = _accept() if request.form.get("mode") == "selected" else None
     try:
         outcome = service.merge_proposal(
-            session(), actor(), proposal, body=body, accept=accept,
+            session(),
+            actor(),
+            proposal,
+            body=body,
+            accept=accept,
             base_revision=whole_number(request.form.get("base_revision")) if body is not None else None,
-            version=request.form.get("version") or None, max_bytes=current_app.config["MAX_PAGE_BYTES"],
+            version=request.form.get("version") or None,
+            max_bytes=current_app.config["MAX_PAGE_BYTES"],
         )
     except EditConflict as conflict:
         details = conflict.details
-        return _review(proposal, status=409, conflict=conflict, accept=accept,
-                       resolve_body=details.get("marked_body") or body or details.get("your_body"),
-                       resolve_base=details.get("head_revision"))
+        return _review(
+            proposal,
+            status=409,
+            conflict=conflict,
+            accept=accept,
+            resolve_body=details.get("marked_body") or body or details.get("your_body"),
+            resolve_base=details.get("head_revision"),
+        )
     except ServiceError as error:
-        return _review(proposal, status=error.status, error=error, accept=accept, resolve_body=body,
-                       resolve_base=whole_number(request.form.get("base_revision")))
+        return _review(
+            proposal,
+            status=error.status,
+            error=error,
+            accept=accept,
+            resolve_body=body,
+            resolve_base=whole_number(request.form.get("base_revision")),
+        )
     flash(_merged_message(outcome), "saved")
     return redirect(url_for(".show", proposal_id=proposal.id))
 
@@ -182,13 +232,21 @@ def reject(proposal_id: int):
     proposal = service.load_proposal(session(), actor(), proposal_id)
     form = RejectForm()
     may = allowed(proposal.page.consultation, Action.REJECT)["reject"]
-    if confirm.should_ask(bool(may) and proposal.status == "open" and not service.reason_problems(form.reason.data)):
-        return confirm.ask(confirm.Question(
-            _("Reject suggestion #%(id)d?", id=proposal.id),
-            _("The suggestion will be closed without changing the page, and your reason will be "
-              "shown with it publicly. A rejection cannot be undone."),
-            _("Yes, reject the suggestion"), url_for(".show", proposal_id=proposal.id),
-        ), editable=form.reason)
+    if confirm.should_ask(
+        bool(may) and proposal.status == "open" and not service.reason_problems(form.reason.data)
+    ):
+        return confirm.ask(
+            confirm.Question(
+                _("Reject suggestion #%(id)d?", id=proposal.id),
+                _(
+                    "The suggestion will be closed without changing the page, and your reason will be "
+                    "shown with it publicly. A rejection cannot be undone."
+                ),
+                _("Yes, reject the suggestion"),
+                url_for(".show", proposal_id=proposal.id),
+            ),
+            editable=form.reason,
+        )
     try:
         service.reject_proposal(session(), actor(), proposal, reason=form.reason.data)
     except ServiceError as error:
@@ -202,20 +260,32 @@ def reject(proposal_id: int):
 def _csrf_refused(error: CSRFError):
     """An expired form must not cost anyone their text: show it again with a fresh token."""
     session().rollback()
-    message = _("Your session expired or the form was too old, so nothing was saved. "
-                "Your text is below: check it and send it again.")
+    message = _(
+        "Your session expired or the form was too old, so nothing was saved. "
+        "Your text is below: check it and send it again."
+    )
     args = request.view_args or {}
     try:
         if request.endpoint == "proposals.new":
-            return _form(load_page(session(), actor(), args["slug"]), ProposalForm(), error_message=message, status=400)
+            return _form(
+                load_page(session(), actor(), args["slug"]), ProposalForm(), error_message=message, status=400
+            )
         proposal = service.load_proposal(session(), actor(), args.get("proposal_id"))
     except (ServiceError, KeyError):
-        return render_template("error.html", error={"code": "csrf_failed", "message": message,
-                                                    "your_body": request.form.get("body")}, status=400), 400
+        return render_template(
+            "error.html",
+            error={"code": "csrf_failed", "message": message, "your_body": request.form.get("body")},
+            status=400,
+        ), 400
     if request.endpoint == "proposals.edit":
         return _form(proposal.page, ProposalForm(), proposal=proposal, error_message=message, status=400)
-    return _review(proposal, status=400, error_message=message, resolve_body=unix_newlines(request.form.get("body")),
-                   reject_form=RejectForm())
+    return _review(
+        proposal,
+        status=400,
+        error_message=message,
+        resolve_body=unix_newlines(request.form.get("body")),
+        reject_form=RejectForm(),
+    )
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -227,8 +297,15 @@ def _permissions(page) -> dict:
 
 def _form(page, form: ProposalForm, *, proposal=None, status: int = 200, **context):
     context.setdefault("error_message", None)
-    html = render_template("proposals/form.html", page=page, form=form, proposal=proposal,
-                           can=_permissions(page), tab="proposals", **context)
+    html = render_template(
+        "proposals/form.html",
+        page=page,
+        form=form,
+        proposal=proposal,
+        can=_permissions(page),
+        tab="proposals",
+        **context,
+    )
     return html, status
 
 
@@ -245,8 +322,11 @@ def _review(proposal, *, status: int = 200, **context):
     if status != 200:
         session().rollback()  # whatever failed is undone; read the stored state afresh
     review = reviews.review_proposal(
-        session(), proposal, timeout=current_app.config["DIFF_TIMEOUT"],
-        mine_label=_("suggestion"), theirs_label=_("current text"),
+        session(),
+        proposal,
+        timeout=current_app.config["DIFF_TIMEOUT"],
+        mine_label=_("suggestion"),
+        theirs_label=_("current text"),
     )
     merge = review.merge
     view = "side" if request.args.get("view") == "side" else "inline"
@@ -257,12 +337,18 @@ def _review(proposal, *, status: int = 200, **context):
     context["resolve_base"] = context["resolve_base"] or review.head.number
     context.setdefault("reject_form", RejectForm(formdata=None))
     html = render_template(
-        "proposals/show.html", proposal=proposal, page=proposal.page, review=review, view=view,
+        "proposals/show.html",
+        proposal=proposal,
+        page=proposal.page,
+        review=review,
+        view=view,
         shown=diff_layout(review.ops, view, request.args.get("full") == "1"),
         preview=fold_pieces(review.preview_ops) if review.preview_ops else None,
         passages=_passages(review, context.get("conflict")),
         changes=conflict_passages(review.base.body, [_choice(change) for change in review.changes]),
-        statuses=STATUS, can=_permissions(proposal.page), tab="proposals",
+        statuses=STATUS,
+        can=_permissions(proposal.page),
+        tab="proposals",
         is_author=actor() is not None and actor().id == proposal.author_id,
         **{"accept": None, "error": None, "error_message": None, "conflict": None, **context},
     )
@@ -292,11 +378,15 @@ def _accept() -> list:
 
 def _merged_message(outcome) -> str:
     if outcome.unchanged:
-        return _("The text already contained this suggestion; it is recorded as merged into revision %(number)d.",
-                 number=outcome.revision.number)
+        return _(
+            "The text already contained this suggestion; it is recorded as merged into revision %(number)d.",
+            number=outcome.revision.number,
+        )
     if outcome.partial:
-        return _("Some of the suggested changes were merged as revision %(number)d; the others are recorded as declined.",
-                 number=outcome.revision.number)
+        return _(
+            "Some of the suggested changes were merged as revision %(number)d; the others are recorded as declined.",
+            number=outcome.revision.number,
+        )
     return _("The suggestion was merged as revision %(number)d.", number=outcome.revision.number)
 
 

@@ -3,6 +3,7 @@ text as opened against the text as adopted, each person's contributions, and the
 
 Everything here is read-only; the audit log in particular has no route that changes it.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request
@@ -45,11 +46,7 @@ PROPOSAL_STATUS = {
 }
 
 #: audit actions as officials read them in the log
-ACTION = {
-    **ENTRY,
-    "revision_reverted": _l("reverted a page"),
-    "role_changed": _l("changed a site role"),
-}
+ACTION = {**ENTRY, "revision_reverted": _l("reverted a page"), "role_changed": _l("changed a site role")}
 
 
 @records.get("/consultations/<slug>/history")
@@ -58,8 +55,13 @@ def history(slug: str):
     page, per_page = page_args()
     items, total = timeline.consultation_history(session(), consultation, page, per_page)
     return render_template(
-        "records/history.html", consultation=consultation, items=items,
-        pager=Pager(page, per_page, total), entry=ENTRY, proposal_status=PROPOSAL_STATUS, **_links(consultation),
+        "records/history.html",
+        consultation=consultation,
+        items=items,
+        pager=Pager(page, per_page, total),
+        entry=ENTRY,
+        proposal_status=PROPOSAL_STATUS,
+        **_links(consultation),
     )
 
 
@@ -68,7 +70,10 @@ def report_page(slug: str):
     consultation = load_consultation(session(), actor(), slug)
     result = report.consultation_report(session(), consultation, timeout=current_app.config["DIFF_TIMEOUT"])
     return render_template(
-        "records/report.html", consultation=consultation, report=result, **_changes_view(result.changes),
+        "records/report.html",
+        consultation=consultation,
+        report=result,
+        **_changes_view(result.changes),
         **_links(consultation),
     )
 
@@ -78,7 +83,8 @@ def report_markdown(slug: str):
     consultation = load_consultation(session(), actor(), slug)
     result = report.consultation_report(session(), consultation, timeout=current_app.config["DIFF_TIMEOUT"])
     return Response(
-        to_markdown(result, zone=templating.site_zone()), mimetype="text/markdown",
+        to_markdown(result, zone=templating.site_zone()),
+        mimetype="text/markdown",
         headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-report.md"'},
     )
 
@@ -88,7 +94,7 @@ def changes(slug: str):
     consultation = load_consultation(session(), actor(), slug)
     found = report.page_changes(session(), consultation, timeout=current_app.config["DIFF_TIMEOUT"])
     return render_template(
-        "records/changes.html", consultation=consultation, **_changes_view(found), **_links(consultation),
+        "records/changes.html", consultation=consultation, **_changes_view(found), **_links(consultation)
     )
 
 
@@ -98,8 +104,12 @@ def contributions(name: str):
     page, per_page = page_args()
     items, total = timeline.user_contributions(session(), actor(), person, page, per_page)
     return render_template(
-        "records/contributions.html", person=person, items=items, pager=Pager(page, per_page, total),
-        entry=ENTRY, proposal_status=PROPOSAL_STATUS,
+        "records/contributions.html",
+        person=person,
+        items=items,
+        pager=Pager(page, per_page, total),
+        entry=ENTRY,
+        proposal_status=PROPOSAL_STATUS,
     )
 
 
@@ -124,9 +134,14 @@ def _audit(consultation):
     page, per_page = page_args()
     events, total = timeline.audit_log(session(), actor(), consultation, page, per_page)
     return render_template(
-        "records/audit.html", consultation=consultation, events=events, pager=Pager(page, per_page, total),
+        "records/audit.html",
+        consultation=consultation,
+        events=events,
+        pager=Pager(page, per_page, total),
         sentences=audit_log.sentences(events, audit.subjects(session(), events)),
-        action_names=ACTION, public_details=timeline.public_details, redact=timeline.redact,
+        action_names=ACTION,
+        public_details=timeline.public_details,
+        redact=timeline.redact,
         **(_links(consultation) if consultation is not None else {}),
     )
 
@@ -139,5 +154,8 @@ def _links(consultation) -> dict:
 def _changes_view(found) -> dict:
     """Per page change, the inline diff pieces to show (folded unless ?full=1)."""
     full = request.args.get("full") == "1"
-    return {"changes": found, "full": full, "shown": {c.page.id: diff_layout(c.ops, "inline", full) for c in found}}
-
+    return {
+        "changes": found,
+        "full": full,
+        "shown": {c.page.id: diff_layout(c.ops, "inline", full) for c in found},
+    }

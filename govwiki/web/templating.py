@@ -1,4 +1,5 @@
 """Template helpers shared by the HTML blueprints: labels, dates, the language switch."""
+
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
@@ -36,11 +37,7 @@ def install(state) -> None:
 
 def _context() -> dict:
     locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
-    return {
-        "current_actor": actor(),
-        "locale": locale,
-        "locale_tag": LANGUAGE_TAGS.get(locale, locale),
-    }
+    return {"current_actor": actor(), "locale": locale, "locale_tag": LANGUAGE_TAGS.get(locale, locale)}
 
 
 def site_zone() -> ZoneInfo:

@@ -1,4 +1,5 @@
 """What every HTML view needs: query parsing, pagination, permission flags, sign-in redirects."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

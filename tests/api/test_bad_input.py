@@ -1,5 +1,6 @@
 """API: bad input is a 4xx with a message, never a 500, the same on SQLite and PostgreSQL
 (deep JSON, numbers beyond the database's integers, NUL characters)."""
+
 import pytest
 
 from govwiki.models import User
@@ -29,7 +30,9 @@ def _error(response, status: int, code: str) -> dict:
 @pytest.mark.parametrize("opening, closing", [("[", "]"), ('{"a":', "}")])
 def test_json_nested_a_thousand_deep_is_a_400(client, headers, opening, closing):
     raw = opening * 1000 + "1" + closing * 1000
-    response = client.put("/api/v1/pages/draft-rules", data=raw, content_type="application/json", headers=headers)
+    response = client.put(
+        "/api/v1/pages/draft-rules", data=raw, content_type="application/json", headers=headers
+    )
     _error(response, 400, "bad_request")
 
 
@@ -50,13 +53,19 @@ def test_revert_to_a_revision_beyond_the_integer_range_is_a_422(client, headers,
 
 @pytest.mark.parametrize("number", HUGE)
 def test_save_on_a_base_revision_beyond_the_integer_range_is_a_422(client, headers, number):
-    response = client.put("/api/v1/pages/draft-rules", json={"body": "New.\n", "base_revision": number}, headers=headers)
+    response = client.put(
+        "/api/v1/pages/draft-rules", json={"body": "New.\n", "base_revision": number}, headers=headers
+    )
     assert "base_revision" in _error(response, 422, "invalid")["fields"]
 
 
 @pytest.mark.parametrize("number", HUGE)
 def test_proposal_on_a_base_revision_beyond_the_integer_range_is_a_422(client, headers, number):
-    response = client.post("/api/v1/pages/draft-rules/proposals", json={"body": "New.\n", "base_revision": number}, headers=headers)
+    response = client.post(
+        "/api/v1/pages/draft-rules/proposals",
+        json={"body": "New.\n", "base_revision": number},
+        headers=headers,
+    )
     assert "base_revision" in _error(response, 422, "invalid")["fields"]
 
 
@@ -65,24 +74,33 @@ def test_huge_numbers_deep_in_a_body_are_named(client, headers):
     assert _error(response, 422, "invalid")["fields"]
 
 
-@pytest.mark.parametrize("query", [
-    "page=245115275&per_page=189", "page=2147483647&per_page=200", "page=11362348&per_page=189",
-])
+@pytest.mark.parametrize(
+    "query", ["page=245115275&per_page=189", "page=2147483647&per_page=200", "page=11362348&per_page=189"]
+)
 def test_pages_far_beyond_the_end_are_a_422(client, page, query):
     response = client.get(f"/api/v1/pages/draft-rules/revisions?{query}")
     assert "page" in _error(response, 422, "invalid")["fields"]
 
 
-@pytest.mark.parametrize("query", ["page=100000&per_page=200", "page=11362347&per_page=189", "page=2147483647&per_page=1"])
+@pytest.mark.parametrize(
+    "query", ["page=100000&per_page=200", "page=11362347&per_page=189", "page=2147483647&per_page=1"]
+)
 def test_a_far_but_representable_page_is_empty(client, page, query):
     response = client.get(f"/api/v1/pages/draft-rules/revisions?{query}")
     assert response.status_code == 200 and response.get_json()["items"] == []
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/pages/draft%00rules", "/api/v1/pages/draft-rules%00", "/api/v1/consultations/ru%00les",
-    "/api/v1/users/ro%00sa/contributions", "/api/v1/pages/a%00/revisions", "/api/v1/consultations/r%00/report",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/pages/draft%00rules",
+        "/api/v1/pages/draft-rules%00",
+        "/api/v1/consultations/ru%00les",
+        "/api/v1/users/ro%00sa/contributions",
+        "/api/v1/pages/a%00/revisions",
+        "/api/v1/consultations/r%00/report",
+    ],
+)
 def test_nul_in_a_url_part_is_a_404(client, page, path):
     _error(client.get(path), 404, "not_found")
 
@@ -93,7 +111,9 @@ def test_nul_in_a_query_value_is_a_400(client, page):
 
 
 def test_nul_in_a_write_to_a_nul_slug_is_a_404(client, headers):
-    response = client.post("/api/v1/consultations/ru%00les/pages", json={"title": "T", "body": "b"}, headers=headers)
+    response = client.post(
+        "/api/v1/consultations/ru%00les/pages", json={"title": "T", "body": "b"}, headers=headers
+    )
     _error(response, 404, "not_found")
 
 
@@ -105,7 +125,9 @@ def test_nul_in_a_json_field_is_a_422_naming_it(client, headers, field):
 
 
 def test_nul_in_a_json_key_is_a_422(client, headers):
-    response = client.put("/api/v1/pages/draft-rules", json={"body": "x\n", "base_revision": 1, "a\x00": 1}, headers=headers)
+    response = client.put(
+        "/api/v1/pages/draft-rules", json={"body": "x\n", "base_revision": 1, "a\x00": 1}, headers=headers
+    )
     _error(response, 422, "invalid")
 
 

@@ -1,4 +1,5 @@
 """API: consultations — create, read, patch to open, visibility and errors."""
+
 import pytest
 
 
@@ -16,7 +17,11 @@ def test_official_creates_a_draft_consultation(client, official_headers):
     response = _create(client, official_headers)
     assert response.status_code == 201
     data = response.get_json()
-    assert (data["slug"], data["status"], data["created_by"]["username"]) == ("night-markets", "draft", "olivia-official")
+    assert (data["slug"], data["status"], data["created_by"]["username"]) == (
+        "night-markets",
+        "draft",
+        "olivia-official",
+    )
 
 
 def test_resident_may_not_create_a_consultation(client, make_user, bearer):
@@ -56,17 +61,20 @@ def test_taken_slug_is_a_409(client, official_headers):
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "slug_taken"
 
 
-@pytest.mark.parametrize("fields, bad", [
-    ({"title": ""}, "title"),
-    ({"edit_policy": "anything"}, "edit_policy"),
-    ({"visibility": "secret"}, "visibility"),
-    ({"slug": "Not A Slug"}, "slug"),
-    ({"closes_at": "tomorrow"}, "closes_at"),
-    ({"closes_at": "2026-12-01T10:00:00"}, "closes_at"),
-    ({"title": 42}, "title"),
-    ({"title": "a\u202eb"}, "title"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "fields, bad",
+    [
+        ({"title": ""}, "title"),
+        ({"edit_policy": "anything"}, "edit_policy"),
+        ({"visibility": "secret"}, "visibility"),
+        ({"slug": "Not A Slug"}, "slug"),
+        ({"closes_at": "tomorrow"}, "closes_at"),
+        ({"closes_at": "2026-12-01T10:00:00"}, "closes_at"),
+        ({"title": 42}, "title"),
+        ({"title": "a\u202eb"}, "title"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_invalid_fields_are_422_naming_the_field(client, official_headers, fields, bad):
     response = _create(client, official_headers, **fields)
     assert response.status_code == 422
@@ -74,7 +82,11 @@ def test_invalid_fields_are_422_naming_the_field(client, official_headers, field
 
 
 def test_malformed_json_is_400(client, official_headers):
-    response = client.post("/api/v1/consultations", data="{nope", headers={**official_headers, "Content-Type": "application/json"})
+    response = client.post(
+        "/api/v1/consultations",
+        data="{nope",
+        headers={**official_headers, "Content-Type": "application/json"},
+    )
     assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request"
 
 
@@ -92,7 +104,9 @@ def test_official_opens_the_consultation_with_patch(client, official_headers):
 
 def test_illegal_transition_is_409(client, official_headers):
     _create(client, official_headers, slug="rules")
-    response = client.patch("/api/v1/consultations/rules", json={"status": "adopted"}, headers=official_headers)
+    response = client.patch(
+        "/api/v1/consultations/rules", json={"status": "adopted"}, headers=official_headers
+    )
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "invalid_transition"
 
 
@@ -117,7 +131,9 @@ def test_admin_sees_drafts(client, official_headers, make_user, bearer):
 def test_resident_may_not_patch(client, official_headers, make_user, bearer):
     _create(client, official_headers, slug="rules")
     client.patch("/api/v1/consultations/rules", json={"status": "open"}, headers=official_headers)
-    response = client.patch("/api/v1/consultations/rules", json={"title": "Mine"}, headers=bearer(make_user()))
+    response = client.patch(
+        "/api/v1/consultations/rules", json={"title": "Mine"}, headers=bearer(make_user())
+    )
     assert response.status_code == 403
 
 
@@ -136,7 +152,9 @@ def test_list_filters_by_status(client, make_consultation):
     assert [c["title"] for c in data["items"]] == ["Closed one"] and data["total"] == 1
 
 
-@pytest.mark.parametrize("query", ["page=0", "per_page=1000", "per_page=0", "page=abc", "page=99999999999999"])
+@pytest.mark.parametrize(
+    "query", ["page=0", "per_page=1000", "per_page=0", "page=abc", "page=99999999999999"]
+)
 def test_absurd_pagination_is_422(client, query):
     assert client.get(f"/api/v1/consultations?{query}").status_code == 422
 

@@ -1,5 +1,6 @@
 """A database connection dropped under the app (a PostgreSQL restart, a failover, an idle
 timeout) costs no request: the pool tests a connection before handing it out."""
+
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -19,10 +20,12 @@ def test_requests_after_the_connections_are_killed_are_not_500s(client, database
     assert client.get("/").status_code == 200
     killer = create_engine(normalise_database_url(database_url))
     with killer.connect() as connection:
-        killed = connection.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )).scalar()
+        killed = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar()
     killer.dispose()
     assert killed >= 1
     for _ in range(3):

@@ -1,4 +1,5 @@
 """API: the caller's notifications and watchlist."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,28 +17,38 @@ def resident(make_user):
     return make_user("resident", "rosa", display_name="Rosa")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/api/v1/notifications"), ("post", "/api/v1/notifications/read"), ("get", "/api/v1/watchlist"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [("get", "/api/v1/notifications"), ("post", "/api/v1/notifications/read"), ("get", "/api/v1/watchlist")],
+)
 def test_signed_out_callers_are_unauthenticated(method, path, client):
     response = getattr(client, method)(path, json={} if method == "post" else None)
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "unauthenticated"
 
 
-def test_notifications_list_grouped_edits_with_the_unread_count(client, session, make_page, official, resident, bearer):
+def test_notifications_list_grouped_edits_with_the_unread_count(
+    client, session, make_page, official, resident, bearer
+):
     page = make_page()
     for number in range(10):
         _edit(session, resident, page, f"Line {number}.")
     data = client.get("/api/v1/notifications", headers=bearer(official)).get_json()
     assert (data["total"], data["unread"], data["page"]) == (1, 1, 1)
     [item] = data["items"]
-    assert (item["kind"], item["count"], item["unread"], item["page"]["slug"]) == ("page_edited", 10, True, page.slug)
+    assert (item["kind"], item["count"], item["unread"], item["page"]["slug"]) == (
+        "page_edited",
+        10,
+        True,
+        page.slug,
+    )
     assert (item["details"]["first_revision"], item["details"]["last_revision"]) == (2, 11)
     assert item["diff_url"].endswith(f"/api/v1/pages/{page.slug}/diff?from=1&to=11")
 
 
-def test_notifications_are_paginated(client, session, make_consultation, make_page, official, resident, bearer):
+def test_notifications_are_paginated(
+    client, session, make_consultation, make_page, official, resident, bearer
+):
     consultation = make_consultation()
     for number in range(3):
         _edit(session, resident, make_page(consultation, title=f"P{number}"), "A.")
@@ -51,8 +62,14 @@ def test_mark_some_then_all_read(client, session, make_consultation, make_page, 
         _edit(session, resident, make_page(consultation, title=f"P{number}"), "A.")
     headers = bearer(official)
     first = client.get("/api/v1/notifications", headers=headers).get_json()["items"][0]["id"]
-    assert client.post("/api/v1/notifications/read", json={"ids": [first]}, headers=headers).get_json() == {"marked": 1, "unread": 2}
-    assert client.post("/api/v1/notifications/read", json={}, headers=headers).get_json() == {"marked": 2, "unread": 0}
+    assert client.post("/api/v1/notifications/read", json={"ids": [first]}, headers=headers).get_json() == {
+        "marked": 1,
+        "unread": 2,
+    }
+    assert client.post("/api/v1/notifications/read", json={}, headers=headers).get_json() == {
+        "marked": 2,
+        "unread": 0,
+    }
 
 
 @pytest.mark.parametrize("body", [{"ids": "all"}, {"ids": ["1"]}, {"ids": [99999999999]}, {"every": True}])
@@ -85,10 +102,15 @@ def test_put_and_delete_watch(kind, client, session, make_page, resident, bearer
 
 
 @pytest.mark.parametrize("state", [{"status": "draft"}, {"visibility": "invited"}])
-def test_watching_what_you_may_not_read_is_not_found(state, client, make_consultation, make_page, resident, bearer):
+def test_watching_what_you_may_not_read_is_not_found(
+    state, client, make_consultation, make_page, resident, bearer
+):
     page = make_page(make_consultation(**state))
     headers = bearer(resident)
-    assert client.put(f"/api/v1/consultations/{page.consultation.slug}/watch", headers=headers).status_code == 404
+    assert (
+        client.put(f"/api/v1/consultations/{page.consultation.slug}/watch", headers=headers).status_code
+        == 404
+    )
     assert client.put(f"/api/v1/pages/{page.slug}/watch", headers=headers).status_code == 404
 
 
@@ -97,20 +119,33 @@ def test_signed_out_watch_of_a_public_page_is_unauthenticated(client, make_page)
     assert client.put(f"/api/v1/pages/{page.slug}/watch").status_code == 401
 
 
-def test_status_change_and_proposal_decision_reach_the_api(client, session, make_page, official, resident, bearer):
+def test_status_change_and_proposal_decision_reach_the_api(
+    client, session, make_page, official, resident, bearer
+):
     from govwiki.models import Proposal
 
     page = make_page()
     notifications.watch(session, resident, consultation=page.consultation)
     consultations.update_consultation(session, official, page.consultation, {"status": "closed"})
-    proposal = Proposal(page_id=page.id, author_id=resident.id, base_number=1, body="x\n", status="merged",
-                        decided_by_id=official.id, merged_revision=2, partial=True)
+    proposal = Proposal(
+        page_id=page.id,
+        author_id=resident.id,
+        base_number=1,
+        body="x\n",
+        status="merged",
+        decided_by_id=official.id,
+        merged_revision=2,
+        partial=True,
+    )
     session.add(proposal)
     session.commit()
     notifications.proposal_decided(session, proposal, "merged")
     session.commit()
     items = client.get("/api/v1/notifications", headers=bearer(resident)).get_json()["items"]
-    assert [(i["kind"], i["proposal"]) for i in items] == [("proposal_partly_merged", proposal.id), ("status_changed", None)]
+    assert [(i["kind"], i["proposal"]) for i in items] == [
+        ("proposal_partly_merged", proposal.id),
+        ("status_changed", None),
+    ]
 
 
 def test_lost_access_hides_notifications_and_watches(client, session, make_page, official, resident, bearer):

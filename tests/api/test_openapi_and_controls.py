@@ -1,4 +1,5 @@
 """The OpenAPI document covers every API route; the safety controls of the API are on."""
+
 import re
 
 import pytest
@@ -11,7 +12,11 @@ def test_openapi_document_lists_every_api_route(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):
             continue
-        path = re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda m: "{" + {"slug": "_"}.get(m.group(1), m.group(1)) + "}", rule.rule[len("/api/v1"):])
+        path = re.sub(
+            r"<(?:[^:>]+:)?(\w+)>",
+            lambda m: "{" + {"slug": "_"}.get(m.group(1), m.group(1)) + "}",
+            rule.rule[len("/api/v1") :],
+        )
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert any(m == method and _same_shape(p, path) for m, p in documented), (method, rule.rule)
 
@@ -30,7 +35,9 @@ def test_cookie_session_write_without_csrf_token_is_refused(make_user, login, cl
 
 @pytest.mark.config(WTF_CSRF_ENABLED=True)
 def test_bearer_write_needs_no_csrf_token(client, official, bearer):
-    response = client.post("/api/v1/consultations", json={"title": "Token", "edit_policy": "edit"}, headers=bearer(official))
+    response = client.post(
+        "/api/v1/consultations", json={"title": "Token", "edit_policy": "edit"}, headers=bearer(official)
+    )
     assert response.status_code == 201
 
 
@@ -60,5 +67,9 @@ def test_cookie_session_write_with_csrf_header_is_accepted(app, make_user, login
         token = generate_csrf()
         with client.session_transaction() as flask_session:
             flask_session["csrf_token"] = __import__("flask").session["csrf_token"]
-    response = client.post("/api/v1/consultations", json={"title": "With token", "edit_policy": "edit"}, headers={"X-CSRFToken": token})
+    response = client.post(
+        "/api/v1/consultations",
+        json={"title": "With token", "edit_policy": "edit"},
+        headers={"X-CSRFToken": token},
+    )
     assert response.status_code == 201

@@ -1,12 +1,20 @@
 """The OpenAPI document describes what the API really sends: responses holding nulls (no one
 decided yet, a consultation-wide event without a page, a watched consultation) validate
 against it. schemathesis checks the same against a live server in `make test-fuzz`."""
+
 import pytest
 
 from govwiki.api.openapi import document
 from govwiki.services import proposals
 
-TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "integer": int, "number": (int, float)}
+TYPES = {
+    "object": dict,
+    "array": list,
+    "string": str,
+    "boolean": bool,
+    "integer": int,
+    "number": (int, float),
+}
 
 
 def problems(value, schema: dict, components: dict, where: str = "$") -> list[str]:
@@ -49,7 +57,9 @@ def check(app):
     return check
 
 
-def test_responses_with_nulls_match_the_document(client, check, make_page, make_user, bearer, session, official):
+def test_responses_with_nulls_match_the_document(
+    client, check, make_page, make_user, bearer, session, official
+):
     page = make_page()
     slug, consultation = page.slug, page.consultation.slug
     resident = make_user()
@@ -71,4 +81,11 @@ def test_error_responses_match_the_document(client, check, make_page, bearer, of
     make_page()
     check(client, "get", "/pages/nope", "/pages/{p}")
     check(client, "get", "/pages/a-page/revisions?page=2147483647", "/pages/{p}/revisions")
-    check(client, "post", "/pages/a-page/revert", "/pages/{p}/revert", json={"to_revision": 2**63}, headers=bearer(official))
+    check(
+        client,
+        "post",
+        "/pages/a-page/revert",
+        "/pages/{p}/revert",
+        json={"to_revision": 2**63},
+        headers=bearer(official),
+    )

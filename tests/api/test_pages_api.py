@@ -1,5 +1,6 @@
 """API: pages and revisions — create, read, save with merge and conflict, history, diff, blame,
 revert, permissions and bad input."""
+
 import pytest
 
 from govwiki.services import consultations
@@ -18,12 +19,20 @@ def owner_headers(page, bearer):
 
 
 def _put(client, headers, body, base, summary="edit"):
-    return client.put("/api/v1/pages/draft-rules", json={"body": body, "base_revision": base, "summary": summary}, headers=headers)
+    return client.put(
+        "/api/v1/pages/draft-rules",
+        json={"body": body, "base_revision": base, "summary": summary},
+        headers=headers,
+    )
 
 
 def test_official_creates_a_page_at_revision_one(client, make_consultation, official, bearer):
     make_consultation(slug="rules")
-    response = client.post("/api/v1/consultations/rules/pages", json={"title": "Hours", "body": "# Hours\n"}, headers=bearer(official))
+    response = client.post(
+        "/api/v1/consultations/rules/pages",
+        json={"title": "Hours", "body": "# Hours\n"},
+        headers=bearer(official),
+    )
     data = response.get_json()
     assert response.status_code == 201
     assert (data["slug"], data["revision"], data["consultation"]) == ("hours", 1, "rules")
@@ -31,7 +40,9 @@ def test_official_creates_a_page_at_revision_one(client, make_consultation, offi
 
 
 def test_resident_may_not_create_pages(client, page, make_user, bearer):
-    response = client.post("/api/v1/consultations/rules/pages", json={"title": "X", "body": "y"}, headers=bearer(make_user()))
+    response = client.post(
+        "/api/v1/consultations/rules/pages", json={"title": "X", "body": "y"}, headers=bearer(make_user())
+    )
     assert response.status_code == 403
 
 
@@ -39,11 +50,17 @@ def test_get_page_returns_body_html_and_contributors(client, page):
     data = client.get("/api/v1/pages/draft-rules").get_json()
     assert data["body"] == BODY and data["revision"] == 1
     assert "<table" not in data["html"] and "Vendors need a permit." in data["html"]
-    assert data["contributors"] == [{"username": "olivia-official", "display_name": "olivia-official", "revisions": 1}]
+    assert data["contributors"] == [
+        {"username": "olivia-official", "display_name": "olivia-official", "revisions": 1}
+    ]
 
 
 def test_page_html_never_carries_script(client, make_page, make_consultation):
-    make_page(make_consultation(slug="x"), body="<script>alert(1)</script>\n\n[a](javascript:alert(1))", title="Evil")
+    make_page(
+        make_consultation(slug="x"),
+        body="<script>alert(1)</script>\n\n[a](javascript:alert(1))",
+        title="Evil",
+    )
     html = client.get("/api/v1/pages/evil").get_json()["html"]
     assert "<script" not in html and "javascript:" not in html
 
@@ -78,14 +95,17 @@ def test_put_overlapping_is_409_with_both_texts(client, page, owner_headers):
     assert client.get("/api/v1/pages/draft-rules").get_json()["revision"] == 2
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"body": "x", "summary": "s"}, "base_revision"),
-    ({"body": "x", "base_revision": "1"}, "base_revision"),
-    ({"body": 5, "base_revision": 1}, "body"),
-    ({"body": "a\x00b", "base_revision": 1}, "body"),
-    ({"body": "x", "base_revision": 1, "summary": ["no"]}, "summary"),
-    ({"body": "x", "base_revision": 99}, "base_revision"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"body": "x", "summary": "s"}, "base_revision"),
+        ({"body": "x", "base_revision": "1"}, "base_revision"),
+        ({"body": 5, "base_revision": 1}, "body"),
+        ({"body": "a\x00b", "base_revision": 1}, "body"),
+        ({"body": "x", "base_revision": 1, "summary": ["no"]}, "summary"),
+        ({"body": "x", "base_revision": 99}, "base_revision"),
+    ],
+)
 def test_bad_edits_are_422_with_the_field(client, page, owner_headers, payload, field):
     response = client.put("/api/v1/pages/draft-rules", json=payload, headers=owner_headers)
     assert response.status_code == 422 and field in response.get_json()["error"]["fields"]
@@ -109,13 +129,17 @@ def test_resident_edits_when_policy_is_edit(client, page, make_user, bearer):
 
 @pytest.mark.parametrize("policy", ["comment", "suggest"])
 def test_resident_may_not_edit_under_other_policies(client, session, page, make_user, bearer, policy):
-    consultations.update_consultation(session, page.consultation.created_by, page.consultation, {"edit_policy": policy})
+    consultations.update_consultation(
+        session, page.consultation.created_by, page.consultation, {"edit_policy": policy}
+    )
     response = _put(client, bearer(make_user()), BODY + "Mine.\n", 1)
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
 
 
 def test_closed_consultation_refuses_residents_and_hands_text_back(client, session, page, make_user, bearer):
-    consultations.update_consultation(session, page.consultation.created_by, page.consultation, {"status": "closed"})
+    consultations.update_consultation(
+        session, page.consultation.created_by, page.consultation, {"status": "closed"}
+    )
     response = _put(client, bearer(make_user()), BODY + "Mine.\n", 1)
     error = response.get_json()["error"]
     assert response.status_code == 403 and error["code"] == "consultation_closed"
@@ -127,7 +151,12 @@ def test_passed_deadline_refuses_residents(client, session, page, make_user, bea
 
     from govwiki.services import clock
 
-    consultations.update_consultation(session, page.consultation.created_by, page.consultation, {"closes_at": clock.now() + timedelta(hours=1)})
+    consultations.update_consultation(
+        session,
+        page.consultation.created_by,
+        page.consultation,
+        {"closes_at": clock.now() + timedelta(hours=1)},
+    )
     move_clock(timedelta(hours=2))
     response = _put(client, bearer(make_user()), BODY + "Late.\n", 1)
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "consultation_closed"
@@ -174,7 +203,11 @@ def test_diff_ops_rebuild_both_revisions(client, page, owner_headers):
 def test_diff_of_chinese_is_character_level(client, session, make_page, make_consultation, bearer):
     page = make_page(make_consultation(slug="zh"), body="区政府在公示30日后划定便民摊点区域。\n", title="Zh")
     headers = bearer(page.consultation.created_by)
-    client.put(f"/api/v1/pages/{page.slug}", json={"body": "区政府在公示45日后划定便民菜站区域。\n", "base_revision": 1}, headers=headers)
+    client.put(
+        f"/api/v1/pages/{page.slug}",
+        json={"body": "区政府在公示45日后划定便民菜站区域。\n", "base_revision": 1},
+        headers=headers,
+    )
     ops = client.get(f"/api/v1/pages/{page.slug}/diff").get_json()["ops"]
     deleted = [o["text"] for o in ops if o["op"] == "delete"]
     assert "摊点" in "".join(deleted) and all(len(t) <= 4 for t in deleted)
@@ -197,7 +230,9 @@ def test_revert_makes_a_new_revision(client, page, owner_headers):
 
 
 def test_residents_may_not_revert(client, page, make_user, bearer):
-    response = client.post("/api/v1/pages/draft-rules/revert", json={"to_revision": 1}, headers=bearer(make_user()))
+    response = client.post(
+        "/api/v1/pages/draft-rules/revert", json={"to_revision": 1}, headers=bearer(make_user())
+    )
     assert response.status_code == 403
 
 
@@ -253,7 +288,9 @@ def test_a_conflict_offers_the_merge_with_both_versions_marked(client, page, own
 
 def test_saving_the_marked_text_unresolved_is_422_with_the_text(client, page, owner_headers):
     _put(client, owner_headers, BODY.replace("30 days", "45 days"), 1)
-    marked = _put(client, owner_headers, BODY.replace("30 days", "60 days"), 1).get_json()["error"]["marked_body"]
+    marked = _put(client, owner_headers, BODY.replace("30 days", "60 days"), 1).get_json()["error"][
+        "marked_body"
+    ]
     response = _put(client, owner_headers, marked, 2)
     error = response.get_json()["error"]
     assert response.status_code == 422 and "conflict markers" in error["fields"]["body"]
@@ -262,6 +299,9 @@ def test_saving_the_marked_text_unresolved_is_422_with_the_text(client, page, ow
 
 def test_a_route_word_is_not_a_page_slug(client, make_consultation, official, bearer):
     make_consultation(slug="rules")
-    response = client.post("/api/v1/consultations/rules/pages", json={"title": "Hours", "body": "x\n", "slug": "new"},
-                           headers=bearer(official))
+    response = client.post(
+        "/api/v1/consultations/rules/pages",
+        json={"title": "Hours", "body": "x\n", "slug": "new"},
+        headers=bearer(official),
+    )
     assert response.status_code == 422 and set(response.get_json()["error"]["fields"]) == {"slug"}

@@ -1,5 +1,6 @@
 """The permission matrix through the JSON API: role × action × state (× edit policy), each case
 answering as the hand-written table in tests/matrix.py says, and a refused write changing nothing."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,15 +12,11 @@ from tests.matrix import EDITED, NEXT_STATUS, REASON, SUGGESTED
 from tests.matrix import app, connection, engine, people, worlds  # noqa: F401 - module fixtures
 
 #: the HTTP status of each answer of the table
-STATUS = {
-    matrix.HIDDEN: 404, matrix.SIGN_IN: 401, matrix.NO: 403, matrix.SHUT: 403, matrix.ILLEGAL: 409,
-}
+STATUS = {matrix.HIDDEN: 404, matrix.SIGN_IN: 401, matrix.NO: 403, matrix.SHUT: 403, matrix.ILLEGAL: 409}
 #: the status of a permitted action
 SUCCESS = {"propose": 201}
 #: a refused edit or suggestion hands the caller's text back in the error
 KEPT = {"edit": EDITED, "propose": SUGGESTED}
-
-
 
 
 def perform(client, action: str, world: matrix.World, headers: dict):

@@ -1,5 +1,6 @@
 """API: proposals — submit, list, review, update, merge (stale, conflicting, by hand, in part,
 twice, concurrently), reject, withdraw, and who may do what."""
+
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from threading import Barrier
@@ -31,8 +32,11 @@ def official_headers(page, bearer):
 
 
 def _submit(client, headers, body, base=1, summary="Longer notice"):
-    return client.post("/api/v1/pages/market-rules/proposals", headers=headers,
-                       json={"body": body, "summary": summary, "base_revision": base})
+    return client.post(
+        "/api/v1/pages/market-rules/proposals",
+        headers=headers,
+        json={"body": body, "summary": summary, "base_revision": base},
+    )
 
 
 def _proposal_id(client, headers, body, base=1) -> int:
@@ -53,8 +57,22 @@ def test_submit_returns_201_with_the_contract_fields(client, page, resident, bea
     response = _submit(client, bearer(resident), LONGER)
     data = response.get_json()
     assert response.status_code == 201 and data["status"] == "open"
-    assert {"id", "page", "author", "summary", "base_revision", "status", "created_at", "decided_by",
-            "decided_at", "reason", "merged_revision", "body", "partial", "declined"} <= set(data)
+    assert {
+        "id",
+        "page",
+        "author",
+        "summary",
+        "base_revision",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "merged_revision",
+        "body",
+        "partial",
+        "declined",
+    } <= set(data)
     assert data["author"] == {"username": "rosa", "display_name": "Rosa"}
 
 
@@ -69,20 +87,32 @@ def test_submit_signed_out_is_401(client, page):
 
 def test_proposing_under_the_comment_policy_is_403(client, make_page, make_consultation, resident, bearer):
     make_page(make_consultation(edit_policy="comment"), body=BASE, title="Comment only")
-    response = client.post("/api/v1/pages/comment-only/proposals", headers=bearer(resident),
-                           json={"body": LONGER, "base_revision": 1})
+    response = client.post(
+        "/api/v1/pages/comment-only/proposals",
+        headers=bearer(resident),
+        json={"body": LONGER, "base_revision": 1},
+    )
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
 
 
-def test_deadline_passing_before_submit_hands_the_text_back(client, session, make_page, make_consultation, resident, bearer, move_clock):
-    make_page(make_consultation(edit_policy="suggest", closes_at=clock.now() + timedelta(hours=1)),
-              body=BASE, title="Market rules")
+def test_deadline_passing_before_submit_hands_the_text_back(
+    client, session, make_page, make_consultation, resident, bearer, move_clock
+):
+    make_page(
+        make_consultation(edit_policy="suggest", closes_at=clock.now() + timedelta(hours=1)),
+        body=BASE,
+        title="Market rules",
+    )
     headers = bearer(resident)
     form = client.get("/api/v1/pages/market-rules").get_json()
     move_clock(timedelta(hours=2))
     response = _submit(client, headers, LONGER, base=form["revision"])
     error = response.get_json()["error"]
-    assert response.status_code == 403 and error["code"] == "consultation_closed" and error["your_body"] == LONGER
+    assert (
+        response.status_code == 403
+        and error["code"] == "consultation_closed"
+        and error["your_body"] == LONGER
+    )
 
 
 def test_proposal_identical_to_its_base_is_422_with_your_body(client, page, resident, bearer):
@@ -101,19 +131,25 @@ def test_empty_or_blank_proposal_is_422_with_your_body(body, client, session, pa
 
 def test_rewriting_a_proposal_to_blank_is_422_and_keeps_the_old_text(client, page, resident, bearer):
     proposal_id = _proposal_id(client, bearer(resident), LONGER)
-    response = client.patch(f"/api/v1/proposals/{proposal_id}", headers=bearer(resident), json={"body": " \n"})
+    response = client.patch(
+        f"/api/v1/proposals/{proposal_id}", headers=bearer(resident), json={"body": " \n"}
+    )
     assert response.status_code == 422 and response.get_json()["error"]["your_body"] == " \n"
     assert client.get(f"/api/v1/proposals/{proposal_id}").get_json()["body"] == LONGER
 
 
-def test_list_filters_by_status_and_marks_overlaps(client, session, page, resident, make_user, bearer, official_headers):
+def test_list_filters_by_status_and_marks_overlaps(
+    client, session, page, resident, make_user, bearer, official_headers
+):
     first = _proposal_id(client, bearer(resident), LONGER)
     second = _proposal_id(client, bearer(make_user()), BASE.replace("30 days", "14 days"))
     rejected = _proposal_id(client, bearer(resident), BASE.replace("23:00", "22:00"))
     client.post(f"/api/v1/proposals/{rejected}/reject", json={"reason": "No."}, headers=official_headers)
     data = client.get("/api/v1/pages/market-rules/proposals?status=open").get_json()
     assert [(p["id"], p["mergeable"], p["overlaps"]) for p in data["items"]] == [
-        (second, True, [first]), (first, True, [second])]
+        (second, True, [first]),
+        (first, True, [second]),
+    ]
     assert data["total"] == 2
 
 
@@ -137,14 +173,19 @@ def test_review_of_a_conflicting_proposal_lists_the_conflicts(client, session, p
     assert "<<<<<<<" in data["marked_body"]
 
 
-def test_merge_credits_the_proposer_and_the_official(client, session, page, resident, bearer, official_headers):
+def test_merge_credits_the_proposer_and_the_official(
+    client, session, page, resident, bearer, official_headers
+):
     proposal_id = _proposal_id(client, bearer(resident), LONGER)
     response = client.post(f"/api/v1/proposals/{proposal_id}/merge", json={}, headers=official_headers)
     assert response.status_code == 200
     assert (response.get_json()["status"], response.get_json()["revision"]) == ("merged", 2)
     revision = client.get("/api/v1/pages/market-rules/revisions/2").get_json()
     assert (revision["author"]["username"], revision["merged_by"]["username"], revision["proposal"]) == (
-        "rosa", "olivia-official", proposal_id)
+        "rosa",
+        "olivia-official",
+        proposal_id,
+    )
 
 
 def test_blame_shows_the_proposer_for_merged_words(client, page, resident, bearer, official_headers):
@@ -162,23 +203,36 @@ def test_stale_proposal_merges_three_way(client, session, page, resident, bearer
     assert client.get("/api/v1/pages/market-rules").get_json()["body"] == LONGER.replace("23:00", "22:00")
 
 
-def test_conflicting_merge_is_409_then_resolved_by_hand(client, session, page, resident, bearer, official_headers):
+def test_conflicting_merge_is_409_then_resolved_by_hand(
+    client, session, page, resident, bearer, official_headers
+):
     proposal_id = _proposal_id(client, bearer(resident), LONGER)
     _edit(session, page, BASE.replace("30 days", "45 days"), 1)
     refused = client.post(f"/api/v1/proposals/{proposal_id}/merge", json={}, headers=official_headers)
     error = refused.get_json()["error"]
     assert refused.status_code == 409 and error["code"] == "edit_conflict"
-    assert (error["your_body"], error["head_body"], error["head_revision"]) == (LONGER, BASE.replace("30 days", "45 days"), 2)
+    assert (error["your_body"], error["head_body"], error["head_revision"]) == (
+        LONGER,
+        BASE.replace("30 days", "45 days"),
+        2,
+    )
     resolved = BASE.replace("30 days", "50 days")
-    response = client.post(f"/api/v1/proposals/{proposal_id}/merge", headers=official_headers,
-                           json={"body": resolved, "base_revision": error["head_revision"]})
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/merge",
+        headers=official_headers,
+        json={"body": resolved, "base_revision": error["head_revision"]},
+    )
     assert response.status_code == 200 and response.get_json()["revision"] == 3
     assert client.get("/api/v1/pages/market-rules").get_json()["body"] == resolved
 
 
-def test_partial_merge_applies_accepted_hunks_and_shows_the_declined(client, page, resident, bearer, official_headers):
+def test_partial_merge_applies_accepted_hunks_and_shows_the_declined(
+    client, page, resident, bearer, official_headers
+):
     proposal_id = _proposal_id(client, bearer(resident), LONGER.replace("23:00", "21:00"))
-    response = client.post(f"/api/v1/proposals/{proposal_id}/merge", json={"accept": [1]}, headers=official_headers)
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/merge", json={"accept": [1]}, headers=official_headers
+    )
     assert response.status_code == 200 and response.get_json()["partial"] is True
     assert client.get("/api/v1/pages/market-rules").get_json()["body"] == BASE.replace("23:00", "21:00")
     data = client.get(f"/api/v1/proposals/{proposal_id}").get_json()
@@ -202,7 +256,9 @@ def _merge_from_thread(app, headers, proposal_id, barrier):
         return response.status_code, response.get_json()
 
 
-def test_concurrent_merges_of_one_proposal_make_one_revision(app, client, session, page, resident, bearer, make_user):
+def test_concurrent_merges_of_one_proposal_make_one_revision(
+    app, client, session, page, resident, bearer, make_user
+):
     proposal_id = _proposal_id(client, bearer(resident), LONGER)
     admin = make_user("admin")
     headers = [bearer(page.consultation.created_by), bearer(admin)]
@@ -223,16 +279,24 @@ def test_reject_requires_a_reason(client, page, resident, bearer, official_heade
 
 def test_reject_with_a_reason_is_public(client, page, resident, bearer, official_headers):
     proposal_id = _proposal_id(client, bearer(resident), LONGER)
-    response = client.post(f"/api/v1/proposals/{proposal_id}/reject", json={"reason": "Legal maximum."}, headers=official_headers)
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/reject", json={"reason": "Legal maximum."}, headers=official_headers
+    )
     assert response.status_code == 200 and response.get_json()["status"] == "rejected"
     data = client.get(f"/api/v1/proposals/{proposal_id}").get_json()
-    assert (data["status"], data["reason"], data["decided_by"]["username"]) == ("rejected", "Legal maximum.", "olivia-official")
+    assert (data["status"], data["reason"], data["decided_by"]["username"]) == (
+        "rejected",
+        "Legal maximum.",
+        "olivia-official",
+    )
 
 
 @pytest.mark.parametrize("action, payload", [("merge", {}), ("reject", {"reason": "No."}), ("withdraw", {})])
 def test_another_resident_gets_403(action, payload, client, page, resident, make_user, bearer):
     proposal_id = _proposal_id(client, bearer(resident), LONGER)
-    response = client.post(f"/api/v1/proposals/{proposal_id}/{action}", json=payload, headers=bearer(make_user()))
+    response = client.post(
+        f"/api/v1/proposals/{proposal_id}/{action}", json=payload, headers=bearer(make_user())
+    )
     assert response.status_code == 403
 
 
@@ -247,21 +311,29 @@ def test_author_withdraws_and_cannot_withdraw_again(client, page, resident, bear
 def test_author_updates_the_proposal_with_patch(client, page, resident, bearer):
     headers = bearer(resident)
     proposal_id = _proposal_id(client, headers, LONGER)
-    response = client.patch(f"/api/v1/proposals/{proposal_id}", headers=headers,
-                            json={"body": BASE.replace("30 days", "90 days"), "summary": "Longer still"})
+    response = client.patch(
+        f"/api/v1/proposals/{proposal_id}",
+        headers=headers,
+        json={"body": BASE.replace("30 days", "90 days"), "summary": "Longer still"},
+    )
     assert response.status_code == 200 and response.get_json()["summary"] == "Longer still"
 
 
 def test_others_may_not_patch_a_proposal(client, page, resident, make_user, bearer):
     proposal_id = _proposal_id(client, bearer(resident), LONGER)
-    response = client.patch(f"/api/v1/proposals/{proposal_id}", headers=bearer(make_user()), json={"summary": "Mine"})
+    response = client.patch(
+        f"/api/v1/proposals/{proposal_id}", headers=bearer(make_user()), json={"summary": "Mine"}
+    )
     assert response.status_code == 403
 
 
-def test_proposals_of_a_draft_consultation_are_404_to_outsiders(client, make_page, make_consultation, official, make_user, bearer):
+def test_proposals_of_a_draft_consultation_are_404_to_outsiders(
+    client, make_page, make_consultation, official, make_user, bearer
+):
     make_page(make_consultation(status="draft", edit_policy="suggest"), body=BASE, title="Secret")
-    created = client.post("/api/v1/pages/secret/proposals", headers=bearer(official),
-                          json={"body": LONGER, "base_revision": 1})
+    created = client.post(
+        "/api/v1/pages/secret/proposals", headers=bearer(official), json={"body": LONGER, "base_revision": 1}
+    )
     assert created.status_code == 201
     outsider = bearer(make_user())
     assert client.get(f"/api/v1/proposals/{created.get_json()['id']}", headers=outsider).status_code == 404

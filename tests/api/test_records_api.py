@@ -1,4 +1,5 @@
 """API: the consultation record — history, report, contributions and the read-only audit log."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,7 +21,9 @@ def lanes(session, make_consultation, make_page, official, rosa):
     consultation = make_consultation(status="draft", title="Lanes")
     page = make_page(consultation, body="Lanes on Main Street.\n", title="Routes")
     consultations.update_consultation(session, official, consultation, {"status": "open"})
-    pages.save_page(session, rosa, page, body="Wide lanes on Main Street.\n", base_revision=1, summary="wider")
+    pages.save_page(
+        session, rosa, page, body="Wide lanes on Main Street.\n", base_revision=1, summary="wider"
+    )
     add_proposal(session, page, rosa, status="rejected", decided_by=official, reason="Too costly.")
     add_proposal(session, page, rosa, status="merged", decided_by=official, merged_revision=2)
     return consultation
@@ -42,7 +45,9 @@ def test_history_is_paginated_newest_first(client, lanes):
 
 def test_history_items_have_the_contract_fields(client, lanes):
     items = client.get(f"/api/v1/consultations/{lanes.slug}/history").get_json()["items"]
-    assert all({"type", "at", "actor", "page", "revision", "proposal", "details"} <= set(item) for item in items)
+    assert all(
+        {"type", "at", "actor", "page", "revision", "proposal", "details"} <= set(item) for item in items
+    )
     by_type = {}
     for item in items:
         by_type.setdefault(item["type"], item)
@@ -58,11 +63,18 @@ def test_history_rejects_absurd_pagination(client, lanes):
     assert response.status_code == 422 and "per_page" in response.get_json()["error"]["fields"]
 
 
-def test_history_of_a_draft_is_not_found_for_outsiders(client, make_consultation, make_user, bearer, official):
+def test_history_of_a_draft_is_not_found_for_outsiders(
+    client, make_consultation, make_user, bearer, official
+):
     draft = make_consultation(status="draft")
     assert client.get(f"/api/v1/consultations/{draft.slug}/history").status_code == 404
-    assert client.get(f"/api/v1/consultations/{draft.slug}/history", headers=bearer(make_user())).status_code == 404
-    assert client.get(f"/api/v1/consultations/{draft.slug}/history", headers=bearer(official)).status_code == 200
+    assert (
+        client.get(f"/api/v1/consultations/{draft.slug}/history", headers=bearer(make_user())).status_code
+        == 404
+    )
+    assert (
+        client.get(f"/api/v1/consultations/{draft.slug}/history", headers=bearer(official)).status_code == 200
+    )
 
 
 def test_report_counts_and_lists(client, lanes):
@@ -70,8 +82,18 @@ def test_report_counts_and_lists(client, lanes):
     data = response.get_json()
     assert response.status_code == 200
     assert data["counts"]["participants"] == 2
-    assert data["counts"]["proposals"] == {"received": 2, "merged": 1, "partly_merged": 0, "rejected": 1, "withdrawn": 0, "open": 0}
-    assert data["rejected"][0]["reason"] == "Too costly." and data["rejected"][0]["decided_by"]["username"] == "olivia-official"
+    assert data["counts"]["proposals"] == {
+        "received": 2,
+        "merged": 1,
+        "partly_merged": 0,
+        "rejected": 1,
+        "withdrawn": 0,
+        "open": 0,
+    }
+    assert (
+        data["rejected"][0]["reason"] == "Too costly."
+        and data["rejected"][0]["decided_by"]["username"] == "olivia-official"
+    )
     assert data["merged"][0]["merged_revision"] == 2 and data["merged"][0]["author"]["username"] == "rosa"
     [page] = data["pages"]
     assert (page["opened_revision"], page["final_revision"], page["final"]) == (1, 2, "current")
@@ -79,9 +101,14 @@ def test_report_counts_and_lists(client, lanes):
     _no_email_anywhere(response)
 
 
-def test_report_of_an_invited_consultation_is_not_found_for_outsiders(client, make_consultation, make_user, bearer):
+def test_report_of_an_invited_consultation_is_not_found_for_outsiders(
+    client, make_consultation, make_user, bearer
+):
     hidden = make_consultation(visibility="invited")
-    assert client.get(f"/api/v1/consultations/{hidden.slug}/report", headers=bearer(make_user())).status_code == 404
+    assert (
+        client.get(f"/api/v1/consultations/{hidden.slug}/report", headers=bearer(make_user())).status_code
+        == 404
+    )
 
 
 def test_contributions_list_revisions_and_proposals(client, lanes):
@@ -93,13 +120,17 @@ def test_contributions_list_revisions_and_proposals(client, lanes):
     _no_email_anywhere(response)
 
 
-def test_contributions_hide_a_draft_from_outsiders(client, session, make_consultation, make_page, official, rosa, bearer, make_user):
+def test_contributions_hide_a_draft_from_outsiders(
+    client, session, make_consultation, make_page, official, rosa, bearer, make_user
+):
     draft = make_consultation(status="draft")
     consultations.add_member(session, official, draft, rosa, "expert")
     page = make_page(draft)
     pages.save_page(session, rosa, page, body="Draft edit.\n", base_revision=1)
     assert client.get("/api/v1/users/rosa/contributions").get_json()["total"] == 0
-    assert client.get("/api/v1/users/rosa/contributions", headers=bearer(make_user())).get_json()["total"] == 0
+    assert (
+        client.get("/api/v1/users/rosa/contributions", headers=bearer(make_user())).get_json()["total"] == 0
+    )
     assert client.get("/api/v1/users/rosa/contributions", headers=bearer(official)).get_json()["total"] == 1
 
 
@@ -140,10 +171,15 @@ def test_anonymous_callers_must_authenticate_for_the_audit_log(client, lanes, pa
 def test_a_private_consultations_audit_log_is_not_found(client, make_consultation, make_user, bearer):
     hidden = make_consultation(visibility="invited")
     for caller in (make_user(), make_user("official")):
-        assert client.get(f"/api/v1/consultations/{hidden.slug}/audit", headers=bearer(caller)).status_code == 404
+        assert (
+            client.get(f"/api/v1/consultations/{hidden.slug}/audit", headers=bearer(caller)).status_code
+            == 404
+        )
 
 
-def test_site_officials_see_only_events_of_what_they_may_read(client, session, make_consultation, make_user, bearer):
+def test_site_officials_see_only_events_of_what_they_may_read(
+    client, session, make_consultation, make_user, bearer
+):
     visible = make_consultation(title="Visible")
     hidden = make_consultation(visibility="invited", title="Hidden")
     admin = make_user("admin")
@@ -158,14 +194,26 @@ def test_site_officials_see_only_events_of_what_they_may_read(client, session, m
 
 
 def test_site_officials_may_read_the_log_of_a_public_consultation(client, lanes, make_user, bearer):
-    assert client.get(f"/api/v1/consultations/{lanes.slug}/audit", headers=bearer(make_user("official"))).status_code == 200
+    assert (
+        client.get(
+            f"/api/v1/consultations/{lanes.slug}/audit", headers=bearer(make_user("official"))
+        ).status_code
+        == 200
+    )
 
 
 def test_audit_details_never_carry_email_addresses(client, session, lanes, official, bearer):
     from govwiki.services import audit
 
-    audit.record(session, official, "invitation_sent", subject_type="invitation", subject_id="eva@example.org", consultation=lanes,
-                 details={"email": "eva@example.org", "note": "sent to eva@example.org", "role": "expert"})
+    audit.record(
+        session,
+        official,
+        "invitation_sent",
+        subject_type="invitation",
+        subject_id="eva@example.org",
+        consultation=lanes,
+        details={"email": "eva@example.org", "note": "sent to eva@example.org", "role": "expert"},
+    )
     session.commit()
     response = client.get(f"/api/v1/consultations/{lanes.slug}/audit", headers=bearer(official))
     _no_email_anywhere(response)
@@ -175,9 +223,13 @@ def test_audit_details_never_carry_email_addresses(client, session, lanes, offic
 
 
 @pytest.mark.parametrize("method", WRITES)
-@pytest.mark.parametrize("path", ["/consultations/{slug}/audit", "/audit", "/audit/1", "/consultations/{slug}/audit/1"])
+@pytest.mark.parametrize(
+    "path", ["/consultations/{slug}/audit", "/audit", "/audit/1", "/consultations/{slug}/audit/1"]
+)
 def test_no_api_route_edits_or_deletes_audit_events(client, lanes, official, bearer, method, path):
-    response = getattr(client, method)("/api/v1" + path.format(slug=lanes.slug), headers=bearer(official), json={})
+    response = getattr(client, method)(
+        "/api/v1" + path.format(slug=lanes.slug), headers=bearer(official), json={}
+    )
     assert response.status_code in (404, 405)
 
 

@@ -1,16 +1,31 @@
 """The command line of API.md."""
+
 from govwiki.models import ApiToken, Consultation, Page, User
 from govwiki.services import accounts
 
 
 def test_create_user_with_role(runner, session):
-    result = runner.invoke(args=["govwiki", "create-user", "ada", "--email", "ada@example.org", "--password", "password123", "--role", "official"])
+    result = runner.invoke(
+        args=[
+            "govwiki",
+            "create-user",
+            "ada",
+            "--email",
+            "ada@example.org",
+            "--password",
+            "password123",
+            "--role",
+            "official",
+        ]
+    )
     assert result.exit_code == 0
     assert session.query(User).filter_by(username="ada").one().role == "official"
 
 
 def test_create_user_with_a_bad_email_fails_with_one_line(runner):
-    result = runner.invoke(args=["govwiki", "create-user", "ada", "--email", "nope", "--password", "password123"])
+    result = runner.invoke(
+        args=["govwiki", "create-user", "ada", "--email", "nope", "--password", "password123"]
+    )
     assert result.exit_code != 0 and "email" in result.output and len(result.output.strip().splitlines()) == 1
 
 
@@ -30,14 +45,18 @@ def test_set_role_of_unknown_user_fails(runner):
     assert runner.invoke(args=["govwiki", "set-role", "ghost", "admin"]).exit_code != 0
 
 
-def test_create_token_prints_a_working_token_last_and_stores_only_its_hash(runner, make_user, session, client):
+def test_create_token_prints_a_working_token_last_and_stores_only_its_hash(
+    runner, make_user, session, client
+):
     user = make_user()
     result = runner.invoke(args=["govwiki", "create-token", user.username])
     token = result.output.strip().splitlines()[-1]
     assert result.exit_code == 0
     assert accounts.user_for_token(session, token).id == user.id
     assert all(token not in row.token_hash for row in session.query(ApiToken))
-    assert client.get("/api/v1/consultations", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        client.get("/api/v1/consultations", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
 
 
 def test_demo_loads_once(runner, session):
@@ -58,12 +77,17 @@ def test_demo_shows_merged_rejected_and_open_suggestions(runner, session):
 
 def test_demo_consultations_show_their_pages_first_revisions_as_opened(runner, client):
     runner.invoke(args=["govwiki", "demo"])
-    for slug, page in (("street-vending-rules-2027", "draft-rules"), ("community-markets-2027", "market-rules")):
+    for slug, page in (
+        ("street-vending-rules-2027", "draft-rules"),
+        ("community-markets-2027", "market-rules"),
+    ):
         report = client.get(f"/api/v1/consultations/{slug}/report").get_json()
         assert all(p["opened_revision"] == 1 for p in report["pages"])
         html = client.get(f"/consultations/{slug}/changes").get_data(as_text=True)
         assert f'href="/pages/{page}/revisions/1"' in html and "None:" not in html
-        assert "as opened: revision 1" in client.get(f"/consultations/{slug}/report.md").get_data(as_text=True)
+        assert "as opened: revision 1" in client.get(f"/consultations/{slug}/report.md").get_data(
+            as_text=True
+        )
 
 
 def test_demo_audit_log_verifies(runner):

@@ -1,4 +1,5 @@
 """`flask --app app db upgrade` builds the whole schema from nothing, matching the models."""
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -18,7 +19,9 @@ def empty_database_url():
 
 @pytest.fixture
 def fresh_app(empty_database_url, tmp_path):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url}, instance=str(tmp_path / "i"))
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url}, instance=str(tmp_path / "i")
+    )
     with app.app_context():
         yield app
         db.session.remove()
@@ -93,7 +96,9 @@ def test_the_default_sqlite_files_are_readable_by_their_owner_only(tmp_path, mon
         with db.engine.connect() as connection:  # WAL keeps -wal and -shm while a connection is open
             connection.exec_driver_sql("SELECT count(*) FROM users")
             files = sorted(path.name for path in instance.glob("govwiki.sqlite3*"))
-            modes = {path.name: oct(path.stat().st_mode & 0o777) for path in instance.glob("govwiki.sqlite3*")}
+            modes = {
+                path.name: oct(path.stat().st_mode & 0o777) for path in instance.glob("govwiki.sqlite3*")
+            }
         db.engine.dispose()
     assert files == ["govwiki.sqlite3", "govwiki.sqlite3-shm", "govwiki.sqlite3-wal"]
     assert modes == dict.fromkeys(files, "0o600")

@@ -1,5 +1,6 @@
 """`flask --app app govwiki verify-audit`: 0 and a count on an intact log, one line per problem
 otherwise."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,7 +39,9 @@ def test_an_edited_row_fails_naming_it(runner, logged, session):
     session.commit()
     result = _verify(runner)
     assert result.exit_code != 0
-    assert result.stderr.strip().splitlines() == [f"event {logged[2].id}: its content does not match its hash (the row was edited)"]
+    assert result.stderr.strip().splitlines() == [
+        f"event {logged[2].id}: its content does not match its hash (the row was edited)"
+    ]
 
 
 def test_a_deleted_row_fails(runner, logged, session):
@@ -101,7 +104,10 @@ def test_a_head_counting_too_few_events_fails(runner, logged, session):
     _set_head(session, count=2)
     result = _verify(runner)
     assert result.exit_code != 0
-    assert result.stderr.strip() == f"the log: the head counts 2 events but the chain holds {len(logged)} (the head was rewound)"
+    assert (
+        result.stderr.strip()
+        == f"the log: the head counts 2 events but the chain holds {len(logged)} (the head was rewound)"
+    )
 
 
 def test_a_missing_head_fails(runner, logged, session):
@@ -124,7 +130,9 @@ def test_a_published_head_still_in_the_chain_passes(runner, logged, session, mak
     assert result.exit_code == 0 and result.output.startswith("audit log intact")
 
 
-def test_a_consistently_rewound_log_passes_alone_but_fails_against_the_published_head(runner, logged, session):
+def test_a_consistently_rewound_log_passes_alone_but_fails_against_the_published_head(
+    runner, logged, session
+):
     """What the chain cannot prove alone: a cut tail with the head rewound to match. A published
     head (count and hash) catches it."""
     number, newest = len(logged), logged[-1].hash

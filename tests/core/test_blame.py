@@ -1,10 +1,17 @@
 """Blame carried across revisions: kept text keeps its revision, new text gets the new one."""
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govwiki.core.blame import (
-    blame_spans, carry_blame, carry_packed, initial_blame, pack_blame, repack_blame, unpack_blame,
+    blame_spans,
+    carry_blame,
+    carry_packed,
+    initial_blame,
+    pack_blame,
+    repack_blame,
+    unpack_blame,
 )
 from govwiki.core.diff import DiffOp, diff_texts
 

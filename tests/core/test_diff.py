@@ -1,4 +1,5 @@
 """Readable diffs: words for Latin text, characters for CJK, always rebuilding both texts."""
+
 import random
 
 import pytest
@@ -10,9 +11,35 @@ from govwiki.core.diff import DiffOp, diff_texts
 from govwiki.core.diff_views import diff_stats, side_by_side
 
 PIECES = (
-    "the", "fee", "shall", "30", "days", "notice", "the", "fee",  # repeated on purpose
-    "中", "华", "人民", "政府", "。", "，", "カナ", "한국",
-    " ", " ", "  ", "\n", "\n\n", ".", ",", ";", "(", ")", "é", "Ａ", "\t",
+    "the",
+    "fee",
+    "shall",
+    "30",
+    "days",
+    "notice",
+    "the",
+    "fee",  # repeated on purpose
+    "中",
+    "华",
+    "人民",
+    "政府",
+    "。",
+    "，",
+    "カナ",
+    "한국",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    ".",
+    ",",
+    ";",
+    "(",
+    ")",
+    "é",
+    "Ａ",
+    "\t",
 )
 pieces = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 texts = st.one_of(pieces, st.text(max_size=60))
@@ -110,16 +137,20 @@ def test_sentence_tier_rewrite_shortcut_and_character_diff_rebuild_both_texts(
 def test_a_changed_number_is_one_word():
     ops = diff_texts("Reply within 30 days.", "Reply within 45 days.")
     assert ops == [
-        DiffOp("equal", "Reply within "), DiffOp("delete", "30"),
-        DiffOp("insert", "45"), DiffOp("equal", " days."),
+        DiffOp("equal", "Reply within "),
+        DiffOp("delete", "30"),
+        DiffOp("insert", "45"),
+        DiffOp("equal", " days."),
     ]
 
 
 def test_a_changed_chinese_character_is_one_character():
     ops = diff_texts("申请期限为三十日。", "申请期限为六十日。")
     assert ops == [
-        DiffOp("equal", "申请期限为"), DiffOp("delete", "三"),
-        DiffOp("insert", "六"), DiffOp("equal", "十日。"),
+        DiffOp("equal", "申请期限为"),
+        DiffOp("delete", "三"),
+        DiffOp("insert", "六"),
+        DiffOp("equal", "十日。"),
     ]
 
 
@@ -173,22 +204,31 @@ def test_diff_op_serialises_to_a_dict():
     assert DiffOp("insert", "45").to_dict() == {"op": "insert", "text": "45"}
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("Reply within 30 days.", "Reply within 45 business days.", {"inserted": 2, "deleted": 1}),
-    ("申请期限为三十日。", "申请期限为三十个工作日。", {"inserted": 3, "deleted": 0}),
-    ("Fee: 10.", "Fee: 10.", {"inserted": 0, "deleted": 0}),
-    ("a, b", "a; b", {"inserted": 0, "deleted": 0}),  # punctuation is not a word
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("Reply within 30 days.", "Reply within 45 business days.", {"inserted": 2, "deleted": 1}),
+        ("申请期限为三十日。", "申请期限为三十个工作日。", {"inserted": 3, "deleted": 0}),
+        ("Fee: 10.", "Fee: 10.", {"inserted": 0, "deleted": 0}),
+        ("a, b", "a; b", {"inserted": 0, "deleted": 0}),  # punctuation is not a word
+    ],
+)
 def test_stats_count_latin_words_and_cjk_characters(old, new, expected):
     stats = diff_stats(diff_texts(old, new))
     assert {key: stats[key] for key in expected} == expected
 
 
 def test_stats_count_latin_words_and_cjk_characters_apart_too():
-    stats = diff_stats(diff_texts("申请期限为三十日。Fee: 30 days.", "申请期限为三十个工作日。Fee: 45 business days."))
+    stats = diff_stats(
+        diff_texts("申请期限为三十日。Fee: 30 days.", "申请期限为三十个工作日。Fee: 45 business days.")
+    )
     assert stats == {
-        "inserted": 5, "deleted": 1, "inserted_words": 2, "deleted_words": 1,
-        "inserted_characters": 3, "deleted_characters": 0,
+        "inserted": 5,
+        "deleted": 1,
+        "inserted_words": 2,
+        "deleted_words": 1,
+        "inserted_characters": 3,
+        "deleted_characters": 0,
     }
 
 
@@ -222,12 +262,17 @@ def test_side_by_side_left_is_old_pieces_and_right_is_new_pieces(pair):
 def test_side_by_side_pairs_unchanged_lines_and_marks_changed_ones():
     rows = side_by_side(diff_texts("a\nb\nc\n", "a\nB\nc\nd"))
     assert [(r["changed"], r["left"] is None, r["right"] is None) for r in rows] == [
-        (False, False, False), (True, False, False), (False, False, False), (True, True, False),
+        (False, False, False),
+        (True, False, False),
+        (False, False, False),
+        (True, True, False),
     ]
 
 
 def test_side_by_side_gives_a_deleted_line_no_right_side():
     rows = side_by_side(diff_texts("keep\ngone\nkeep too\n", "keep\nkeep too\n"))
     assert [(r["left"] is None, r["right"] is None) for r in rows] == [
-        (False, False), (False, True), (False, False),
+        (False, False),
+        (False, True),
+        (False, False),
     ]

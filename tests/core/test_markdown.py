@@ -174,9 +174,7 @@ def test_fenced_code_keeps_its_language_class():
 
 def test_fenced_code_attributes_cannot_add_ids_or_unprefixed_classes():
     html = render_markdown("``` { #nav .admin .language-x }\ncode\n```").html
-    assert [attrs for tag, attrs in elements(html)] == [
-        {"class": "language-x"}, {"class": "language-admin"},
-    ]
+    assert [attrs for tag, attrs in elements(html)] == [{"class": "language-x"}, {"class": "language-admin"}]
 
 
 def test_sane_lists_keep_the_start_number():
@@ -210,7 +208,8 @@ def test_relative_fragment_and_mailto_links_are_kept():
 def test_images_keep_src_alt_and_title():
     html = render_markdown('![Map](https://example.org/map.png "Ward map")').html
     assert elements(html)[-1] == (
-        "img", {"alt": "Map", "src": "https://example.org/map.png", "title": "Ward map"},
+        "img",
+        {"alt": "Map", "src": "https://example.org/map.png", "title": "Ward map"},
     )
 
 
@@ -281,9 +280,7 @@ def test_xss_vector_produces_nothing_executable(source):
     assert executable_constructs(render_markdown(source).html) == []
 
 
-@pytest.mark.parametrize(
-    "source", ["<script>alert(1)</script>", "<svg onload=alert(1)>", "<iframe src=x>"]
-)
+@pytest.mark.parametrize("source", ["<script>alert(1)</script>", "<svg onload=alert(1)>", "<iframe src=x>"])
 def test_xss_vector_html_is_visible_as_text(source):
     assert "&lt;" in render_markdown(source).html
 
@@ -293,8 +290,21 @@ def test_dangerous_link_keeps_its_text_but_loses_its_href():
     assert "click me" in html and "href" not in html
 
 
-MARKDOWN_TOKENS = [*"<>[]()!`*_#:/\"'=& \n\t-|^~{}.xjs1\\", "javascript:", "<script>",
-                   "onerror=", "<img ", "](", "data:", "&#", "&#106;", "{: ", "```", "> ", "- "]
+MARKDOWN_TOKENS = [
+    *"<>[]()!`*_#:/\"'=& \n\t-|^~{}.xjs1\\",
+    "javascript:",
+    "<script>",
+    "onerror=",
+    "<img ",
+    "](",
+    "data:",
+    "&#",
+    "&#106;",
+    "{: ",
+    "```",
+    "> ",
+    "- ",
+]
 
 
 @settings(max_examples=300, deadline=None, database=None)
@@ -373,8 +383,9 @@ def test_renders_in_threads_do_not_mix_state():
     for thread in threads:
         thread.join()
     assert all(results[i] == render_markdown(sources[i]).html for i in sources)
-    assert all(f"Note {i}" in results[i] and "Note" not in results[i].replace(f"Note {i}", "")
-               for i in sources)
+    assert all(
+        f"Note {i}" in results[i] and "Note" not in results[i].replace(f"Note {i}", "") for i in sources
+    )
 
 
 # --- pathological input ---------------------------------------------------------------------
@@ -402,7 +413,8 @@ PATHOLOGICAL = {
     "rules_one_block": "---\n" * 12_500,
     "duplicate_footnote_refs": "[^x]" * 12_500 + "\n\n[^x]: y",
     "many_footnotes": "".join(f"[^{i}]" for i in range(5_000))
-    + "\n\n" + "\n".join(f"[^{i}]: n" for i in range(5_000)),
+    + "\n\n"
+    + "\n".join(f"[^{i}]: n" for i in range(5_000)),
     "table_rows": "|a|b|\n|-|-|\n" + "|x|y|\n" * 8_000,
     "paragraphs": "a\n\n" * 16_000,
     "ampersands": "&" * 300_000,
@@ -419,14 +431,23 @@ def test_pathological_input_renders_in_bounded_time(source):
 
 
 @settings(max_examples=100, deadline=None, database=None)
-@given(st.lists(st.sampled_from(["a", "&", "&amp;", "&#38;", "&nbsp;", "\u00a0", " ", "\n", "*", "`"]),
-                min_size=500, max_size=3_000).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(["a", "&", "&amp;", "&#38;", "&nbsp;", "\u00a0", " ", "\n", "*", "`"]),
+        min_size=500,
+        max_size=3_000,
+    ).map("".join)
+)
 def test_splitting_long_text_runs_does_not_change_sanitized_html(source):
     raw = markdown_module.md_lib.markdown(source)
-    unsplit = nh3.clean(raw, tags=ALLOWED_TAGS, attributes=markdown_module._ATTRIBUTES,
-                        attribute_filter=markdown_module._filter_attribute,
-                        url_schemes={"http", "https", "mailto"},
-                        link_rel="noopener noreferrer nofollow")
+    unsplit = nh3.clean(
+        raw,
+        tags=ALLOWED_TAGS,
+        attributes=markdown_module._ATTRIBUTES,
+        attribute_filter=markdown_module._filter_attribute,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
     assert markdown_module._sanitize(raw) == unsplit
 
 

@@ -1,10 +1,18 @@
 """Three-way merges: clean only when no edit can be lost or misplaced, otherwise conflicts."""
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govwiki.core.merge import (
-    Conflict, Hunk, apply_hunks, conflicting, hunks, merge3, overlapping_pairs, overlaps,
+    Conflict,
+    Hunk,
+    apply_hunks,
+    conflicting,
+    hunks,
+    merge3,
+    overlapping_pairs,
+    overlaps,
 )
 
 WORDS = ("the", "fee", "shall", "30", "days", "notice", "中", "华", "政府", "。", ",", "\n", " ")
@@ -29,8 +37,11 @@ def three_revisions(draw):
     return base, draw(edit_of(base)), draw(edit_of(base))
 
 
-paragraph = st.lists(st.sampled_from(("the", "fee", "30", "days", "中", "政府", "。", " ")),
-                     min_size=1, max_size=8).map("".join).filter(lambda p: p.strip())
+paragraph = (
+    st.lists(st.sampled_from(("the", "fee", "30", "days", "中", "政府", "。", " ")), min_size=1, max_size=8)
+    .map("".join)
+    .filter(lambda p: p.strip())
+)
 
 
 def splice(base, hunk_list):
@@ -43,9 +54,7 @@ def splice(base, hunk_list):
 
 examples = settings(max_examples=200, deadline=None)
 BASE = (
-    "Applicants must reply within 30 days of notice.\n\n"
-    "The fee is 10 euros.\n\n"
-    "Appeals go to the tribunal.\n"
+    "Applicants must reply within 30 days of notice.\n\nThe fee is 10 euros.\n\nAppeals go to the tribunal.\n"
 )
 
 
@@ -165,8 +174,11 @@ def test_conflict_regions_hold_each_sides_text(revisions):
     result = merge3(base, mine, theirs)
     for side, text in (("mine", mine), ("theirs", theirs)):
         regions = [Hunk(c.start, c.end, getattr(c, side)) for c in result.conflicts]
-        outside = [h for h in hunks(base, text) if not any(conflicting(h, r, base) or
-                   r.start <= h.start and h.end <= r.end for r in regions)]
+        outside = [
+            h
+            for h in hunks(base, text)
+            if not any(conflicting(h, r, base) or r.start <= h.start and h.end <= r.end for r in regions)
+        ]
         assert splice(base, regions + outside) == text
     assert all(c.base == base[c.start : c.end] for c in result.conflicts)
 
@@ -185,12 +197,15 @@ def test_hunks_are_sorted_and_separated_by_kept_text(base, other):
     assert all(h.start < h.end or h.text for h in found)
 
 
-@pytest.mark.parametrize("hunk_list", [
-    [Hunk(0, 3, "x"), Hunk(2, 4, "y")],  # overlapping
-    [Hunk(4, 5, "x"), Hunk(0, 1, "y")],  # unsorted
-    [Hunk(3, 2, "x")],  # backwards
-    [Hunk(0, 99, "x")],  # past the end
-])
+@pytest.mark.parametrize(
+    "hunk_list",
+    [
+        [Hunk(0, 3, "x"), Hunk(2, 4, "y")],  # overlapping
+        [Hunk(4, 5, "x"), Hunk(0, 1, "y")],  # unsorted
+        [Hunk(3, 2, "x")],  # backwards
+        [Hunk(0, 99, "x")],  # past the end
+    ],
+)
 def test_apply_hunks_refuses_overlapping_or_unsorted_hunks(hunk_list):
     with pytest.raises(ValueError):
         apply_hunks("0123456789", hunk_list)
@@ -199,19 +214,22 @@ def test_apply_hunks_refuses_overlapping_or_unsorted_hunks(hunk_list):
 RULES_BASE = "abcde fghij"  # a space at 5
 
 
-@pytest.mark.parametrize("a, b, expected", [
-    (Hunk(1, 3, "x"), Hunk(2, 4, "y"), True),  # ranges share base text
-    (Hunk(1, 3, "x"), Hunk(3, 5, "y"), True),  # ranges touch inside a word
-    (Hunk(3, 5, "x"), Hunk(5, 6, "y"), False),  # ranges touch at a space: order is fixed
-    (Hunk(1, 2, "x"), Hunk(3, 4, "y"), False),  # apart
-    (Hunk(4, 4, "x"), Hunk(4, 4, "y"), True),  # two insertions at one point
-    (Hunk(4, 4, "x"), Hunk(5, 5, "y"), False),  # insertions at different points
-    (Hunk(3, 3, "x"), Hunk(2, 5, "y"), True),  # insertion inside a replaced range
-    (Hunk(2, 2, "x"), Hunk(2, 5, "y"), True),  # at its left edge: order unknown
-    (Hunk(5, 5, "x"), Hunk(2, 5, "y"), True),  # at its right edge: may belong to replaced text
-    (Hunk(6, 6, "x"), Hunk(2, 5, "y"), False),  # insertion past it
-    (Hunk(2, 5, "x"), Hunk(2, 5, "x"), False),  # identical: taken once
-])
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        (Hunk(1, 3, "x"), Hunk(2, 4, "y"), True),  # ranges share base text
+        (Hunk(1, 3, "x"), Hunk(3, 5, "y"), True),  # ranges touch inside a word
+        (Hunk(3, 5, "x"), Hunk(5, 6, "y"), False),  # ranges touch at a space: order is fixed
+        (Hunk(1, 2, "x"), Hunk(3, 4, "y"), False),  # apart
+        (Hunk(4, 4, "x"), Hunk(4, 4, "y"), True),  # two insertions at one point
+        (Hunk(4, 4, "x"), Hunk(5, 5, "y"), False),  # insertions at different points
+        (Hunk(3, 3, "x"), Hunk(2, 5, "y"), True),  # insertion inside a replaced range
+        (Hunk(2, 2, "x"), Hunk(2, 5, "y"), True),  # at its left edge: order unknown
+        (Hunk(5, 5, "x"), Hunk(2, 5, "y"), True),  # at its right edge: may belong to replaced text
+        (Hunk(6, 6, "x"), Hunk(2, 5, "y"), False),  # insertion past it
+        (Hunk(2, 5, "x"), Hunk(2, 5, "x"), False),  # identical: taken once
+    ],
+)
 def test_conflict_rules(a, b, expected):
     assert conflicting(a, b, RULES_BASE) is expected
     assert conflicting(b, a, RULES_BASE) is expected

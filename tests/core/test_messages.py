@@ -1,4 +1,5 @@
 """Messages for people: English for the API, translatable for the web, never fixed f-strings."""
+
 import ast
 import re
 from pathlib import Path
@@ -24,7 +25,12 @@ def test_a_message_without_parameters_is_its_template():
 
 
 def test_sizes_read_in_units():
-    assert [readable_size(n) for n in (2 * 1024 * 1024, 20 * 1024, 1536, 512)] == ["2 MB", "20 KB", "1.5 KB", "512 bytes"]
+    assert [readable_size(n) for n in (2 * 1024 * 1024, 20 * 1024, 1536, 512)] == [
+        "2 MB",
+        "20 KB",
+        "1.5 KB",
+        "512 bytes",
+    ]
 
 
 def _messages_for_people(tree: ast.AST):
@@ -46,9 +52,11 @@ def _messages_for_people(tree: ast.AST):
 
 def _f_strings_reaching_people(tree: ast.AST) -> list[int]:
     return sorted(
-        n.lineno for value in _messages_for_people(tree) for n in ast.walk(value)
-        if isinstance(n, ast.JoinedStr) or (isinstance(n, ast.BinOp) and isinstance(n.left, ast.Constant)
-                                            and isinstance(n.left.value, str))
+        n.lineno
+        for value in _messages_for_people(tree)
+        for n in ast.walk(value)
+        if isinstance(n, ast.JoinedStr)
+        or (isinstance(n, ast.BinOp) and isinstance(n.left, ast.Constant) and isinstance(n.left.value, str))
     )
 
 
@@ -71,7 +79,9 @@ def test_every_message_a_service_sends_is_a_message_the_catalogue_extracts():
         f"{path.name}:{value.lineno}"
         for path in _service_sources()
         for value in _messages_for_people(ast.parse(path.read_text()))
-        if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value
+        if isinstance(value, ast.Constant)
+        and isinstance(value.value, str)
+        and value.value
         and not re.fullmatch(r"[a-z]+(_[a-z]+)+", value.value)  # an error code such as slug_taken
     }
     assert bare == set(), "wrap them in govwiki.core.messages.Message"

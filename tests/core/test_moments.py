@@ -1,4 +1,5 @@
 """Moments shown in the site's time zone and entered in it."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -18,23 +19,34 @@ def test_utc_is_shown_as_utc():
 
 def test_a_moment_is_shown_in_the_sites_zone_with_its_offset():
     assert moments.shown(NOON_UTC, SHANGHAI) == "2027-01-31 20:00 UTC+8"
-    assert moments.shown(datetime(2027, 1, 31, 20, 0, tzinfo=timezone.utc), SHANGHAI) == "2027-02-01 04:00 UTC+8"
+    assert (
+        moments.shown(datetime(2027, 1, 31, 20, 0, tzinfo=timezone.utc), SHANGHAI) == "2027-02-01 04:00 UTC+8"
+    )
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("Asia/Kolkata", "2027-01-31 17:30 UTC+5:30"), ("America/St_Johns", "2027-01-31 08:30 UTC-3:30"),
-    ("Europe/Berlin", "2027-01-31 13:00 UTC+1"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Asia/Kolkata", "2027-01-31 17:30 UTC+5:30"),
+        ("America/St_Johns", "2027-01-31 08:30 UTC-3:30"),
+        ("Europe/Berlin", "2027-01-31 13:00 UTC+1"),
+    ],
+)
 def test_offsets_are_written_as_people_write_them(name, expected):
     assert moments.shown(NOON_UTC, moments.zone(name)) == expected
 
 
 def test_summer_time_changes_the_offset():
-    assert moments.shown(datetime(2027, 7, 1, 12, 0, tzinfo=timezone.utc), moments.zone("Europe/Berlin")) == "2027-07-01 14:00 UTC+2"
+    assert (
+        moments.shown(datetime(2027, 7, 1, 12, 0, tzinfo=timezone.utc), moments.zone("Europe/Berlin"))
+        == "2027-07-01 14:00 UTC+2"
+    )
 
 
 def test_a_deadline_entered_in_shanghai_is_stored_in_utc():
-    assert moments.to_utc(datetime(2027, 1, 31, 17, 0), SHANGHAI) == datetime(2027, 1, 31, 9, 0, tzinfo=timezone.utc)
+    assert moments.to_utc(datetime(2027, 1, 31, 17, 0), SHANGHAI) == datetime(
+        2027, 1, 31, 9, 0, tzinfo=timezone.utc
+    )
 
 
 @pytest.mark.parametrize("name", ["Mars/Olympus", "", "../etc/passwd", "Asia/"])
@@ -43,7 +55,11 @@ def test_unknown_zones_are_refused(name):
         moments.zone(name)
 
 
-@given(st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1)).map(lambda d: d.replace(second=0, microsecond=0)))
+@given(
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1)).map(
+        lambda d: d.replace(second=0, microsecond=0)
+    )
+)
 def test_entering_what_was_shown_gives_the_same_moment(naive_utc):
     moment = naive_utc.replace(tzinfo=timezone.utc)
     assert moments.to_utc(moments.to_local(moment, SHANGHAI), SHANGHAI) == moment

@@ -1,16 +1,27 @@
 """The permission policy as a table: (site role, role here) × action × state."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from govwiki.core.policy import (
-    Action, Situation, audit_decision, decide, may_change_own, may_read, may_transition,
+    Action,
+    Situation,
+    audit_decision,
+    decide,
+    may_change_own,
+    may_read,
+    may_transition,
 )
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=timezone.utc)
 ANON, RESIDENT, MEMBER_OFFICIAL, OTHER_OFFICIAL, ADMIN, EXPERT = (
-    (None, None), ("resident", None), ("official", "official"), ("official", None),
-    ("admin", None), ("resident", "expert"),
+    (None, None),
+    ("resident", None),
+    ("official", "official"),
+    ("official", None),
+    ("admin", None),
+    ("resident", "expert"),
 )
 
 
@@ -23,10 +34,17 @@ def verdict(who, action, s):
     return decide(who[0], who[1], action, s).reason or "ok"
 
 
-@pytest.mark.parametrize("who, expected", [
-    (ANON, "not_found"), (RESIDENT, "not_found"), (OTHER_OFFICIAL, "not_found"),
-    (MEMBER_OFFICIAL, "ok"), (ADMIN, "ok"), (EXPERT, "ok"),
-])
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        (ANON, "not_found"),
+        (RESIDENT, "not_found"),
+        (OTHER_OFFICIAL, "not_found"),
+        (MEMBER_OFFICIAL, "ok"),
+        (ADMIN, "ok"),
+        (EXPERT, "ok"),
+    ],
+)
 def test_drafts_are_read_by_insiders_only(who, expected):
     assert verdict(who, Action.READ, situation("draft")) == expected
 
@@ -36,7 +54,9 @@ def test_invited_consultations_are_invisible_to_outsiders(who):
     assert verdict(who, Action.READ, situation(visibility="invited")) == "not_found"
 
 
-@pytest.mark.parametrize("policy, expected", [("edit", "ok"), ("suggest", "forbidden"), ("comment", "forbidden")])
+@pytest.mark.parametrize(
+    "policy, expected", [("edit", "ok"), ("suggest", "forbidden"), ("comment", "forbidden")]
+)
 def test_residents_edit_only_under_the_edit_policy(policy, expected):
     assert verdict(RESIDENT, Action.EDIT, situation(policy=policy)) == expected
 
@@ -58,10 +78,16 @@ def test_anonymous_writes_are_unauthenticated():
     assert verdict(ANON, Action.EDIT, situation()) == "unauthenticated"
 
 
-@pytest.mark.parametrize("status, expected", [
-    ("draft", "ok"), ("open", "ok"), ("closed", "ok"), ("adopted", "consultation_closed"),
-    ("withdrawn", "consultation_closed"),
-])
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        ("draft", "ok"),
+        ("open", "ok"),
+        ("closed", "ok"),
+        ("adopted", "consultation_closed"),
+        ("withdrawn", "consultation_closed"),
+    ],
+)
 def test_officials_edit_until_adoption(status, expected):
     assert verdict(MEMBER_OFFICIAL, Action.EDIT, situation(status)) == expected
 
@@ -87,19 +113,33 @@ def test_admin_may_do_everything_an_official_may(action):
     assert verdict(ADMIN, action, situation()) == verdict(MEMBER_OFFICIAL, action, situation())
 
 
-@pytest.mark.parametrize("current, target, allowed", [
-    ("draft", "open", True), ("open", "closed", True), ("closed", "adopted", True),
-    ("open", "adopted", False), ("adopted", "open", False), ("withdrawn", "open", False),
-    ("draft", "withdrawn", True), ("adopted", "withdrawn", True), ("draft", "closed", False),
-])
+@pytest.mark.parametrize(
+    "current, target, allowed",
+    [
+        ("draft", "open", True),
+        ("open", "closed", True),
+        ("closed", "adopted", True),
+        ("open", "adopted", False),
+        ("adopted", "open", False),
+        ("withdrawn", "open", False),
+        ("draft", "withdrawn", True),
+        ("adopted", "withdrawn", True),
+        ("draft", "closed", False),
+    ],
+)
 def test_lifecycle_transitions(current, target, allowed):
     assert may_transition(current, target) is allowed
 
 
 # --- the audit log and one's own proposals: decided here too, not in the services --------------
 
-SITE_AUDIT = [(ANON, "unauthenticated"), (RESIDENT, "forbidden"), (EXPERT, "forbidden"),
-              (OTHER_OFFICIAL, "ok"), (ADMIN, "ok")]
+SITE_AUDIT = [
+    (ANON, "unauthenticated"),
+    (RESIDENT, "forbidden"),
+    (EXPERT, "forbidden"),
+    (OTHER_OFFICIAL, "ok"),
+    (ADMIN, "ok"),
+]
 
 
 @pytest.mark.parametrize("who, expected", SITE_AUDIT)
@@ -107,26 +147,46 @@ def test_the_site_audit_log_is_for_site_officials_and_admins(who, expected):
     assert (audit_decision(who[0]).reason or "ok") == expected
 
 
-@pytest.mark.parametrize("who, expected", [
-    (ANON, "unauthenticated"), (RESIDENT, "forbidden"), (EXPERT, "forbidden"),
-    (OTHER_OFFICIAL, "ok"), (MEMBER_OFFICIAL, "ok"), (ADMIN, "ok"),
-])
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        (ANON, "unauthenticated"),
+        (RESIDENT, "forbidden"),
+        (EXPERT, "forbidden"),
+        (OTHER_OFFICIAL, "ok"),
+        (MEMBER_OFFICIAL, "ok"),
+        (ADMIN, "ok"),
+    ],
+)
 def test_a_public_consultations_audit_log_is_for_officials(who, expected):
     assert (audit_decision(who[0], who[1], situation()).reason or "ok") == expected
 
 
-@pytest.mark.parametrize("who, expected", [
-    (ANON, "not_found"), (RESIDENT, "not_found"), (OTHER_OFFICIAL, "not_found"),
-    (EXPERT, "forbidden"), (MEMBER_OFFICIAL, "ok"), (ADMIN, "ok"),
-])
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        (ANON, "not_found"),
+        (RESIDENT, "not_found"),
+        (OTHER_OFFICIAL, "not_found"),
+        (EXPERT, "forbidden"),
+        (MEMBER_OFFICIAL, "ok"),
+        (ADMIN, "ok"),
+    ],
+)
 def test_an_unreadable_consultations_audit_log_is_not_found(who, expected):
     assert (audit_decision(who[0], who[1], situation("draft")).reason or "ok") == expected
 
 
-@pytest.mark.parametrize("site_role, is_author, expected", [
-    (None, False, "unauthenticated"), ("resident", False, "forbidden"), ("admin", False, "forbidden"),
-    ("resident", True, "ok"), ("official", True, "ok"),
-])
+@pytest.mark.parametrize(
+    "site_role, is_author, expected",
+    [
+        (None, False, "unauthenticated"),
+        ("resident", False, "forbidden"),
+        ("admin", False, "forbidden"),
+        ("resident", True, "ok"),
+        ("official", True, "ok"),
+    ],
+)
 def test_only_the_author_changes_or_withdraws_a_proposal(site_role, is_author, expected):
     assert (may_change_own(site_role, is_author).reason or "ok") == expected
 

@@ -1,4 +1,5 @@
 """The changes an official ticks: hunks grouped by sentence (or adjacent words) into one choice."""
+
 import re
 
 from hypothesis import given, settings
@@ -6,7 +7,12 @@ from hypothesis import strategies as st
 
 from govwiki.core.merge import Hunk, hunks
 from govwiki.core.proposals import (
-    NumberedChange, accepted_text, declined, group_hunks, numbered_changes, version,
+    NumberedChange,
+    accepted_text,
+    declined,
+    group_hunks,
+    numbered_changes,
+    version,
 )
 
 MARKET = "A vendor may run one stall at the night market. Stalls close at 23:00.\n"
@@ -16,8 +22,25 @@ MARKETS = "A vendor may run up to two stalls at the night markets. Stalls close 
 SENTENCE_END = re.compile(r"[.!?;]+[^\S\n]+|[。！？；]+[^\S\n]*|\n")
 WORD = re.compile(r"[A-Za-z0-9]+|[\u4e00-\u9fff]")
 
-PIECES = ("the", "fee", "market", "markets", "30", "days", "中", "政府", "。", ", ", ". ", "; ",
-          "! ", "\n", " ", "one", "up to two")
+PIECES = (
+    "the",
+    "fee",
+    "market",
+    "markets",
+    "30",
+    "days",
+    "中",
+    "政府",
+    "。",
+    ", ",
+    ". ",
+    "; ",
+    "! ",
+    "\n",
+    " ",
+    "one",
+    "up to two",
+)
 texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
 
@@ -67,14 +90,21 @@ def test_pieces_show_the_unchanged_words_between_the_edits():
     assert "".join(text for op, text in pieces if op != "insert") == change.base
     assert "".join(text for op, text in pieces if op != "delete") == change.text
     assert [(part["base"], part["text"]) for part in change.parts()] == [
-        (MARKET[h.start:h.end], h.text) for h in change.hunks]
+        (MARKET[h.start : h.end], h.text) for h in change.hunks
+    ]
 
 
 def test_a_declined_change_is_recorded_as_its_whole_passage():
     changes = numbered_changes(MARKET, MARKETS)
-    assert declined(changes, [1]) == [{"index": 0, "start": 17, "end": 46,
-                                       "base": "one stall at the night market",
-                                       "text": "up to two stalls at the night markets"}]
+    assert declined(changes, [1]) == [
+        {
+            "index": 0,
+            "start": 17,
+            "end": 46,
+            "base": "one stall at the night market",
+            "text": "up to two stalls at the night markets",
+        }
+    ]
 
 
 def test_version_tells_apart_the_same_hunks_grouped_differently():
@@ -101,7 +131,7 @@ def test_changes_partition_the_hunks_in_order_and_are_numbered_from_zero(base, p
     assert [c.index for c in changes] == list(range(len(changes)))
     for c in changes:
         assert c.hunks and (c.start, c.end) == (c.hunks[0].start, c.hunks[-1].end)
-        assert c.base == base[c.start:c.end]
+        assert c.base == base[c.start : c.end]
 
 
 @settings(max_examples=300, deadline=None)
@@ -111,11 +141,13 @@ def test_a_change_holds_one_sentence_or_adjacent_words_and_changes_are_cut_at_se
     ends = [m.end() for m in SENTENCE_END.finditer(base)]
     for c in changes:
         for a, b in zip(c.hunks, c.hunks[1:]):
-            whole_end_between = any(a.end <= m.start() and m.end() <= b.start for m in SENTENCE_END.finditer(base))
-            assert not whole_end_between or _adjacent(base[a.end:b.start])
+            whole_end_between = any(
+                a.end <= m.start() and m.end() <= b.start for m in SENTENCE_END.finditer(base)
+            )
+            assert not whole_end_between or _adjacent(base[a.end : b.start])
     for left, right in zip(changes, changes[1:]):
         a, b = left.hunks[-1], right.hunks[0]
-        assert not _adjacent(base[a.end:b.start])
+        assert not _adjacent(base[a.end : b.start])
         assert any(a.start < end <= b.start for end in ends)
 
 
@@ -123,7 +155,9 @@ def _adjacent(gap: str) -> bool:
     return "\n" not in gap and not WORD.search(gap)
 
 
-FINE = st.lists(st.sampled_from(("a", "1", "_", "中", ".", "!", "。", " ", "\t", "\n", "-")), max_size=40).map("".join)
+FINE = st.lists(
+    st.sampled_from(("a", "1", "_", "中", ".", "!", "。", " ", "\t", "\n", "-")), max_size=40
+).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -135,7 +169,7 @@ def test_searching_between_hunks_finds_the_sentence_ends_a_whole_text_search_fin
         if expected:
             a = expected[-1][-1]
             last = a.end - 1 if a.end > a.start else a.end
-            if not any(last < end <= b.start for end in ends) or _adjacent(base[a.end:b.start]):
+            if not any(last < end <= b.start for end in ends) or _adjacent(base[a.end : b.start]):
                 expected[-1].append(b)
                 continue
         expected.append([b])

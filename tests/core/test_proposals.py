@@ -1,11 +1,17 @@
 """Proposal logic in plain Python: numbered hunks, partial acceptance, rebasing onto the head,
 overlaps between proposals, and merges with conflict markers."""
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govwiki.core.merge import Hunk, merge3
 from govwiki.core.proposals import (
-    accepted_text, declined, numbered_changes, overlap_groups, rebased_hunks, version,
+    accepted_text,
+    declined,
+    numbered_changes,
+    overlap_groups,
+    rebased_hunks,
+    version,
 )
 from govwiki.core.resolution import has_conflict_markers, marked_merge
 
@@ -60,22 +66,22 @@ def test_version_changes_with_the_text():
 
 
 def test_clean_proposal_is_rebased_into_head_coordinates():
-    head = "Traders and hawkers apply for a permit.\n\nThe notice period is 30 days.\n\nStalls close at 23:00.\n"
+    head = (
+        "Traders and hawkers apply for a permit.\n\nThe notice period is 30 days.\n\nStalls close at 23:00.\n"
+    )
     moved = rebased_hunks(BASE, BASE.replace("30 days", "60 days"), head)
-    assert [(head[h.start:h.end], h.text) for h in moved] == [("30", "60")]
+    assert [(head[h.start : h.end], h.text) for h in moved] == [("30", "60")]
 
 
 def test_conflicting_proposal_covers_the_passage_the_head_rewrote():
     head = BASE.replace("30 days", "forty-five days")
     footprint = rebased_hunks(BASE, BASE.replace("30 days", "60 days"), head)
-    assert [head[h.start:h.end] for h in footprint] == ["forty-five"]
+    assert [head[h.start : h.end] for h in footprint] == ["forty-five"]
 
 
 def test_overlap_groups_pair_colliding_changes_only():
     head = BASE
-    footprints = {
-        "a": [Hunk(50, 52, "60")], "b": [Hunk(50, 52, "90")], "c": [Hunk(76, 78, "22")],
-    }
+    footprints = {"a": [Hunk(50, 52, "60")], "b": [Hunk(50, 52, "90")], "c": [Hunk(76, 78, "22")]}
     assert overlap_groups(footprints, head) == {"a": ["b"], "b": ["a"], "c": []}
 
 
@@ -85,7 +91,9 @@ def test_identical_changes_do_not_overlap():
 
 def test_marked_merge_of_separate_changes_is_the_clean_merge():
     mine, theirs = BASE.replace("30 days", "60 days"), BASE.replace("23:00", "22:00")
-    assert marked_merge(BASE, mine, theirs, mine_label="m", theirs_label="t") == merge3(BASE, mine, theirs).text
+    assert (
+        marked_merge(BASE, mine, theirs, mine_label="m", theirs_label="t") == merge3(BASE, mine, theirs).text
+    )
 
 
 def test_marked_merge_writes_both_versions_of_the_conflicting_lines_and_merges_the_rest():

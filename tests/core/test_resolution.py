@@ -1,4 +1,5 @@
 """Texts for resolving conflicts by hand: resaving them never undoes anyone's change elsewhere."""
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

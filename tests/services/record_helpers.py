@@ -1,5 +1,6 @@
 """Helpers for the consultation-record tests: proposal rows written straight through the model
 (so these tests do not depend on the proposals service), and a clock that ticks."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,15 +9,39 @@ from govwiki.models import Proposal
 from govwiki.services import clock
 
 
-def add_proposal(session, page, author, *, status="open", decided_by=None, reason="", merged_revision=None,
-                 partial=False, declined=None, summary="A suggestion", body="Suggested text.\n", at=None):
+def add_proposal(
+    session,
+    page,
+    author,
+    *,
+    status="open",
+    decided_by=None,
+    reason="",
+    merged_revision=None,
+    partial=False,
+    declined=None,
+    summary="A suggestion",
+    body="Suggested text.\n",
+    at=None,
+):
     """Insert a proposal as the proposals service would leave it after its decision."""
     created = at or clock.now()
     decided = clock.now() if status != "open" else None
     proposal = Proposal(
-        page_id=page.id, author_id=author.id, base_number=1, body=body, summary=summary, status=status,
-        created_at=created, updated_at=decided or created, decided_by_id=decided_by.id if decided_by else None,
-        decided_at=decided, reason=reason, merged_revision=merged_revision, partial=partial, declined=declined,
+        page_id=page.id,
+        author_id=author.id,
+        base_number=1,
+        body=body,
+        summary=summary,
+        status=status,
+        created_at=created,
+        updated_at=decided or created,
+        decided_by_id=decided_by.id if decided_by else None,
+        decided_at=decided,
+        reason=reason,
+        merged_revision=merged_revision,
+        partial=partial,
+        declined=declined,
     )
     session.add(proposal)
     session.commit()

@@ -1,4 +1,5 @@
 """The audit log: privileged actions append to one hash chain, and tampering is detected."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -53,7 +54,11 @@ def test_a_role_change_appends_an_event(session, make_user):
     make_user(username="rosa")
     accounts.set_role(session, admin, "rosa", "official")
     event = _events(session)[-1]
-    assert (event.action, event.subject_id, event.details) == ("role_changed", "rosa", {"from": "resident", "to": "official"})
+    assert (event.action, event.subject_id, event.details) == (
+        "role_changed",
+        "rosa",
+        {"from": "resident", "to": "official"},
+    )
     assert event.actor_id == admin.id
 
 
@@ -62,7 +67,11 @@ def test_adding_a_member_appends_an_event(session, make_consultation, make_user,
     expert = make_user()
     consultations.add_member(session, official, consultation, expert, "expert")
     event = _events(session)[-1]
-    assert (event.action, event.subject_id, event.details) == ("member_added", expert.username, {"role": "expert"})
+    assert (event.action, event.subject_id, event.details) == (
+        "member_added",
+        expert.username,
+        {"role": "expert"},
+    )
 
 
 def test_the_head_names_the_newest_event(session, make_consultation):
@@ -93,8 +102,12 @@ def _tamper(session, statement: str, **params) -> None:
 def test_verify_detects_an_edited_row(session, make_consultation):
     make_consultation(status="closed")
     target = _events(session)[1]
-    _tamper(session, "UPDATE audit_events SET details = :details WHERE id = :id",
-            details={"from": "draft", "to": "adopted"}, id=target.id)
+    _tamper(
+        session,
+        "UPDATE audit_events SET details = :details WHERE id = :id",
+        details={"from": "draft", "to": "adopted"},
+        id=target.id,
+    )
     problems = audit.verify(session)
     assert [p.event_id for p in problems] == [target.id]
     assert "edited" in problems[0].what
@@ -130,7 +143,9 @@ def test_concurrent_appends_keep_one_unbroken_chain(app, session):
         list(pool.map(lambda i: _append_from_thread(app, i), range(THREADS)))
     events = _events(session)
     assert len(events) == THREADS * APPENDS_PER_THREAD
-    assert {e.subject_id for e in events} == {f"{i}-{s}" for i in range(THREADS) for s in range(APPENDS_PER_THREAD)}
+    assert {e.subject_id for e in events} == {
+        f"{i}-{s}" for i in range(THREADS) for s in range(APPENDS_PER_THREAD)
+    }
     _assert_one_chain(events)
     assert audit.verify(session) == []
     assert session.get(AuditHead, 1).count == THREADS * APPENDS_PER_THREAD

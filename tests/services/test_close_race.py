@@ -6,6 +6,7 @@ while another adopts it. Once the close has answered 200, the rows it let in are
 none appear later, none was made after the close was recorded, and every refused write is a 403
 `consultation_closed` that hands its text back.
 """
+
 from __future__ import annotations
 
 import threading
@@ -36,7 +37,8 @@ def _status_changed_at(consultation, target: str):
     with db.engine.connect() as connection:
         return connection.scalar(
             select(AuditEvent.at).where(
-                AuditEvent.consultation_id == consultation.id, AuditEvent.action == "status_changed",
+                AuditEvent.consultation_id == consultation.id,
+                AuditEvent.action == "status_changed",
                 AuditEvent.details["to"].as_string() == target,
             )
         )
@@ -94,8 +96,7 @@ def _assert_nothing_after(outcomes, acknowledged, model, changed_at, *, ok: int)
 def _resident_pages(make_user, make_page, make_consultation, bearer, *, edit_policy):
     consultation = make_consultation(edit_policy=edit_policy)
     jobs = [
-        (make_page(consultation, title=f"Page {i}", body=f"Draft text {i}.\n").slug,
-         bearer(make_user()))
+        (make_page(consultation, title=f"Page {i}", body=f"Draft text {i}.\n").slug, bearer(make_user()))
         for i in range(WRITERS)
     ]
     return consultation, jobs
@@ -108,7 +109,7 @@ def _close(client, consultation, headers, target="closed"):
 
 
 def test_no_save_lands_after_the_close_is_acknowledged(
-    app, client, make_user, make_page, make_consultation, bearer,
+    app, client, make_user, make_page, make_consultation, bearer
 ):
     consultation, jobs = _resident_pages(make_user, make_page, make_consultation, bearer, edit_policy="edit")
 
@@ -130,13 +131,17 @@ def test_no_save_lands_after_the_close_is_acknowledged(
     keep_saving.model = Revision
     official = bearer(consultation.created_by)
     outcomes, acknowledged = _race(app, keep_saving, jobs, _close(client, consultation, official))
-    _assert_nothing_after(outcomes, acknowledged, Revision, _status_changed_at(consultation, "closed"), ok=200)
+    _assert_nothing_after(
+        outcomes, acknowledged, Revision, _status_changed_at(consultation, "closed"), ok=200
+    )
 
 
 def test_no_suggestion_lands_after_the_close_is_acknowledged(
-    app, client, make_user, make_page, make_consultation, bearer,
+    app, client, make_user, make_page, make_consultation, bearer
 ):
-    consultation, jobs = _resident_pages(make_user, make_page, make_consultation, bearer, edit_policy="suggest")
+    consultation, jobs = _resident_pages(
+        make_user, make_page, make_consultation, bearer, edit_policy="suggest"
+    )
 
     def keep_suggesting(writer_client, job, started):
         slug, headers = job
@@ -153,7 +158,9 @@ def test_no_suggestion_lands_after_the_close_is_acknowledged(
     keep_suggesting.model = Proposal
     official = bearer(consultation.created_by)
     outcomes, acknowledged = _race(app, keep_suggesting, jobs, _close(client, consultation, official))
-    _assert_nothing_after(outcomes, acknowledged, Proposal, _status_changed_at(consultation, "closed"), ok=201)
+    _assert_nothing_after(
+        outcomes, acknowledged, Proposal, _status_changed_at(consultation, "closed"), ok=201
+    )
 
 
 PROPOSALS_PER_PAGE = 40
@@ -166,9 +173,16 @@ def _open_proposals(session, make_user, make_page, consultation, index):
     page = make_page(consultation, title=f"Page {index}", body=base)
     resident, at = make_user(), clock.now()
     rows = [
-        Proposal(page_id=page.id, author_id=resident.id, base_number=1, summary="", status="open",
-                 body=base.replace(f"Clause {i}: as first", f"Clause {i}: as amended"),
-                 created_at=at, updated_at=at)
+        Proposal(
+            page_id=page.id,
+            author_id=resident.id,
+            base_number=1,
+            summary="",
+            status="open",
+            body=base.replace(f"Clause {i}: as first", f"Clause {i}: as amended"),
+            created_at=at,
+            updated_at=at,
+        )
         for i in range(PROPOSALS_PER_PAGE)
     ]
     session.add_all(rows)
@@ -177,7 +191,7 @@ def _open_proposals(session, make_user, make_page, consultation, index):
 
 
 def test_no_merge_lands_after_the_adoption_is_acknowledged(
-    app, client, session, make_user, make_page, make_consultation, bearer,
+    app, client, session, make_user, make_page, make_consultation, bearer
 ):
     consultation = make_consultation(edit_policy="suggest")
     batches = [_open_proposals(session, make_user, make_page, consultation, i) for i in range(WRITERS)]
@@ -195,8 +209,12 @@ def test_no_merge_lands_after_the_adoption_is_acknowledged(
         return _until_refused(started, merge)
 
     keep_merging.model = Revision
-    outcomes, acknowledged = _race(app, keep_merging, batches, _close(client, consultation, official, "adopted"))
-    _assert_nothing_after(outcomes, acknowledged, Revision, _status_changed_at(consultation, "adopted"), ok=200)
+    outcomes, acknowledged = _race(
+        app, keep_merging, batches, _close(client, consultation, official, "adopted")
+    )
+    _assert_nothing_after(
+        outcomes, acknowledged, Revision, _status_changed_at(consultation, "adopted"), ok=200
+    )
 
 
 # --- the same, one step at a time: a status change committed between the early check and the write
@@ -209,7 +227,7 @@ def _change_elsewhere(client, consultation, headers, target: str) -> None:
 
 
 def test_a_save_checked_before_the_close_is_refused_at_commit(
-    client, session, make_user, make_page, make_consultation, bearer,
+    client, session, make_user, make_page, make_consultation, bearer
 ):
     consultation = make_consultation(edit_policy="edit")
     page, resident = make_page(consultation), make_user()
@@ -221,7 +239,7 @@ def test_a_save_checked_before_the_close_is_refused_at_commit(
 
 
 def test_a_suggestion_checked_before_the_close_is_refused_at_commit(
-    client, session, make_user, make_page, make_consultation, bearer,
+    client, session, make_user, make_page, make_consultation, bearer
 ):
     consultation = make_consultation(edit_policy="suggest")
     page, resident = make_page(consultation), make_user()
@@ -233,7 +251,7 @@ def test_a_suggestion_checked_before_the_close_is_refused_at_commit(
 
 
 def test_a_merge_checked_before_the_adoption_is_refused_at_commit(
-    client, session, make_user, make_page, make_consultation, bearer,
+    client, session, make_user, make_page, make_consultation, bearer
 ):
     consultation = make_consultation(edit_policy="suggest")
     page = make_page(consultation)

@@ -1,5 +1,6 @@
 """Parallel saves with real commits on separate connections: every request ends 200 or 409,
 and every change that got a 200 is in the final text."""
+
 import multiprocessing
 from concurrent.futures import ThreadPoolExecutor
 
@@ -24,7 +25,8 @@ def _put_from_thread(app, headers, slug, base, index):
     with app.app_context():
         client = app.test_client()
         response = client.put(
-            f"/api/v1/pages/{slug}", headers=headers,
+            f"/api/v1/pages/{slug}",
+            headers=headers,
             json={"body": edit_paragraph(base, index), "base_revision": 1, "summary": f"p{index}"},
         )
         db.session.remove()

@@ -1,5 +1,6 @@
 """Watchlists and notifications: who hears of what, grouped one entry per page per day, and only
 about what they may still read."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,10 +23,19 @@ def _edit(session, user, page, text: str):
     return pages.save_page(session, user, page, body=head.body + text + "\n", base_revision=head.number)
 
 
-def _proposal(session, page, author, *, decided_by, status="merged", reason="", merged_revision=None, partial=False):
+def _proposal(
+    session, page, author, *, decided_by, status="merged", reason="", merged_revision=None, partial=False
+):
     proposal = Proposal(
-        page_id=page.id, author_id=author.id, base_number=1, body="Proposed.\n", summary="Shorter",
-        status=status, decided_by_id=decided_by.id, reason=reason, merged_revision=merged_revision,
+        page_id=page.id,
+        author_id=author.id,
+        base_number=1,
+        body="Proposed.\n",
+        summary="Shorter",
+        status=status,
+        decided_by_id=decided_by.id,
+        reason=reason,
+        merged_revision=merged_revision,
         partial=partial,
     )
     session.add(proposal)
@@ -59,7 +69,11 @@ def test_ten_edits_of_a_page_in_one_day_are_one_entry_with_count_ten(session, ma
         _edit(session, editors[number % 3], page, f"Line {number}.")
     [entry] = _entries(session, official)
     assert entry.count == 10
-    assert (entry.details["base_revision"], entry.details["first_revision"], entry.details["last_revision"]) == (1, 2, 11)
+    assert (
+        entry.details["base_revision"],
+        entry.details["first_revision"],
+        entry.details["last_revision"],
+    ) == (1, 2, 11)
     assert len(entry.details["editors"]) == 3
 
 
@@ -116,14 +130,21 @@ def test_a_merged_proposal_does_not_tell_its_author_of_the_edit(session, make_pa
     head = pages.head_revision(session, page)
     notifications.watch(session, resident, page=page)
     # what merging a proposal appends: the proposer's words, merged by an official
-    revision = pages._append(session, page, head.number, head, pages.NewRevision(
-        "Merged.\n", resident, "merged", merged_by=official))
+    revision = pages._append(
+        session,
+        page,
+        head.number,
+        head,
+        pages.NewRevision("Merged.\n", resident, "merged", merged_by=official),
+    )
     session.commit()
     assert revision.author_id == resident.id
     assert _entries(session, resident) == []
 
 
-def test_status_changes_reach_consultation_watchers_but_not_the_official_who_made_them(session, make_consultation, official, make_user):
+def test_status_changes_reach_consultation_watchers_but_not_the_official_who_made_them(
+    session, make_consultation, official, make_user
+):
     consultation = make_consultation(status="open")
     reader = make_user()
     notifications.watch(session, reader, consultation=consultation)
@@ -141,16 +162,28 @@ def test_status_changes_reach_watchers_of_its_pages(session, make_page, official
     assert [entry.kind for entry in _entries(session, reader)] == ["status_changed"]
 
 
-@pytest.mark.parametrize("kind, partial, expected", [
-    ("proposal_merged", False, "proposal_merged"),
-    ("merged", True, "proposal_partly_merged"),
-    ("proposal_partly_merged", True, "proposal_partly_merged"),
-    ("rejected", False, "proposal_rejected"),
-])
-def test_proposers_hear_what_became_of_their_proposal(kind, partial, expected, session, make_page, official, resident):
+@pytest.mark.parametrize(
+    "kind, partial, expected",
+    [
+        ("proposal_merged", False, "proposal_merged"),
+        ("merged", True, "proposal_partly_merged"),
+        ("proposal_partly_merged", True, "proposal_partly_merged"),
+        ("rejected", False, "proposal_rejected"),
+    ],
+)
+def test_proposers_hear_what_became_of_their_proposal(
+    kind, partial, expected, session, make_page, official, resident
+):
     page = make_page()
-    proposal = _proposal(session, page, resident, decided_by=official, reason="Too vague",
-                         merged_revision=None if "rejected" in kind else 2, partial=partial)
+    proposal = _proposal(
+        session,
+        page,
+        resident,
+        decided_by=official,
+        reason="Too vague",
+        merged_revision=None if "rejected" in kind else 2,
+        partial=partial,
+    )
     notifications.proposal_decided(session, proposal, kind)
     session.commit()
     [entry] = _entries(session, resident)
@@ -245,7 +278,9 @@ def test_watching_twice_is_harmless_and_unwatch_stops_it(session, make_consultat
     assert not notifications.is_watching(session, resident, consultation=consultation)
 
 
-def test_an_expert_who_loses_membership_no_longer_sees_its_notifications(session, make_consultation, make_page, official, make_user):
+def test_an_expert_who_loses_membership_no_longer_sees_its_notifications(
+    session, make_consultation, make_page, official, make_user
+):
     consultation = make_consultation(visibility="invited")
     expert = make_user()
     consultations.add_member(session, official, consultation, expert, "expert")
@@ -259,7 +294,9 @@ def test_an_expert_who_loses_membership_no_longer_sees_its_notifications(session
     assert notifications.list_watches(session, expert) == ([], 0)
 
 
-def test_a_consultation_that_turns_private_takes_its_notifications_out_of_sight(session, make_page, official, resident):
+def test_a_consultation_that_turns_private_takes_its_notifications_out_of_sight(
+    session, make_page, official, resident
+):
     page = make_page()
     notifications.watch(session, resident, page=page)
     _edit(session, official, page, "Public change.")
@@ -276,10 +313,14 @@ def test_a_consultation_that_turns_private_takes_its_notifications_out_of_sight(
 def _suggest(session, user, page, summary="Shorter"):
     from govwiki.services import proposals
 
-    return proposals.submit_proposal(session, user, page, body="Proposed.\n", summary=summary, base_revision=1)
+    return proposals.submit_proposal(
+        session, user, page, body="Proposed.\n", summary=summary, base_revision=1
+    )
 
 
-def test_officials_hear_of_a_new_proposal_even_without_watching(session, make_consultation, make_page, official, resident, make_user):
+def test_officials_hear_of_a_new_proposal_even_without_watching(
+    session, make_consultation, make_page, official, resident, make_user
+):
     consultation = make_consultation(edit_policy="suggest")
     page = make_page(consultation)
     second = make_user("official", "omar")
@@ -292,7 +333,9 @@ def test_officials_hear_of_a_new_proposal_even_without_watching(session, make_co
         assert entry.details["by"] == "Rosa" and entry.details["summary"] == "Shorter"
 
 
-def test_watchers_of_the_page_hear_of_a_new_proposal_but_not_its_author(session, make_consultation, make_page, resident, make_user):
+def test_watchers_of_the_page_hear_of_a_new_proposal_but_not_its_author(
+    session, make_consultation, make_page, resident, make_user
+):
     page = make_page(make_consultation(edit_policy="suggest"))
     watcher, bystander = make_user(), make_user()
     notifications.watch(session, watcher, page=page)
@@ -301,7 +344,9 @@ def test_watchers_of_the_page_hear_of_a_new_proposal_but_not_its_author(session,
     assert _entries(session, bystander) == [] and _entries(session, resident) == []
 
 
-def test_an_official_suggesting_is_not_told_of_their_own_proposal(session, make_consultation, make_page, official):
+def test_an_official_suggesting_is_not_told_of_their_own_proposal(
+    session, make_consultation, make_page, official
+):
     page = make_page(make_consultation(edit_policy="suggest"))
     _suggest(session, official, page)
     assert _entries(session, official) == []
@@ -317,7 +362,9 @@ def test_each_new_proposal_is_its_own_entry(session, make_consultation, make_pag
 # --- people watch what they edit or suggest, by default ------------------------------------------
 
 
-def test_an_editor_watches_the_page_by_default_and_hears_of_later_edits(session, make_page, resident, make_user):
+def test_an_editor_watches_the_page_by_default_and_hears_of_later_edits(
+    session, make_page, resident, make_user
+):
     page = make_page()
     _edit(session, resident, page, "Rosa's line.")
     assert notifications.is_watching(session, resident, page=page)
@@ -356,7 +403,9 @@ def test_watching_again_after_unwatching_sticks(session, make_page, resident):
     assert notifications.is_watching(session, resident, page=page)
 
 
-def test_an_official_merging_a_proposal_does_not_start_watching_the_page(session, make_consultation, make_page, official, resident, make_user):
+def test_an_official_merging_a_proposal_does_not_start_watching_the_page(
+    session, make_consultation, make_page, official, resident, make_user
+):
     from govwiki.services import proposals
 
     consultation = make_consultation(edit_policy="suggest")

@@ -1,4 +1,5 @@
 """Saving pages: direct saves, merges over newer revisions, conflicts, no-op saves, reverts."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -21,7 +22,9 @@ def test_create_page_starts_at_revision_one(make_page, session):
 
 def test_save_on_head_appends_the_next_revision(make_page, session):
     page = make_page(body=BASE)
-    result = pages.save_page(session, page.consultation.created_by, page, body=BASE + "More.\n", base_revision=1)
+    result = pages.save_page(
+        session, page.consultation.created_by, page, body=BASE + "More.\n", base_revision=1
+    )
     assert (result.revision.number, result.merged, result.revision.parent_number) == (2, False, 1)
 
 
@@ -33,7 +36,9 @@ def test_saving_the_unchanged_text_creates_no_revision(make_page, session):
 
 def test_line_endings_are_normalised_so_crlf_is_no_change(make_page, session):
     page = make_page(body=BASE)
-    result = pages.save_page(session, page.consultation.created_by, page, body=BASE.replace("\n", "\r\n"), base_revision=1)
+    result = pages.save_page(
+        session, page.consultation.created_by, page, body=BASE.replace("\n", "\r\n"), base_revision=1
+    )
     assert result.unchanged
 
 
@@ -49,7 +54,9 @@ def test_stale_base_with_separate_changes_merges_both(make_page, session, make_u
 
 def test_overlapping_change_is_a_conflict_that_saves_nothing(make_page, session, make_user):
     page = make_page(body=BASE)
-    pages.save_page(session, page.consultation.created_by, page, body=BASE.replace("30 days", "45 days"), base_revision=1)
+    pages.save_page(
+        session, page.consultation.created_by, page, body=BASE.replace("30 days", "45 days"), base_revision=1
+    )
     mine = BASE.replace("30 days", "60 days")
     with pytest.raises(EditConflict) as raised:
         pages.save_page(session, make_user(), page, body=mine, base_revision=1)
@@ -75,7 +82,9 @@ def test_missing_base_revision_is_invalid(make_page, session):
 def test_body_over_the_limit_is_too_large(make_page, session):
     page = make_page(body=BASE)
     with pytest.raises(TooLarge):
-        pages.save_page(session, page.consultation.created_by, page, body="x" * 101, base_revision=1, max_bytes=100)
+        pages.save_page(
+            session, page.consultation.created_by, page, body="x" * 101, base_revision=1, max_bytes=100
+        )
 
 
 def test_nul_in_body_is_invalid(make_page, session):

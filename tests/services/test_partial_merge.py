@@ -1,5 +1,6 @@
 """Merging some of a proposal's changes: a change is a whole sentence's edits, accepted or
 declined together, and the audit log names the declined changes by number."""
+
 import pytest
 from sqlalchemy import select
 
@@ -23,8 +24,9 @@ def resident(make_user):
 
 @pytest.fixture
 def proposal(session, page, resident):
-    return service.submit_proposal(session, resident, page, body=ONE_SENTENCE.replace("23:00", "21:00"),
-                                   base_revision=1)
+    return service.submit_proposal(
+        session, resident, page, body=ONE_SENTENCE.replace("23:00", "21:00"), base_revision=1
+    )
 
 
 def test_review_numbers_one_change_per_sentence(session, proposal):
@@ -38,7 +40,8 @@ def test_declining_a_sentence_declines_all_its_edits(session, proposal, official
     assert outcome.revision.body == BASE.replace("23:00", "21:00") and outcome.partial
     assert (proposal.status, proposal.partial) == ("merged", True)
     assert [(d["index"], d["base"], d["text"]) for d in proposal.declined] == [
-        (0, "Vendors apply for a permit", "All vendors apply for two permits")]
+        (0, "Vendors apply for a permit", "All vendors apply for two permits")
+    ]
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "proposal_partly_merged")).one()
     assert event.details["declined"] == [0]
 
@@ -46,4 +49,5 @@ def test_declining_a_sentence_declines_all_its_edits(session, proposal, official
 def test_accepting_the_sentence_takes_all_its_edits(session, proposal, official):
     outcome = service.merge_proposal(session, official, proposal, accept=[0])
     assert outcome.revision.body == ONE_SENTENCE and proposal.declined == [
-        {"index": 1, "start": BASE.index("23"), "end": BASE.index("23") + 2, "base": "23", "text": "21"}]
+        {"index": 1, "start": BASE.index("23"), "end": BASE.index("23") + 2, "base": "23", "text": "21"}
+    ]

@@ -1,5 +1,6 @@
 """Proposals: submit, update, withdraw, review, merge (stale, conflicting, by hand, in part),
 reject, and who may do what."""
+
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,7 @@ from govwiki.models import AuditEvent, Notification, Revision
 from govwiki.services import clock, consultations, history, pages
 from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
-from govwiki.services.errors import (
-    Conflict, ConsultationClosed, EditConflict, Forbidden, Invalid, NotFound,
-)
+from govwiki.services.errors import Conflict, ConsultationClosed, EditConflict, Forbidden, Invalid, NotFound
 
 BASE = "Vendors apply for a permit.\n\nThe notice period is 30 days.\n\nStalls close at 23:00.\n"
 
@@ -66,7 +65,9 @@ def test_proposing_under_the_comment_policy_is_forbidden(session, make_page, mak
         _propose(session, page, resident, BASE + "More.\n")
 
 
-def test_proposing_after_the_deadline_is_closed_and_hands_text_back(session, make_page, make_consultation, resident, move_clock):
+def test_proposing_after_the_deadline_is_closed_and_hands_text_back(
+    session, make_page, make_consultation, resident, move_clock
+):
     consultation = make_consultation(edit_policy="suggest", closes_at=clock.now() + timedelta(hours=1))
     page = make_page(consultation, body=BASE)
     move_clock(timedelta(hours=2))
@@ -75,7 +76,9 @@ def test_proposing_after_the_deadline_is_closed_and_hands_text_back(session, mak
     assert raised.value.details["your_body"] == BASE + "Late.\n"
 
 
-def test_outsider_cannot_load_a_proposal_of_a_draft_consultation(session, make_page, make_consultation, official, make_user):
+def test_outsider_cannot_load_a_proposal_of_a_draft_consultation(
+    session, make_page, make_consultation, official, make_user
+):
     page = make_page(make_consultation(status="draft", edit_policy="suggest"), body=BASE)
     proposal = _propose(session, page, official, BASE + "Draft idea.\n")
     with pytest.raises(NotFound):
@@ -84,7 +87,9 @@ def test_outsider_cannot_load_a_proposal_of_a_draft_consultation(session, make_p
 
 def test_author_updates_an_open_proposal(session, page, resident):
     proposal = _propose(session, page, resident, BASE.replace("30 days", "60 days"))
-    service.update_proposal(session, resident, proposal, body=BASE.replace("30 days", "90 days"), summary="Even longer")
+    service.update_proposal(
+        session, resident, proposal, body=BASE.replace("30 days", "90 days"), summary="Even longer"
+    )
     assert (proposal.body, proposal.summary) == (BASE.replace("30 days", "90 days"), "Even longer")
 
 
@@ -127,7 +132,11 @@ def test_merged_revision_credits_the_proposer_and_the_official(session, page, re
     proposal = _propose(session, page, resident, BASE.replace("30 days", "60 days"))
     outcome = service.merge_proposal(session, official, proposal)
     revision = outcome.revision
-    assert (revision.author_id, revision.merged_by_id, revision.proposal_id) == (resident.id, official.id, proposal.id)
+    assert (revision.author_id, revision.merged_by_id, revision.proposal_id) == (
+        resident.id,
+        official.id,
+        proposal.id,
+    )
     assert (proposal.status, proposal.merged_revision, proposal.decided_by_id) == ("merged", 2, official.id)
 
 
@@ -145,7 +154,9 @@ def test_stale_proposal_merges_three_way_over_newer_revisions(session, page, res
     assert _head(session, page).body == BASE.replace("30 days", "60 days").replace("23:00", "22:00")
 
 
-def test_conflicting_merge_saves_nothing_and_returns_both_texts_and_a_marked_text(session, page, resident, official):
+def test_conflicting_merge_saves_nothing_and_returns_both_texts_and_a_marked_text(
+    session, page, resident, official
+):
     mine = BASE.replace("30 days", "60 days")
     proposal = _propose(session, page, resident, mine)
     _edit(session, page, BASE.replace("30 days", "45 days"), 1)
@@ -154,7 +165,10 @@ def test_conflicting_merge_saves_nothing_and_returns_both_texts_and_a_marked_tex
     details = raised.value.details
     assert (details["your_body"], details["head_body"]) == (mine, BASE.replace("30 days", "45 days"))
     assert details["conflicts"] and "<<<<<<<" in details["marked_body"]
-    assert _revisions(session, page) == 2 and service.load_proposal(session, official, proposal.id).status == "open"
+    assert (
+        _revisions(session, page) == 2
+        and service.load_proposal(session, official, proposal.id).status == "open"
+    )
 
 
 def test_conflicting_merge_resolved_by_hand_saves_the_resolution(session, page, resident, official):
@@ -162,7 +176,11 @@ def test_conflicting_merge_resolved_by_hand_saves_the_resolution(session, page, 
     _edit(session, page, BASE.replace("30 days", "45 days"), 1)
     resolved = BASE.replace("30 days", "50 days")
     outcome = service.merge_proposal(session, official, proposal, body=resolved, base_revision=2)
-    assert (outcome.revision.number, outcome.revision.body, outcome.revision.author_id) == (3, resolved, resident.id)
+    assert (outcome.revision.number, outcome.revision.body, outcome.revision.author_id) == (
+        3,
+        resolved,
+        resident.id,
+    )
     assert proposal.status == "merged"
 
 
@@ -178,7 +196,10 @@ def test_partial_merge_applies_accepted_hunks_and_records_the_declined(session, 
     proposal = _propose(session, page, resident, BASE.replace("30 days", "60 days").replace("23:00", "21:00"))
     outcome = service.merge_proposal(session, official, proposal, accept=[0])
     assert outcome.revision.body == BASE.replace("30 days", "60 days")
-    assert (proposal.partial, proposal.declined) == (True, [{"index": 1, "start": 76, "end": 78, "base": "23", "text": "21"}])
+    assert (proposal.partial, proposal.declined) == (
+        True,
+        [{"index": 1, "start": 76, "end": 78, "base": "23", "text": "21"}],
+    )
 
 
 def test_accepting_every_hunk_is_a_full_merge(session, page, resident, official):
@@ -203,7 +224,9 @@ def test_merging_twice_is_already_merged_and_adds_no_revision(session, page, res
     assert raised.value.code == "already_merged" and _revisions(session, page) == 2
 
 
-def test_merge_of_a_change_already_in_the_text_points_at_the_current_revision(session, page, resident, official):
+def test_merge_of_a_change_already_in_the_text_points_at_the_current_revision(
+    session, page, resident, official
+):
     proposal = _propose(session, page, resident, BASE.replace("30 days", "60 days"))
     _edit(session, page, BASE.replace("30 days", "60 days"), 1)
     outcome = service.merge_proposal(session, official, proposal)
@@ -258,7 +281,11 @@ def test_reject_keeps_the_public_reason_and_notifies(session, page, resident, of
     proposal = _propose(session, page, resident, BASE.replace("30 days", "60 days"))
     service.reject_proposal(session, official, proposal, reason="Thirty days is the legal maximum.")
     kinds = session.scalars(select(Notification.kind).where(Notification.user_id == resident.id)).all()
-    assert (proposal.status, proposal.reason, kinds) == ("rejected", "Thirty days is the legal maximum.", ["proposal_rejected"])
+    assert (proposal.status, proposal.reason, kinds) == (
+        "rejected",
+        "Thirty days is the legal maximum.",
+        ["proposal_rejected"],
+    )
 
 
 def test_rejecting_a_merged_proposal_is_already_merged(session, page, resident, official):
@@ -281,13 +308,17 @@ def test_review_of_a_conflicting_proposal_marks_the_conflicts(session, page, res
     _edit(session, page, BASE.replace("30 days", "45 days"), 1)
     review = reviews.review_proposal(session, proposal)
     assert review.mergeable is False and review.merge.conflicts
-    assert "The notice period is 60 days." in review.marked and "The notice period is 45 days." in review.marked
+    assert (
+        "The notice period is 60 days." in review.marked and "The notice period is 45 days." in review.marked
+    )
 
 
 def test_overlapping_open_proposals_are_marked_and_separate_ones_are_not(session, page, resident, make_user):
     first = _propose(session, page, resident, BASE.replace("30 days", "60 days"))
     _edit(session, page, BASE.replace("Vendors", "Traders"), 1)
-    second = _propose(session, page, make_user(), BASE.replace("Vendors", "Traders").replace("30 days", "14 days"), base=2)
+    second = _propose(
+        session, page, make_user(), BASE.replace("Vendors", "Traders").replace("30 days", "14 days"), base=2
+    )
     third = _propose(session, page, make_user(), BASE.replace("23:00", "22:00"))
     states = reviews.open_states(session, page)
     assert states[first.id].overlaps == [second.id] and states[second.id].overlaps == [first.id]

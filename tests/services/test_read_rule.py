@@ -5,6 +5,7 @@ The table is every site role (signed out, resident, official, admin) × role in 
 (none, official, expert) × every fact the policy reads (status, visibility, edit policy,
 deadline), each a real row in the database.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -14,7 +15,14 @@ import pytest
 from sqlalchemy import select
 
 from govwiki.core.policy import (
-    EDIT_POLICIES, MEMBER_ROLES, SITE_ROLES, STATUSES, VISIBILITIES, Action, Situation, decide,
+    EDIT_POLICIES,
+    MEMBER_ROLES,
+    SITE_ROLES,
+    STATUSES,
+    VISIBILITIES,
+    Action,
+    Situation,
+    decide,
 )
 from govwiki.models import Consultation, Membership
 from govwiki.services import clock
@@ -39,14 +47,21 @@ def table(session, make_user):
     combinations = itertools.product(STATUSES, VISIBILITIES, EDIT_POLICIES, DEADLINES, (None, *MEMBER_ROLES))
     for number, (status, visibility, policy, deadline, member) in enumerate(combinations):
         consultation = Consultation(
-            slug=f"c{number}", title=f"C{number}", status=status, visibility=visibility,
-            edit_policy=policy, closes_at=_closes_at(deadline), created_by_id=owner.id,
+            slug=f"c{number}",
+            title=f"C{number}",
+            status=status,
+            visibility=visibility,
+            edit_policy=policy,
+            closes_at=_closes_at(deadline),
+            created_by_id=owner.id,
         )
         session.add(consultation)
         session.flush()
         if member is not None:
-            session.add_all(Membership(consultation_id=consultation.id, user_id=reader.id, role=member)
-                            for reader in readers.values())
+            session.add_all(
+                Membership(consultation_id=consultation.id, user_id=reader.id, role=member)
+                for reader in readers.values()
+            )
         facts[consultation.id] = (status, visibility, policy, consultation.closes_at, member)
     session.commit()
     return readers, facts

@@ -1,4 +1,5 @@
 """The outcome report ("we asked, you said, we did") and the text snapshots it compares."""
+
 from __future__ import annotations
 
 import pytest
@@ -43,7 +44,9 @@ def test_opening_records_each_pages_head(session, make_consultation, make_page, 
     assert _snapshot(session, consultation, "adopted") == {}
 
 
-def test_edits_after_opening_show_in_the_opened_to_current_diff(session, make_consultation, make_page, official, rosa):
+def test_edits_after_opening_show_in_the_opened_to_current_diff(
+    session, make_consultation, make_page, official, rosa
+):
     consultation = make_consultation(status="draft")
     page = make_page(consultation, body="Lanes on Main Street.\n")
     _status(session, official, consultation, "open")
@@ -63,7 +66,9 @@ def test_an_unchanged_page_reports_no_change(session, make_consultation, make_pa
     assert not change.changed and change.opened.number == change.final.number == 1
 
 
-def test_a_page_added_after_opening_takes_its_first_revision_as_opened(session, make_consultation, make_page, official):
+def test_a_page_added_after_opening_takes_its_first_revision_as_opened(
+    session, make_consultation, make_page, official
+):
     consultation = make_consultation(status="draft")
     make_page(consultation, body="Before.\n", title="Before")
     _status(session, official, consultation, "open")
@@ -75,12 +80,16 @@ def test_a_page_added_after_opening_takes_its_first_revision_as_opened(session, 
     assert "".join(op.text for op in after.ops if op.op != "insert") == "Added later.\n"
 
 
-def test_a_page_added_after_opening_is_unchanged_until_edited(session, make_consultation, make_page, official):
+def test_a_page_added_after_opening_is_unchanged_until_edited(
+    session, make_consultation, make_page, official
+):
     consultation = make_consultation(status="open")
     make_page(consultation, body="Added while open.\n")
     [change] = page_changes(session, consultation)
     assert change.opened.number == 1 and not change.changed
-    assert "as opened: revision 1, added after opening" in to_markdown(consultation_report(session, consultation))
+    assert "as opened: revision 1, added after opening" in to_markdown(
+        consultation_report(session, consultation)
+    )
 
 
 def test_a_consultation_never_opened_has_no_opened_text(session, make_consultation, make_page):
@@ -134,10 +143,29 @@ def decided(session, make_consultation, make_page, official, rosa, sam):
     other = make_page(consultation, body="Budget: 1M.\n", title="Budget")
     _status(session, official, consultation, "open")
     pages.save_page(session, rosa, page, body="Wide lanes on Main Street.\n", base_revision=1)
-    add_proposal(session, page, rosa, status="merged", decided_by=official, merged_revision=2, summary="Wider")
-    add_proposal(session, other, sam, status="merged", decided_by=official, merged_revision=1, partial=True,
-                 declined=[{"start": 8, "end": 10, "base": "1M", "text": "5M"}], summary="More money")
-    add_proposal(session, page, sam, status="rejected", decided_by=official, reason="Out of budget.\nSorry.", summary="Tunnel")
+    add_proposal(
+        session, page, rosa, status="merged", decided_by=official, merged_revision=2, summary="Wider"
+    )
+    add_proposal(
+        session,
+        other,
+        sam,
+        status="merged",
+        decided_by=official,
+        merged_revision=1,
+        partial=True,
+        declined=[{"start": 8, "end": 10, "base": "1M", "text": "5M"}],
+        summary="More money",
+    )
+    add_proposal(
+        session,
+        page,
+        sam,
+        status="rejected",
+        decided_by=official,
+        reason="Out of budget.\nSorry.",
+        summary="Tunnel",
+    )
     add_proposal(session, other, rosa, status="withdrawn", summary="Oops")
     add_proposal(session, page, sam, summary="Bridge")
     return consultation
@@ -147,18 +175,32 @@ def test_report_counts_participants_and_proposals(session, decided):
     counts = consultation_report(session, decided).counts
     assert counts.participants == 3  # the official (pages), Rosa (edit, proposals), Sam (proposals)
     assert counts.revisions == 3
-    assert (counts.received, counts.merged, counts.partly_merged, counts.rejected, counts.withdrawn, counts.open) == (5, 1, 1, 1, 1, 1)
+    assert (
+        counts.received,
+        counts.merged,
+        counts.partly_merged,
+        counts.rejected,
+        counts.withdrawn,
+        counts.open,
+    ) == (5, 1, 1, 1, 1, 1)
 
 
 def test_report_lists_participants_with_their_share(session, decided, official, rosa, sam):
-    people = {(p.user.username, p.revisions, p.proposals) for p in consultation_report(session, decided).participants}
+    people = {
+        (p.user.username, p.revisions, p.proposals)
+        for p in consultation_report(session, decided).participants
+    }
     assert people == {(official.username, 2, 0), ("rosa", 1, 2), ("sam", 0, 3)}
 
 
-def test_report_lists_merged_proposals_with_author_and_landing_revision(session, decided, official, rosa, sam):
+def test_report_lists_merged_proposals_with_author_and_landing_revision(
+    session, decided, official, rosa, sam
+):
     merged = consultation_report(session, decided).merged
     assert [(p.summary, p.author.username, p.merged_revision, p.partial) for p in merged] == [
-        ("Wider", "rosa", 2, False), ("More money", "sam", 1, True)]
+        ("Wider", "rosa", 2, False),
+        ("More money", "sam", 1, True),
+    ]
     assert merged[1].declined == [{"start": 8, "end": 10, "base": "1M", "text": "5M"}]
     assert {p.decided_by.id for p in merged} == {official.id}
 
@@ -166,14 +208,22 @@ def test_report_lists_merged_proposals_with_author_and_landing_revision(session,
 def test_report_lists_rejections_with_reason_and_who_decided(session, decided, official):
     report = consultation_report(session, decided)
     [rejected] = report.rejected
-    assert (rejected.summary, rejected.reason, rejected.decided_by.id) == ("Tunnel", "Out of budget.\nSorry.", official.id)
-    assert [p.summary for p in report.withdrawn] == ["Oops"] and [p.summary for p in report.pending] == ["Bridge"]
+    assert (rejected.summary, rejected.reason, rejected.decided_by.id) == (
+        "Tunnel",
+        "Out of budget.\nSorry.",
+        official.id,
+    )
+    assert [p.summary for p in report.withdrawn] == ["Oops"] and [p.summary for p in report.pending] == [
+        "Bridge"
+    ]
 
 
 def test_report_compares_each_page_from_opening(session, decided):
     changes = consultation_report(session, decided).changes
     assert [(c.page.title, c.opened.number, c.final.number, c.changed) for c in changes] == [
-        ("Routes", 1, 2, True), ("Budget", 1, 1, False)]
+        ("Routes", 1, 2, True),
+        ("Budget", 1, 1, False),
+    ]
 
 
 def test_report_of_an_empty_consultation(session, make_consultation):
@@ -185,8 +235,16 @@ def test_report_of_an_empty_consultation(session, make_consultation):
 def test_markdown_tells_asked_said_did_and_the_text(session, decided):
     markdown = to_markdown(consultation_report(session, decided))
     assert markdown.startswith("# Outcome report: Cycle lanes\n")
-    for heading in ("## We asked", "## You said", "## We did", "### Merged proposals", "### Rejected proposals",
-                    "### Withdrawn proposals", "### Awaiting a decision", "## The text: as opened and as adopted"):
+    for heading in (
+        "## We asked",
+        "## You said",
+        "## We did",
+        "### Merged proposals",
+        "### Rejected proposals",
+        "### Withdrawn proposals",
+        "### Awaiting a decision",
+        "## The text: as opened and as adopted",
+    ):
         assert f"\n{heading}\n" in markdown
     assert "- Proposals received: 5" in markdown and "  - partly merged: 1" in markdown
     assert "into revision 2" in markdown and "Rejected by olivia-official" in markdown
@@ -206,7 +264,9 @@ def test_markdown_escapes_what_people_typed(session, make_consultation, make_pag
     assert "  > \\# Not a heading" in markdown
 
 
-def test_markdown_fences_the_diff_beyond_any_backticks_in_the_text(session, make_consultation, make_page, official):
+def test_markdown_fences_the_diff_beyond_any_backticks_in_the_text(
+    session, make_consultation, make_page, official
+):
     consultation = make_consultation(status="draft")
     page = make_page(consultation, body="Plain.\n")
     _status(session, official, consultation, "open")

@@ -1,4 +1,5 @@
 """The consultation timeline and each person's contributions."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,7 +28,9 @@ def sam(make_user):
 
 def _merge(session, page, proposal, official, body, *, partial=False, declined=None):
     """Land a proposal as the proposals service does: a revision by the proposer, merged by the official."""
-    result = pages.save_page(session, proposal.author, page, body=body, base_revision=pages.page_head_number(session, page))
+    result = pages.save_page(
+        session, proposal.author, page, body=body, base_revision=pages.page_head_number(session, page)
+    )
     result.revision.merged_by_id, result.revision.proposal_id = official.id, proposal.id
     proposal.status, proposal.decided_by_id, proposal.decided_at = "merged", official.id, clock.now()
     proposal.merged_revision, proposal.partial, proposal.declined = result.revision.number, partial, declined
@@ -47,16 +50,35 @@ def story(ticking, session, make_consultation, make_page, official, rosa, sam):
     _merge(session, page, merged, official, "Wide cycle lanes and trees on Main Street.\n")
     add_proposal(session, page, sam, status="withdrawn")
     partly = add_proposal(session, page, sam, summary="Two things")
-    _merge(session, page, partly, official, "Wide cycle lanes and trees on Main Street, lit at night.\n",
-           partial=True, declined=[{"start": 0, "end": 4, "base": "Wide", "text": "Broad"}])
+    _merge(
+        session,
+        page,
+        partly,
+        official,
+        "Wide cycle lanes and trees on Main Street, lit at night.\n",
+        partial=True,
+        declined=[{"start": 0, "end": 4, "base": "Wide", "text": "Broad"}],
+    )
     consultations.update_consultation(session, official, consultation, {"status": "closed"})
     return consultation
 
 
 EXPECTED = [
-    "status_changed", "proposal_partly_merged", "revision", "proposal", "proposal_withdrawn", "proposal",
-    "proposal_merged", "revision", "proposal", "proposal_rejected", "proposal", "revision", "status_changed",
-    "revision", "consultation_created",
+    "status_changed",
+    "proposal_partly_merged",
+    "revision",
+    "proposal",
+    "proposal_withdrawn",
+    "proposal",
+    "proposal_merged",
+    "revision",
+    "proposal",
+    "proposal_rejected",
+    "proposal",
+    "revision",
+    "status_changed",
+    "revision",
+    "consultation_created",
 ]
 
 
@@ -70,7 +92,12 @@ def test_history_lists_everything_newest_first(session, story):
 def test_history_revisions_carry_author_merger_and_proposal(session, story, official, rosa, sam):
     items, _ = consultation_history(session, story, 1, 50)
     revisions = [item for item in items if item.type == "revision"]
-    assert [(r.revision.number, r.actor.username) for r in revisions] == [(4, "sam"), (3, "rosa"), (2, "rosa"), (1, official.username)]
+    assert [(r.revision.number, r.actor.username) for r in revisions] == [
+        (4, "sam"),
+        (3, "rosa"),
+        (2, "rosa"),
+        (1, official.username),
+    ]
     assert revisions[1].details["merged_by"].id == official.id
     assert revisions[1].details["proposal"] == revisions[1].revision.proposal_id is not None
     assert revisions[2].details["merged_by"] is None and revisions[2].details["proposal"] is None
@@ -107,10 +134,14 @@ def test_history_past_the_last_page_is_empty(session, story):
     assert items == [] and total == len(EXPECTED)
 
 
-def test_history_leaves_out_site_events_and_does_not_repeat_decisions(session, story, official, rosa, make_user):
+def test_history_leaves_out_site_events_and_does_not_repeat_decisions(
+    session, story, official, rosa, make_user
+):
     admin = make_user("admin")
     accounts.set_role(session, admin, rosa.username, "official")
-    audit.record(session, official, "proposal_merged", subject_type="proposal", subject_id="1", consultation=story)
+    audit.record(
+        session, official, "proposal_merged", subject_type="proposal", subject_id="1", consultation=story
+    )
     session.commit()
     items, _ = consultation_history(session, story, 1, 50)
     assert [item.type for item in items] == EXPECTED
@@ -131,6 +162,7 @@ def test_history_cost_does_not_grow_with_the_page_size(session, make_page, offic
         page = make_page(body="Start.\n")
         for number in range(page_count):
             pages.save_page(session, official, page, body=f"Text {number}.\n", base_revision=number + 1)
+
         def listener(*args):
             seen.append(1)
 
@@ -169,20 +201,26 @@ def _consultations_of(items) -> list[str]:
 
 @pytest.mark.parametrize("viewer_kind", ["anonymous", "resident", "official elsewhere"])
 def test_contributions_hide_a_draft_from_outsiders(session, draft_and_public, rosa, make_user, viewer_kind):
-    viewer = {"anonymous": None, "resident": make_user(), "official elsewhere": make_user("official")}[viewer_kind]
+    viewer = {"anonymous": None, "resident": make_user(), "official elsewhere": make_user("official")}[
+        viewer_kind
+    ]
     items, total = user_contributions(session, viewer, rosa, 1, 50)
     assert _consultations_of(items) == ["Public"]
     assert total == 2 and sorted(item.type for item in items) == ["proposal", "revision"]
 
 
 @pytest.mark.parametrize("viewer_kind", ["herself", "its official", "admin"])
-def test_contributions_show_a_draft_to_insiders(session, draft_and_public, rosa, official, make_user, viewer_kind):
+def test_contributions_show_a_draft_to_insiders(
+    session, draft_and_public, rosa, official, make_user, viewer_kind
+):
     viewer = {"herself": rosa, "its official": official, "admin": make_user("admin")}[viewer_kind]
     items, total = user_contributions(session, viewer, rosa, 1, 50)
     assert _consultations_of(items) == ["Draft", "Public"] and total == 4
 
 
-def test_contributions_hide_an_invited_only_consultation(session, make_consultation, make_page, official, rosa, make_user):
+def test_contributions_hide_an_invited_only_consultation(
+    session, make_consultation, make_page, official, rosa, make_user
+):
     hidden = make_consultation(visibility="invited")
     page = make_page(hidden)
     consultations.add_member(session, official, hidden, rosa, "expert")

@@ -1,4 +1,5 @@
 """Helpers for the HTML tests."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Registering, signing in and out, and API tokens in the settings."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,9 @@ from govwiki.models import ApiToken, User
 from tests.web.conftest import XSS, escaped
 
 REGISTRATION = {
-    "username": "wei-zhang", "display_name": "Zhang Wei", "email": "wei@example.org",
+    "username": "wei-zhang",
+    "display_name": "Zhang Wei",
+    "email": "wei@example.org",
     "password": "long-enough-password",
 }
 
@@ -58,9 +61,7 @@ def test_login_by_email_follows_local_next(client, make_user):
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
 def test_login_ignores_non_local_next(target, client, make_user):
     make_user(username="rosa")
-    response = client.post(
-        "/login", data={"login": "rosa", "password": "password123", "next": target}
-    )
+    response = client.post("/login", data={"login": "rosa", "password": "password123", "next": target})
     assert response.status_code == 302
     assert "evil" not in response.headers["Location"]
 
@@ -127,9 +128,7 @@ def _token_of(session, user) -> int:
 
 
 def test_display_name_is_escaped_in_welcome_flash(client, text_of):
-    response = client.post(
-        "/register", data={**REGISTRATION, "display_name": XSS}, follow_redirects=True
-    )
+    response = client.post("/register", data={**REGISTRATION, "display_name": XSS}, follow_redirects=True)
     page = text_of(response)
     assert XSS not in page
     assert escaped(XSS) in page

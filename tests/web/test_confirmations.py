@@ -1,6 +1,7 @@
 """The second step before withdrawing or rejecting a suggestion, closing or withdrawing a
 consultation and reverting a page: the first POST changes nothing and asks, with what was typed
 kept; the POST with `confirm=yes` acts; a refused action is refused at once, without asking."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,7 +39,9 @@ def test_withdrawing_asks_first_and_changes_nothing(client, session, proposal, r
     response = client.post(f"/proposals/{proposal.id}/withdraw")
     html = text_of(response)
     assert response.status_code == 200 and "Withdraw your suggestion" in html and _confirm_button(html)
-    assert f'action="/proposals/{proposal.id}/withdraw"' in html and f'href="/proposals/{proposal.id}"' in html
+    assert (
+        f'action="/proposals/{proposal.id}/withdraw"' in html and f'href="/proposals/{proposal.id}"' in html
+    )
     assert _status(session, proposal) == "open"
 
 
@@ -54,7 +57,9 @@ def test_someone_else_withdrawing_is_refused_without_asking(client, session, pro
     assert _status(session, proposal) == "open"
 
 
-def test_rejecting_asks_first_with_the_reason_kept_to_edit(client, session, proposal, official, login, text_of):
+def test_rejecting_asks_first_with_the_reason_kept_to_edit(
+    client, session, proposal, official, login, text_of
+):
     login(official)
     response = client.post(f"/proposals/{proposal.id}/reject", data={"reason": REASON})
     html = text_of(response)
@@ -83,9 +88,13 @@ def test_the_reason_on_the_confirmation_page_is_escaped(client, proposal, offici
     assert XSS not in html and escaped(XSS) in html
 
 
-@pytest.mark.parametrize("target, words", [("closed", "Yes, close the consultation"),
-                                           ("withdrawn", "Yes, withdraw the consultation")])
-def test_closing_or_withdrawing_a_consultation_asks_first(target, words, client, session, make_consultation, official, login, text_of):
+@pytest.mark.parametrize(
+    "target, words",
+    [("closed", "Yes, close the consultation"), ("withdrawn", "Yes, withdraw the consultation")],
+)
+def test_closing_or_withdrawing_a_consultation_asks_first(
+    target, words, client, session, make_consultation, official, login, text_of
+):
     consultation = make_consultation()
     login(official)
     response = client.post(f"/consultations/{consultation.slug}/status", data={"status": target})
@@ -97,10 +106,14 @@ def test_closing_or_withdrawing_a_consultation_asks_first(target, words, client,
 
 
 @pytest.mark.parametrize("target", ["closed", "withdrawn"])
-def test_closing_or_withdrawing_with_confirm_acts(target, client, session, make_consultation, official, login):
+def test_closing_or_withdrawing_with_confirm_acts(
+    target, client, session, make_consultation, official, login
+):
     consultation = make_consultation()
     login(official)
-    response = client.post(f"/consultations/{consultation.slug}/status", data={"status": target, "confirm": "yes"})
+    response = client.post(
+        f"/consultations/{consultation.slug}/status", data={"status": target, "confirm": "yes"}
+    )
     session.refresh(consultation)
     assert response.status_code == 302 and consultation.status == target
 
@@ -114,7 +127,10 @@ def test_opening_a_draft_does_not_ask(client, session, make_consultation, offici
 def test_a_resident_closing_is_refused_without_asking(client, make_consultation, make_user, login):
     consultation = make_consultation()
     login(make_user())
-    assert client.post(f"/consultations/{consultation.slug}/status", data={"status": "closed"}).status_code == 403
+    assert (
+        client.post(f"/consultations/{consultation.slug}/status", data={"status": "closed"}).status_code
+        == 403
+    )
 
 
 def _two_revisions(session, make_page, official):
@@ -126,7 +142,9 @@ def _two_revisions(session, make_page, official):
 def test_reverting_asks_first_with_the_reason_kept(client, session, make_page, official, login, text_of):
     page = _two_revisions(session, make_page, official)
     login(official)
-    response = client.post(f"/pages/{page.slug}/revert", data={"to_revision": "1", "summary": "Undo vandalism"})
+    response = client.post(
+        f"/pages/{page.slug}/revert", data={"to_revision": "1", "summary": "Undo vandalism"}
+    )
     html = text_of(response)
     assert response.status_code == 200 and "Yes, revert to revision 1" in html and _confirm_button(html)
     assert '<input type="hidden" name="to_revision" value="1">' in html and 'value="Undo vandalism"' in html
@@ -144,7 +162,9 @@ def test_reverting_with_confirm_reverts(client, session, make_page, official, lo
     assert response.status_code == 302 and (head.number, head.body) == (3, "Good text.\n")
 
 
-def test_a_resident_reverting_is_refused_without_asking(client, session, make_page, official, make_user, login):
+def test_a_resident_reverting_is_refused_without_asking(
+    client, session, make_page, official, make_user, login
+):
     page = _two_revisions(session, make_page, official)
     login(make_user())
     assert client.post(f"/pages/{page.slug}/revert", data={"to_revision": "1"}).status_code == 403
@@ -169,7 +189,9 @@ def test_reject_is_red_and_merge_stays_primary(client, proposal, official, login
 
 def test_withdraw_is_red(client, proposal, resident, login, text_of):
     login(resident)
-    assert '<button type="submit" class="button button-danger">Withdraw it</button>' in text_of(client.get(f"/proposals/{proposal.id}"))
+    assert '<button type="submit" class="button button-danger">Withdraw it</button>' in text_of(
+        client.get(f"/proposals/{proposal.id}")
+    )
 
 
 def test_close_and_withdraw_are_red_and_open_is_not(client, make_consultation, official, login, text_of):
@@ -186,12 +208,14 @@ def test_revert_buttons_are_red(client, session, make_page, official, login, tex
     page = _two_revisions(session, make_page, official)
     login(official)
     assert "button-danger-outline" in text_of(client.get(f"/pages/{page.slug}/history"))
-    assert 'class="button button-danger" id="revert-submit"' in text_of(client.get(f"/pages/{page.slug}?revision=1"))
+    assert 'class="button button-danger" id="revert-submit"' in text_of(
+        client.get(f"/pages/{page.slug}?revision=1")
+    )
 
 
 def test_button_variants_outrank_the_submit_input_rule(app):
     """`input[type=submit]` (0,1,1) beat `.button-danger` (0,1,0): the Reject input was blue."""
-    css = (app.static_folder + "/css/site.css")
+    css = app.static_folder + "/css/site.css"
     with open(css, encoding="utf-8") as stylesheet:
         text = stylesheet.read()
     assert ":is(.button, button, input).button-danger {" in text

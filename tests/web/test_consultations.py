@@ -1,4 +1,5 @@
 """The home list, consultation pages, and officials' controls."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -73,10 +74,16 @@ def test_new_consultation_is_refused_to_residents(client, make_user, login):
 
 def test_official_creates_consultation_with_utc_deadline(client, session, official, login):
     login(official)
-    response = client.post("/consultations/new", data={
-        "title": "Park opening hours", "summary": "Tell us.", "edit_policy": "edit",
-        "visibility": "public", "closes_at": "2031-05-01T17:30",
-    })
+    response = client.post(
+        "/consultations/new",
+        data={
+            "title": "Park opening hours",
+            "summary": "Tell us.",
+            "edit_policy": "edit",
+            "visibility": "public",
+            "closes_at": "2031-05-01T17:30",
+        },
+    )
     assert response.status_code == 302
     consultation = session.scalar(select(Consultation).where(Consultation.title == "Park opening hours"))
     assert consultation.status == "draft"
@@ -85,9 +92,10 @@ def test_official_creates_consultation_with_utc_deadline(client, session, offici
 
 def test_new_consultation_form_error_keeps_input(client, official, login, text_of):
     login(official)
-    response = client.post("/consultations/new", data={
-        "title": "", "summary": "Kept summary", "edit_policy": "edit", "visibility": "public",
-    })
+    response = client.post(
+        "/consultations/new",
+        data={"title": "", "summary": "Kept summary", "edit_policy": "edit", "visibility": "public"},
+    )
     assert response.status_code == 422
     assert "Kept summary" in text_of(response)
 
@@ -126,10 +134,16 @@ def test_residents_see_no_status_buttons(client, make_consultation, make_user, l
 def test_official_edits_policy_and_deadline(client, session, official, make_consultation, login):
     consultation = make_consultation(edit_policy="edit")
     login(official)
-    response = client.post(f"/consultations/{consultation.slug}/edit", data={
-        "title": "New title", "summary": "", "edit_policy": "comment", "visibility": "public",
-        "closes_at": "",
-    })
+    response = client.post(
+        f"/consultations/{consultation.slug}/edit",
+        data={
+            "title": "New title",
+            "summary": "",
+            "edit_policy": "comment",
+            "visibility": "public",
+            "closes_at": "",
+        },
+    )
     assert response.status_code == 302
     session.refresh(consultation)
     assert (consultation.title, consultation.edit_policy) == ("New title", "comment")
@@ -138,9 +152,10 @@ def test_official_edits_policy_and_deadline(client, session, official, make_cons
 def test_official_adds_a_page(client, session, official, make_consultation, login):
     consultation = make_consultation()
     login(official)
-    response = client.post(f"/consultations/{consultation.slug}/pages", data={
-        "page-title": "Chapter one", "page-body": "# Scope\n\nText.", "page-summary": "",
-    })
+    response = client.post(
+        f"/consultations/{consultation.slug}/pages",
+        data={"page-title": "Chapter one", "page-body": "# Scope\n\nText.", "page-summary": ""},
+    )
     assert response.status_code == 302
     assert session.scalar(select(Page).where(Page.title == "Chapter one")) is not None
 
@@ -153,9 +168,11 @@ def test_new_page_form_is_hidden_from_residents(client, make_consultation, make_
 
 def test_title_is_escaped_on_list_page_and_flash(client, official, login, text_of):
     login(official)
-    response = client.post("/consultations/new", data={
-        "title": XSS, "edit_policy": "edit", "visibility": "public",
-    }, follow_redirects=True)
+    response = client.post(
+        "/consultations/new",
+        data={"title": XSS, "edit_policy": "edit", "visibility": "public"},
+        follow_redirects=True,
+    )
     page = text_of(response)
     assert response.status_code == 200
     assert XSS not in page
@@ -172,9 +189,10 @@ def test_deadline_in_the_past_is_announced(client, make_consultation, move_clock
 
 def test_a_consultation_titled_like_a_route_word_has_its_own_page(client, official, login, text_of):
     login(official)
-    response = client.post("/consultations/new", data={
-        "title": "New", "summary": "", "edit_policy": "edit", "visibility": "public",
-    })
+    response = client.post(
+        "/consultations/new",
+        data={"title": "New", "summary": "", "edit_policy": "edit", "visibility": "public"},
+    )
     assert response.status_code == 302 and not response.headers["Location"].endswith("/consultations/new")
     page = client.get(response.headers["Location"])
     assert page.status_code == 200 and "<h1>New</h1>" in text_of(page).replace("\n", "")

@@ -2,6 +2,7 @@
 
 The diff (web and API) shows "后划定便民摊点区域" kept, blame credits it to revision 1, and the
 counts say characters (字) for Chinese."""
+
 import pytest
 
 KEPT = "后划定便民摊点区域"
@@ -18,8 +19,12 @@ def test_api_diff_keeps_the_words_between_the_added_clauses(client, demo):
     assert {"op": "insert", "text": "并听取周边居民和商户意见"} in data["ops"]
     assert all(KEPT not in o["text"] for o in data["ops"] if o["op"] != "equal")
     assert data["stats"] == {
-        "inserted": 22, "deleted": 0, "inserted_words": 0, "deleted_words": 0,
-        "inserted_characters": 22, "deleted_characters": 0,
+        "inserted": 22,
+        "deleted": 0,
+        "inserted_words": 0,
+        "deleted_words": 0,
+        "inserted_characters": 22,
+        "deleted_characters": 0,
     }
 
 

@@ -1,4 +1,5 @@
 """The small helpers behind the views: safe redirects, pagination, folding diffs, conflicts."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,24 +9,27 @@ from govwiki.web.present import conflict_passages, fold_pieces, fold_rows
 from govwiki.web.views import Pager, bounded_int, local_path
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/settings", "/settings"),
-    ("/pages/a?revision=2", "/pages/a?revision=2"),
-    ("https://evil.example/", None),
-    ("//evil.example/", None),
-    ("/\\evil.example", None),
-    ("javascript:alert(1)", None),
-    ("/\tjavascript", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/settings", "/settings"),
+        ("/pages/a?revision=2", "/pages/a?revision=2"),
+        ("https://evil.example/", None),
+        ("//evil.example/", None),
+        ("/\\evil.example", None),
+        ("javascript:alert(1)", None),
+        ("/\tjavascript", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_local_path_accepts_only_paths_on_this_site(target, expected):
     assert local_path(target) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("3", 3), ("-1", 1), ("abc", 1), (None, 1), ("99999999999999999999", 50),
-])
+@pytest.mark.parametrize(
+    "raw, expected", [("3", 3), ("-1", 1), ("abc", 1), (None, 1), ("99999999999999999999", 50)]
+)
 def test_bounded_int_clamps_and_defaults(raw, expected):
     assert bounded_int(raw, 1, 1, 50) == expected
 

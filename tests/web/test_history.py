@@ -1,4 +1,5 @@
 """History, old revisions, diffs, blame and reverts."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,7 +12,9 @@ def save(session, user, page, body, summary=""):
     return pages.save_page(session, user, page, body=body, summary=summary, base_revision=base)
 
 
-def test_history_lists_revisions_newest_first_with_authors(client, session, make_page, official, make_user, text_of):
+def test_history_lists_revisions_newest_first_with_authors(
+    client, session, make_page, official, make_user, text_of
+):
     page = make_page(body="One.\n")
     save(session, make_user(display_name="Second Author"), page, "One. Two.\n", "added two")
     html = text_of(client.get(f"/pages/{page.slug}/history"))
@@ -58,7 +61,7 @@ def test_side_by_side_diff_shows_both_columns(client, session, make_page, offici
     html = text_of(client.get(f"/pages/{page.slug}/diff?from=1&to=2&view=side"))
     assert 'class="diff diff-side"' in html
     assert "<ins>noon</ins>" in html and "<del>dawn</del>" in html
-    assert 'view=inline' in html
+    assert "view=inline" in html
 
 
 def test_diff_of_chinese_is_character_level(client, session, make_page, official, text_of):
@@ -83,8 +86,12 @@ def test_diff_with_unknown_revision_is_not_found(client, make_page):
 
 def test_blame_shows_authors_of_each_passage(client, session, make_page, official, make_user, text_of):
     page = make_page(body="Written by the official.\n")
-    save(session, make_user(display_name="Rosa Resident"), page,
-         "Written by the official.\nAdded by a resident.\n")
+    save(
+        session,
+        make_user(display_name="Rosa Resident"),
+        page,
+        "Written by the official.\nAdded by a resident.\n",
+    )
     html = text_of(client.get(f"/pages/{page.slug}/blame"))
     assert f"r1 · {official.display_name}</a>Written by the official." in html
     assert "r2 · Rosa Resident</a>Added by a resident." in html
@@ -102,7 +109,9 @@ def test_revert_creates_a_new_revision(client, session, make_page, official, log
     page = make_page(body="Good text.\n")
     save(session, official, page, "Vandalised.\n")
     login(official)
-    response = client.post(f"/pages/{page.slug}/revert", data={"to_revision": "1", "summary": "undo", "confirm": "yes"})
+    response = client.post(
+        f"/pages/{page.slug}/revert", data={"to_revision": "1", "summary": "undo", "confirm": "yes"}
+    )
     assert response.status_code == 302
     current = pages.head_revision(session, page)
     assert (current.number, current.body, current.reverted_to) == (3, "Good text.\n", 1)
@@ -124,7 +133,9 @@ def test_revert_button_shows_to_officials(client, session, make_page, official, 
     assert 'form="revert-1"' in text_of(client.get(f"/pages/{page.slug}/history"))
 
 
-def test_revert_button_is_hidden_from_residents(client, session, make_page, official, make_user, login, text_of):
+def test_revert_button_is_hidden_from_residents(
+    client, session, make_page, official, make_user, login, text_of
+):
     page = make_page(body="Good text.\n")
     save(session, official, page, "Other text.\n")
     login(make_user())

@@ -1,4 +1,5 @@
 """The interface in English and Simplified Chinese."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,7 +39,8 @@ def test_language_links_keep_the_current_page(client, make_page, text_of):
 def test_every_interface_string_has_a_chinese_translation():
     catalog = _catalog()
     missing = [
-        message for message in _extracted_messages()
+        message
+        for message in _extracted_messages()
         if message not in catalog or not _translated(catalog[message])
     ]
     assert missing == []
@@ -54,7 +56,9 @@ def test_compiled_catalog_matches_the_po_file():
 
     with (TRANSLATIONS / "messages.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [m.id for m in _catalog() if isinstance(m.id, str) and m.id and compiled.gettext(m.id) != m.string]
+    stale = [
+        m.id for m in _catalog() if isinstance(m.id, str) and m.id and compiled.gettext(m.id) != m.string
+    ]
     assert stale == []
 
 
@@ -73,7 +77,9 @@ def _extracted_messages() -> set[str]:
 
     root = Path(__file__).resolve().parents[2]
     method_map = [
-        ("govwiki/web/**.py", "python"), ("govwiki/services/**.py", "python"), ("govwiki/core/**.py", "python"),
+        ("govwiki/web/**.py", "python"),
+        ("govwiki/services/**.py", "python"),
+        ("govwiki/core/**.py", "python"),
         ("templates/**.html", "jinja2"),
     ]
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "N_": None, "Message": None}

@@ -1,4 +1,5 @@
 """Notifications and the watchlist on the web: watch buttons, the list, the header badge."""
+
 from __future__ import annotations
 
 import pytest
@@ -56,7 +57,9 @@ def test_watch_does_not_redirect_off_the_site(client, make_page, resident, login
     assert response.headers["Location"].endswith(f"/pages/{page.slug}")
 
 
-def test_watching_a_consultation_you_may_not_read_is_not_found(client, session, make_consultation, resident, login):
+def test_watching_a_consultation_you_may_not_read_is_not_found(
+    client, session, make_consultation, resident, login
+):
     consultation = make_consultation(visibility="invited")
     login(resident)
     assert client.post(f"/consultations/{consultation.slug}/watch").status_code == 404
@@ -75,7 +78,9 @@ def test_notifications_and_watchlist_need_sign_in(path, client):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_ten_edits_in_a_day_show_as_one_entry_linking_to_the_days_diff(client, session, make_page, official, resident, login, text_of):
+def test_ten_edits_in_a_day_show_as_one_entry_linking_to_the_days_diff(
+    client, session, make_page, official, resident, login, text_of
+):
     page = make_page(title="Market rules")
     for number in range(10):
         _edit(session, resident, page, f"Line {number}.")
@@ -90,12 +95,21 @@ def test_ten_edits_in_a_day_show_as_one_entry_linking_to_the_days_diff(client, s
     assert notifications.unread_count(session, official) == 0
 
 
-def test_status_changes_and_decisions_are_listed_with_the_reason(client, session, make_page, official, resident, login, text_of):
+def test_status_changes_and_decisions_are_listed_with_the_reason(
+    client, session, make_page, official, resident, login, text_of
+):
     page = make_page(title="Fees")
     notifications.watch(session, resident, consultation=page.consultation)
     consultations.update_consultation(session, official, page.consultation, {"status": "closed"})
-    proposal = Proposal(page_id=page.id, author_id=resident.id, base_number=1, body="x\n", status="rejected",
-                        decided_by_id=official.id, reason="The fee is set by law.")
+    proposal = Proposal(
+        page_id=page.id,
+        author_id=resident.id,
+        base_number=1,
+        body="x\n",
+        status="rejected",
+        decided_by_id=official.id,
+        reason="The fee is set by law.",
+    )
     session.add(proposal)
     session.commit()
     notifications.proposal_decided(session, proposal, "proposal_rejected")
@@ -115,7 +129,9 @@ def test_another_users_entry_is_not_found(client, session, make_page, official, 
     assert client.get(f"/notifications/{entry.id}").status_code == 404
 
 
-def test_header_shows_the_unread_count_with_an_accessible_label(client, session, make_page, official, resident, login, text_of):
+def test_header_shows_the_unread_count_with_an_accessible_label(
+    client, session, make_page, official, resident, login, text_of
+):
     page = make_page()
     _edit(session, resident, page, "A.")
     login(official)
@@ -140,7 +156,9 @@ def test_mark_all_read_clears_the_badge(client, session, make_page, official, re
     assert notifications.unread_count(session, official) == 0
 
 
-def test_notifications_are_paginated(client, session, make_consultation, make_page, official, resident, login, text_of):
+def test_notifications_are_paginated(
+    client, session, make_consultation, make_page, official, resident, login, text_of
+):
     consultation = make_consultation()
     for number in range(3):
         _edit(session, resident, make_page(consultation, title=f"Page {number}"), "A.")
@@ -149,7 +167,9 @@ def test_notifications_are_paginated(client, session, make_consultation, make_pa
     assert html.count('class="notification ') == 2 and 'rel="next"' in html
 
 
-def test_watchlist_lists_what_you_watch_with_unwatch_buttons(client, session, make_page, resident, login, text_of):
+def test_watchlist_lists_what_you_watch_with_unwatch_buttons(
+    client, session, make_page, resident, login, text_of
+):
     page = make_page(title="Opening hours")
     notifications.watch(session, resident, page=page)
     notifications.watch(session, resident, consultation=page.consultation)
@@ -160,7 +180,9 @@ def test_watchlist_lists_what_you_watch_with_unwatch_buttons(client, session, ma
     assert f'action="/consultations/{page.consultation.slug}/unwatch"' in html
 
 
-def test_a_private_consultations_entries_vanish_after_losing_access(client, session, make_page, official, resident, login, text_of):
+def test_a_private_consultations_entries_vanish_after_losing_access(
+    client, session, make_page, official, resident, login, text_of
+):
     page = make_page(title="Secret plan")
     notifications.watch(session, resident, page=page)
     _edit(session, official, page, "A.")
@@ -171,7 +193,9 @@ def test_a_private_consultations_entries_vanish_after_losing_access(client, sess
     assert "Secret plan" not in text_of(client.get("/watchlist"))
 
 
-def test_page_titles_and_display_names_are_escaped(client, session, make_page, official, make_user, login, text_of):
+def test_page_titles_and_display_names_are_escaped(
+    client, session, make_page, official, make_user, login, text_of
+):
     page = make_page(title=XSS)
     _edit(session, make_user(display_name=XSS), page, "A.")
     notifications.watch(session, official, page=page)
@@ -213,7 +237,9 @@ def notification_queries(db):
     event.remove(db.engine, "before_cursor_execute", record)
 
 
-def test_the_header_count_is_one_count_query_for_signed_in_users(notification_queries, client, make_user, login):
+def test_the_header_count_is_one_count_query_for_signed_in_users(
+    notification_queries, client, make_user, login
+):
     login(make_user())
     client.get("/")
     assert len(notification_queries) == 1 and "count(" in notification_queries[0].lower()
@@ -228,8 +254,15 @@ def test_signed_out_pages_do_not_query_notifications(notification_queries, clien
 
 def test_a_decision_entry_leads_to_the_proposal(app, client, session, make_page, official, resident, login):
     page = make_page()
-    proposal = Proposal(page_id=page.id, author_id=resident.id, base_number=1, body="x\n", status="rejected",
-                        decided_by_id=official.id, reason="No.")
+    proposal = Proposal(
+        page_id=page.id,
+        author_id=resident.id,
+        base_number=1,
+        body="x\n",
+        status="rejected",
+        decided_by_id=official.id,
+        reason="No.",
+    )
     session.add(proposal)
     session.commit()
     notifications.proposal_decided(session, proposal, "rejected")
@@ -241,15 +274,24 @@ def test_a_decision_entry_leads_to_the_proposal(app, client, session, make_page,
     assert location.endswith(f"/proposals/{proposal.id}" if has_proposal_pages else f"/pages/{page.slug}")
 
 
-def test_officials_see_a_new_suggestion_with_who_made_it(client, session, make_consultation, make_page, official, resident, login, text_of):
+def test_officials_see_a_new_suggestion_with_who_made_it(
+    client, session, make_consultation, make_page, official, resident, login, text_of
+):
     page = make_page(make_consultation(edit_policy="suggest"), title="Lanes")
     login(resident)
-    client.post(f"/pages/{page.slug}/proposals/new", data={"body": "Wider lanes.\n", "summary": "Wider", "base_revision": "1"})
+    client.post(
+        f"/pages/{page.slug}/proposals/new",
+        data={"body": "Wider lanes.\n", "summary": "Wider", "base_revision": "1"},
+    )
     login(official)
     html = text_of(client.get("/notifications"))
     assert "Rosa Resident suggested a change to “Lanes”: Wider" in html
     [entry] = _entries(session, official)
-    assert client.get(f"/notifications/{entry.id}").headers["Location"].endswith(f"/proposals/{entry.proposal_id}")
+    assert (
+        client.get(f"/notifications/{entry.id}")
+        .headers["Location"]
+        .endswith(f"/proposals/{entry.proposal_id}")
+    )
     assert "建议修改" in text_of(client.get("/notifications?lang=zh"))
 
 
@@ -260,12 +302,16 @@ def test_editing_on_the_web_watches_the_page(client, make_page, resident, login,
     assert "Stop watching this page" in text_of(client.get(f"/pages/{page.slug}"))
 
 
-def test_a_page_unwatched_on_the_web_stays_unwatched_after_the_next_edit(client, make_page, resident, login, text_of):
+def test_a_page_unwatched_on_the_web_stays_unwatched_after_the_next_edit(
+    client, make_page, resident, login, text_of
+):
     page = make_page()
     login(resident)
     client.post(f"/pages/{page.slug}/edit", data={"body": "First text, edited.\n", "base_revision": "1"})
     client.post(f"/pages/{page.slug}/unwatch")
-    client.post(f"/pages/{page.slug}/edit", data={"body": "First text, edited twice.\n", "base_revision": "2"})
+    client.post(
+        f"/pages/{page.slug}/edit", data={"body": "First text, edited twice.\n", "base_revision": "2"}
+    )
     assert "Watch this page" in text_of(client.get(f"/pages/{page.slug}"))
 
 
@@ -279,7 +325,9 @@ def test_following_an_entry_with_get_changes_nothing(client, session, make_page,
     assert notifications.unread_count(session, official) == 1
 
 
-def test_the_list_opens_an_entry_with_a_post_that_marks_it_read(client, session, make_page, official, resident, login, text_of):
+def test_the_list_opens_an_entry_with_a_post_that_marks_it_read(
+    client, session, make_page, official, resident, login, text_of
+):
     page = make_page()
     _edit(session, resident, page, "A.")
     [entry] = _entries(session, official)

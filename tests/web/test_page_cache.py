@@ -1,4 +1,5 @@
 """Signed-out readers get cached page HTML, and every change they could see shows at once."""
+
 from govwiki.services import consultations, pages, proposals
 
 
@@ -16,14 +17,18 @@ def test_a_new_revision_shows_to_readers_at_once(client, session, make_page):
 def test_a_status_change_shows_to_readers_at_once(client, session, make_page):
     page = make_page()
     _read(client, page)
-    consultations.update_consultation(session, page.consultation.created_by, page.consultation, {"title": "Renamed consultation"})
+    consultations.update_consultation(
+        session, page.consultation.created_by, page.consultation, {"title": "Renamed consultation"}
+    )
     assert "Renamed consultation" in _read(client, page)
 
 
 def test_a_new_suggestion_updates_the_open_count(client, session, make_page, make_user):
     page = make_page(body="Some text.\n")
     before = _read(client, page)
-    proposals.submit_proposal(session, make_user(), page, body="Other text.\n", base_revision=1, summary="why")
+    proposals.submit_proposal(
+        session, make_user(), page, body="Other text.\n", base_revision=1, summary="why"
+    )
     after = _read(client, page)
     assert before != after and "1" in after
 

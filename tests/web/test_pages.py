@@ -1,4 +1,5 @@
 """Reading and editing pages: merges, conflicts, and refusals that keep the editor's text."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -113,7 +114,9 @@ def test_stale_base_merges_and_says_so(client, session, make_page, official, mak
     assert head(session, page).body == "First paragraph.\n\nBeta paragraph.\n\nLast paragraph.\n"
 
 
-def test_overlapping_edit_shows_conflict_screen_with_both_versions_in_the_box(client, session, make_page, official, make_user, login, text_of):
+def test_overlapping_edit_shows_conflict_screen_with_both_versions_in_the_box(
+    client, session, make_page, official, make_user, login, text_of
+):
     page = make_page(body=BASE)
     pages.save_page(session, official, page, body=BASE.replace("Beta", "Official beta"), base_revision=1)
     login(make_user())
@@ -145,7 +148,9 @@ WALKWAY = (
 )
 
 
-def test_resaving_the_conflict_box_keeps_the_other_editors_unrelated_change(client, session, make_page, official, make_user, login, text_of):
+def test_resaving_the_conflict_box_keeps_the_other_editors_unrelated_change(
+    client, session, make_page, official, make_user, login, text_of
+):
     """The demo's walkway case: saving the conflict screen must not revert the morning hours."""
     page = make_page(body=WALKWAY)
     first = WALKWAY.replace("1.5 metres", "2 metres").replace("06:00", "05:30")
@@ -161,7 +166,9 @@ def test_resaving_the_conflict_box_keeps_the_other_editors_unrelated_change(clie
     assert "05:30" in saved and "06:00" not in saved
 
 
-def test_saving_a_text_that_still_holds_conflict_markers_is_refused_with_the_text(client, session, make_page, official, make_user, login, text_of):
+def test_saving_a_text_that_still_holds_conflict_markers_is_refused_with_the_text(
+    client, session, make_page, official, make_user, login, text_of
+):
     page = make_page(body=WALKWAY)
     pages.save_page(session, official, page, body=WALKWAY.replace("1.5 metres", "2 metres"), base_revision=1)
     login(make_user())
@@ -176,11 +183,15 @@ def test_saving_a_text_that_still_holds_conflict_markers_is_refused_with_the_tex
 
 def test_a_page_that_already_holds_marker_lines_can_still_be_edited(session, make_page, official):
     page = make_page(body="How git marks a conflict:\n\n<<<<<<< ours\na\n=======\nb\n>>>>>>> theirs\n")
-    result = pages.save_page(session, official, page, body=head(session, page).body + "\nMore.\n", base_revision=1)
+    result = pages.save_page(
+        session, official, page, body=head(session, page).body + "\nMore.\n", base_revision=1
+    )
     assert result.revision.number == 2
 
 
-def test_editing_closed_consultation_is_refused_with_text_kept(client, session, make_consultation, make_page, make_user, login, text_of):
+def test_editing_closed_consultation_is_refused_with_text_kept(
+    client, session, make_consultation, make_page, make_user, login, text_of
+):
     page = make_page(make_consultation(status="closed"), body=BASE)
     login(make_user())
     response = edit(client, page, "My careful rewrite.\n", 1)
@@ -189,7 +200,9 @@ def test_editing_closed_consultation_is_refused_with_text_kept(client, session, 
     assert head(session, page).number == 1
 
 
-def test_editing_after_the_deadline_is_refused_with_text_kept(client, session, make_consultation, make_page, make_user, login, move_clock, text_of):
+def test_editing_after_the_deadline_is_refused_with_text_kept(
+    client, session, make_consultation, make_page, make_user, login, move_clock, text_of
+):
     consultation = make_consultation(closes_at=datetime.now(timezone.utc) + timedelta(hours=1))
     page = make_page(consultation, body=BASE)
     login(make_user())
@@ -205,7 +218,9 @@ def small_pages(app_config):
     app_config["MAX_PAGE_BYTES"] = 100
 
 
-def test_oversized_body_is_refused_with_text_kept(small_pages, client, session, make_page, official, login, text_of):
+def test_oversized_body_is_refused_with_text_kept(
+    small_pages, client, session, make_page, official, login, text_of
+):
     page = make_page(body=BASE)
     login(official)
     body = "Long text. " * 20
@@ -234,32 +249,42 @@ def test_invalid_base_revision_is_refused_with_text_kept(client, make_page, offi
 
 
 @pytest.mark.parametrize("policy", ["comment", "suggest"])
-def test_residents_see_no_edit_link_without_edit_policy(policy, client, make_consultation, make_page, make_user, login, text_of):
+def test_residents_see_no_edit_link_without_edit_policy(
+    policy, client, make_consultation, make_page, make_user, login, text_of
+):
     page = make_page(make_consultation(edit_policy=policy))
     login(make_user())
     assert f'href="/pages/{page.slug}/edit"' not in text_of(client.get(f"/pages/{page.slug}"))
 
 
-def test_residents_see_edit_link_with_edit_policy(client, make_consultation, make_page, make_user, login, text_of):
+def test_residents_see_edit_link_with_edit_policy(
+    client, make_consultation, make_page, make_user, login, text_of
+):
     page = make_page(make_consultation(edit_policy="edit"))
     login(make_user())
     assert f'href="/pages/{page.slug}/edit"' in text_of(client.get(f"/pages/{page.slug}"))
 
 
-def test_residents_cannot_open_editor_without_edit_policy(client, make_consultation, make_page, make_user, login):
+def test_residents_cannot_open_editor_without_edit_policy(
+    client, make_consultation, make_page, make_user, login
+):
     page = make_page(make_consultation(edit_policy="suggest"))
     login(make_user())
     assert client.get(f"/pages/{page.slug}/edit").status_code == 403
 
 
 @pytest.mark.parametrize("suffix", ["", "/edit", "/history", "/diff", "/blame", "/revisions/1"])
-def test_pages_of_drafts_are_not_found_for_residents(suffix, client, make_consultation, make_page, make_user, login):
+def test_pages_of_drafts_are_not_found_for_residents(
+    suffix, client, make_consultation, make_page, make_user, login
+):
     page = make_page(make_consultation(status="draft"))
     login(make_user())
     assert client.get(f"/pages/{page.slug}{suffix}").status_code == 404
 
 
-def test_conflict_screen_shows_each_overlapping_passage_side_by_side(client, session, make_page, official, make_user, login, text_of):
+def test_conflict_screen_shows_each_overlapping_passage_side_by_side(
+    client, session, make_page, official, make_user, login, text_of
+):
     page = make_page(body=BASE)
     pages.save_page(session, official, page, body=BASE.replace("Beta", "Official beta"), base_revision=1)
     login(make_user())
@@ -280,7 +305,9 @@ def test_edit_form_sends_multipart_and_knows_the_limit(client, make_page, offici
     assert 'data-max-bytes="2097152"' in html and "the limit is 2 MB" in html
 
 
-def test_a_3_mb_chinese_edit_through_the_form_is_refused_with_the_text_kept(client, session, make_page, official, login, text_of):
+def test_a_3_mb_chinese_edit_through_the_form_is_refused_with_the_text_kept(
+    client, session, make_page, official, login, text_of
+):
     page = make_page(body=BASE)
     login(official)
     mine = "市民意见" * 262_144 + "结尾标记"  # 3 MB of UTF-8, over the 2 MB page limit
@@ -291,7 +318,9 @@ def test_a_3_mb_chinese_edit_through_the_form_is_refused_with_the_text_kept(clie
     assert head(session, page).number == 1
 
 
-def test_a_request_too_large_to_read_says_the_text_is_still_in_the_browser(app, client, make_page, official, login, text_of):
+def test_a_request_too_large_to_read_says_the_text_is_still_in_the_browser(
+    app, client, make_page, official, login, text_of
+):
     page = make_page(body=BASE)
     app.config["MAX_CONTENT_LENGTH"] = 10_000
     login(official)
@@ -300,7 +329,9 @@ def test_a_request_too_large_to_read_says_the_text_is_still_in_the_browser(app, 
     assert "It is still in your browser" in text_of(response)
 
 
-def test_an_empty_save_asks_for_confirmation_and_saves_nothing(client, session, make_page, official, login, text_of):
+def test_an_empty_save_asks_for_confirmation_and_saves_nothing(
+    client, session, make_page, official, login, text_of
+):
     page = make_page(body=BASE)
     login(official)
     response = edit(client, page, "  \n", 1)
@@ -310,10 +341,14 @@ def test_an_empty_save_asks_for_confirmation_and_saves_nothing(client, session, 
     assert head(session, page).number == 1
 
 
-def test_a_confirmed_empty_save_is_marked_in_the_history(client, session, make_page, official, login, text_of):
+def test_a_confirmed_empty_save_is_marked_in_the_history(
+    client, session, make_page, official, login, text_of
+):
     page = make_page(body=BASE)
     login(official)
-    response = client.post(f"/pages/{page.slug}/edit", data={"body": "", "base_revision": "1", "confirm_empty": "y"})
+    response = client.post(
+        f"/pages/{page.slug}/edit", data={"body": "", "base_revision": "1", "confirm_empty": "y"}
+    )
     assert response.status_code == 302 and head(session, page).body == ""
     history = text_of(client.get(f"/pages/{page.slug}/history"))
     assert history.count("removed all text") == 1
@@ -323,5 +358,7 @@ def test_a_confirmed_empty_save_is_marked_in_the_history(client, session, make_p
 def test_an_expired_new_page_form_hands_the_text_back(client, make_consultation, official, login, text_of):
     consultation = make_consultation()
     login(official)
-    response = client.post(f"/consultations/{consultation.slug}/pages", data={"title": "Fees", "body": "My fee schedule.\n"})
+    response = client.post(
+        f"/consultations/{consultation.slug}/pages", data={"title": "Fees", "body": "My fee schedule.\n"}
+    )
     assert response.status_code == 400 and "My fee schedule." in text_of(response)

@@ -1,5 +1,6 @@
 """The permission matrix through the HTML pages: role × action × state (× edit policy), each case
 answering as the hand-written table in tests/matrix.py says, and a refused write changing nothing."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -18,8 +19,6 @@ SUCCESS = {"read": (200,)}
 REDIRECTED = (302, 303)
 #: a refused edit or suggestion shows its form again with the text that was sent (a line of it)
 KEPT = {"edit": "Markets open at 8.", "propose": "Street vendors need a permit."}
-
-
 
 
 def sign_in(client, person: matrix.Person | None) -> None:

@@ -1,6 +1,7 @@
 """Phones and small fingers: the History table stays inside its scroll box, every control is a
 tap target of at least 24 × 24 px (WCAG 2.2, 2.5.8), and the site has an icon. Sizes themselves
 are measured in a real browser; these tests hold the markup and CSS rules that give them."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,11 @@ CSS = (Path(__file__).resolve().parents[2] / "static/css/site.css").read_text(en
 def _rule(selector: str) -> str:
     """The declarations of every CSS rule whose selector list holds `selector`, joined."""
     text = re.sub(r"/\*.*?\*/", "", CSS, flags=re.S)
-    found = [body for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text)
-             if selector in [s.strip() for s in selectors.split(",")]]
+    found = [
+        body
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text)
+        if selector in [s.strip() for s in selectors.split(",")]
+    ]
     assert found, f"no rule for {selector}"
     return " ".join(found)
 
@@ -32,14 +36,20 @@ def history_html(client, session, make_page, official, login, text_of):
 
 def test_each_compare_radio_sits_in_a_cell_sized_label(history_html):
     for name, number in (("from", 1), ("to", 2)):
-        pattern = (rf'<label class="tap-target" for="{name}-{number}"><input type="radio" name="{name}" '
-                   rf'value="{number}" id="{name}-{number}"[^>]*><span class="visually-hidden">Compare')
+        pattern = (
+            rf'<label class="tap-target" for="{name}-{number}"><input type="radio" name="{name}" '
+            rf'value="{number}" id="{name}-{number}"[^>]*><span class="visually-hidden">Compare'
+        )
         assert re.search(pattern, history_html), name
 
 
 def test_history_table_and_its_hidden_header_are_inside_the_scroll_box(history_html):
     box = history_html.index('<div class="table-scroll">')
-    assert box < history_html.index('<span class="visually-hidden">Actions</span>') < history_html.index("</table>")
+    assert (
+        box
+        < history_html.index('<span class="visually-hidden">Actions</span>')
+        < history_html.index("</table>")
+    )
     # the hidden header is an absolute box: the scroll box must be its containing block
     assert "position: relative" in _rule(".table-scroll")
 
@@ -48,8 +58,19 @@ def test_tap_target_rule_gives_a_large_box():
     assert "min-width: 2.75rem" in _rule(".tap-target") and "min-height: 2.75rem" in _rule(".tap-target")
 
 
-@pytest.mark.parametrize("selector", [".site-header a", ".site-header .link-button", ".tabs a", ".filters a",
-                                      ".view-switch a", ".toc a", ".site-footer a", ".history a"])
+@pytest.mark.parametrize(
+    "selector",
+    [
+        ".site-header a",
+        ".site-header .link-button",
+        ".tabs a",
+        ".filters a",
+        ".view-switch a",
+        ".toc a",
+        ".site-footer a",
+        ".history a",
+    ],
+)
 def test_standalone_links_are_at_least_24_px(selector):
     rule = _rule(selector)
     assert "display: inline-block" in rule and "min-height: 1.5rem" in rule and "min-width: 1.5rem" in rule

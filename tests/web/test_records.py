@@ -1,5 +1,6 @@
 """The consultation record on the web: timeline, outcome report, Markdown download, the text as
 opened and now, contributions, and the read-only audit log."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,10 +16,29 @@ def lanes(session, make_consultation, make_page, official, resident):
     consultation = make_consultation(status="draft", title="Cycle lanes")
     page = make_page(consultation, body="Lanes on Main Street.\n", title="Routes")
     consultations.update_consultation(session, official, consultation, {"status": "open"})
-    pages.save_page(session, resident, page, body="Wide lanes on Main Street.\n", base_revision=1, summary="wider")
-    add_proposal(session, page, resident, status="rejected", decided_by=official, reason="Too costly.", summary="Tunnel")
-    add_proposal(session, page, resident, status="merged", decided_by=official, merged_revision=2, partial=True,
-                 declined=[{"start": 0, "end": 5, "base": "Lanes", "text": "Paths"}], summary="Wider paths")
+    pages.save_page(
+        session, resident, page, body="Wide lanes on Main Street.\n", base_revision=1, summary="wider"
+    )
+    add_proposal(
+        session,
+        page,
+        resident,
+        status="rejected",
+        decided_by=official,
+        reason="Too costly.",
+        summary="Tunnel",
+    )
+    add_proposal(
+        session,
+        page,
+        resident,
+        status="merged",
+        decided_by=official,
+        merged_revision=2,
+        partial=True,
+        declined=[{"start": 0, "end": 5, "base": "Lanes", "text": "Paths"}],
+        summary="Wider paths",
+    )
     return consultation
 
 
@@ -38,8 +58,16 @@ def test_history_page_is_paginated(client, lanes, text_of):
 
 def test_report_page_tells_asked_said_did(client, lanes, text_of):
     html = text_of(client.get(f"/consultations/{lanes.slug}/report"))
-    for words in ("We asked", "You said", "We did", "Too costly.", "Partly merged by", "Paths",
-                  "Text as opened", "Download as Markdown"):
+    for words in (
+        "We asked",
+        "You said",
+        "We did",
+        "Too costly.",
+        "Partly merged by",
+        "Paths",
+        "Text as opened",
+        "Download as Markdown",
+    ):
         assert words in html
     assert '<div class="diff diff-inline">' in html and "<ins>" in html
 
@@ -56,11 +84,13 @@ def test_report_downloads_as_markdown(client, lanes, text_of):
 def test_changes_page_shows_the_text_as_opened_against_now(client, lanes, text_of):
     html = text_of(client.get(f"/consultations/{lanes.slug}/changes"))
     assert "Text as opened" in html and "Current text" in html
-    assert '<ins>' in html and 'href="/pages/routes/revisions/1"' in html
+    assert "<ins>" in html and 'href="/pages/routes/revisions/1"' in html
     assert 'href="/pages/routes/diff?view=side&amp;from=1&amp;to=2"' in html
 
 
-def test_changes_page_takes_a_later_pages_first_revision_as_opened(client, session, lanes, make_page, official, text_of):
+def test_changes_page_takes_a_later_pages_first_revision_as_opened(
+    client, session, lanes, make_page, official, text_of
+):
     page = make_page(lanes, body="Added while open.\n", title="Annex")
     pages.save_page(session, official, page, body="Added while open, revised.\n", base_revision=1)
     html = text_of(client.get(f"/consultations/{lanes.slug}/changes"))
@@ -83,10 +113,14 @@ def test_record_pages_of_a_draft_are_not_found_for_outsiders(client, make_consul
         assert client.get(f"/consultations/{draft.slug}/{path}").status_code == 404, path
 
 
-def test_contributions_page_hides_a_draft_from_outsiders(client, session, make_consultation, make_page, official, resident, make_user, login, text_of):
+def test_contributions_page_hides_a_draft_from_outsiders(
+    client, session, make_consultation, make_page, official, resident, make_user, login, text_of
+):
     draft = make_consultation(status="draft", title="Secret plan")
     consultations.add_member(session, official, draft, resident, "expert")
-    pages.save_page(session, resident, make_page(draft, title="Hidden page"), body="Edited.\n", base_revision=1)
+    pages.save_page(
+        session, resident, make_page(draft, title="Hidden page"), body="Edited.\n", base_revision=1
+    )
     outsider = text_of(client.get("/users/rosa-resident/contributions"))
     assert "Secret plan" not in outsider and "Hidden page" not in outsider
     login(official)
@@ -161,10 +195,23 @@ def test_no_route_anywhere_writes_to_the_audit_log(app):
 def test_audit_log_escapes_and_hides_addresses(client, session, lanes, official, login, text_of):
     from govwiki.services import audit
 
-    audit.record(session, official, "invitation_sent", subject_type="invitation", subject_id=XSS, consultation=lanes,
-                 details={"email": "eva@example.org", "note": XSS, "nested": {"to": ["eva@example.org"]}})
-    audit.record(session, official, "invitation_sent", subject_type="invitation", subject_id="eva@example.org",
-                 consultation=lanes)
+    audit.record(
+        session,
+        official,
+        "invitation_sent",
+        subject_type="invitation",
+        subject_id=XSS,
+        consultation=lanes,
+        details={"email": "eva@example.org", "note": XSS, "nested": {"to": ["eva@example.org"]}},
+    )
+    audit.record(
+        session,
+        official,
+        "invitation_sent",
+        subject_type="invitation",
+        subject_id="eva@example.org",
+        consultation=lanes,
+    )
     session.commit()
     login(official)
     html = text_of(client.get(f"/consultations/{lanes.slug}/audit"))
@@ -175,7 +222,9 @@ def test_audit_log_escapes_and_hides_addresses(client, session, lanes, official,
 
 
 @pytest.mark.parametrize("path", ["history", "report", "changes"])
-def test_what_people_typed_is_escaped(client, session, make_consultation, make_page, make_user, official, path, text_of):
+def test_what_people_typed_is_escaped(
+    client, session, make_consultation, make_page, make_user, official, path, text_of
+):
     consultation = make_consultation(status="draft", title=XSS)
     page = make_page(consultation, title=XSS, body="Text.\n")
     consultations.update_consultation(session, official, consultation, {"status": "open"})

@@ -1,4 +1,5 @@
 """Safety controls of the HTML pages, each tested so that it fails if the control is off."""
+
 from __future__ import annotations
 
 import re
@@ -17,12 +18,12 @@ def csrf_on(app_config):
     app_config["WTF_CSRF_ENABLED"] = True
 
 
-def test_post_without_csrf_token_is_refused_and_nothing_saved(csrf_on, client, session, make_page, official, login):
+def test_post_without_csrf_token_is_refused_and_nothing_saved(
+    csrf_on, client, session, make_page, official, login
+):
     page = make_page(body="Original.\n")
     login(official)
-    response = client.post(
-        f"/pages/{page.slug}/edit", data={"body": "Forged.\n", "base_revision": "1"}
-    )
+    response = client.post(f"/pages/{page.slug}/edit", data={"body": "Forged.\n", "base_revision": "1"})
     assert response.status_code == 400
     assert pages.head_revision(session, page).body == "Original.\n"
 
@@ -30,21 +31,20 @@ def test_post_without_csrf_token_is_refused_and_nothing_saved(csrf_on, client, s
 def test_refused_csrf_on_edit_keeps_the_text(csrf_on, client, make_page, official, login, text_of):
     page = make_page(body="Original.\n")
     login(official)
-    response = client.post(
-        f"/pages/{page.slug}/edit", data={"body": "My long edit.\n", "base_revision": "1"}
-    )
+    response = client.post(f"/pages/{page.slug}/edit", data={"body": "My long edit.\n", "base_revision": "1"})
     assert "My long edit." in text_of(response)
     assert 'name="csrf_token"' in text_of(response)
 
 
-def test_post_with_the_forms_csrf_token_is_accepted(csrf_on, client, session, make_page, official, login, text_of):
+def test_post_with_the_forms_csrf_token_is_accepted(
+    csrf_on, client, session, make_page, official, login, text_of
+):
     page = make_page(body="Original.\n")
     login(official)
     form = text_of(client.get(f"/pages/{page.slug}/edit"))
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     response = client.post(
-        f"/pages/{page.slug}/edit",
-        data={"body": "Changed.\n", "base_revision": "1", "csrf_token": token},
+        f"/pages/{page.slug}/edit", data={"body": "Changed.\n", "base_revision": "1", "csrf_token": token}
     )
     assert response.status_code == 302
     assert pages.head_revision(session, page).body == "Changed.\n"
@@ -106,10 +106,9 @@ def test_display_name_is_escaped(path, client, session, make_page, make_user, te
     assert XSS not in text_of(client.get(f"/pages/{page.slug}{path}"))
 
 
-@pytest.mark.parametrize("query", [
-    f"/?status={XSS}", f"/?page={XSS}", f"/?q={XSS}", f"/login?next={XSS}",
-    f"/?lang={XSS}",
-])
+@pytest.mark.parametrize(
+    "query", [f"/?status={XSS}", f"/?page={XSS}", f"/?q={XSS}", f"/login?next={XSS}", f"/?lang={XSS}"]
+)
 def test_query_parameters_are_escaped(query, client, text_of):
     response = client.get(query)
     assert response.status_code < 500
@@ -130,9 +129,9 @@ def test_not_found_page_is_friendly_and_escaped(client, text_of):
 
 
 def test_rejected_username_is_escaped_when_the_form_comes_back(client, text_of):
-    response = client.post("/register", data={
-        "username": XSS, "email": "x@example.org", "password": "long-enough-password",
-    })
+    response = client.post(
+        "/register", data={"username": XSS, "email": "x@example.org", "password": "long-enough-password"}
+    )
     assert response.status_code == 422
     assert XSS not in text_of(response)
 
@@ -152,7 +151,9 @@ def test_repeated_sign_in_attempts_are_rate_limited(rate_limited, client, make_u
     assert statuses[20] == 429
 
 
-def test_posted_base_revision_is_escaped_when_the_form_comes_back(client, make_page, official, login, text_of):
+def test_posted_base_revision_is_escaped_when_the_form_comes_back(
+    client, make_page, official, login, text_of
+):
     page = make_page()
     login(official)
     response = client.post(f"/pages/{page.slug}/edit", data={"body": "Text.\n", "base_revision": XSS})
@@ -160,12 +161,15 @@ def test_posted_base_revision_is_escaped_when_the_form_comes_back(client, make_p
     assert XSS not in text_of(response)
 
 
-@pytest.mark.parametrize("path", [
-    "/pages/a-page/revisions/99999999999999999999",
-    "/pages/a-page?revision=99999999999999999999",
-    "/pages/a-page/diff?from=1&to=99999999999999999999",
-    "/pages/a-page/blame?revision=-1",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pages/a-page/revisions/99999999999999999999",
+        "/pages/a-page?revision=99999999999999999999",
+        "/pages/a-page/diff?from=1&to=99999999999999999999",
+        "/pages/a-page/blame?revision=-1",
+    ],
+)
 def test_huge_revision_numbers_are_not_found(path, client, make_page):
     make_page()
     assert client.get(path).status_code == 404

@@ -1,5 +1,6 @@
 """Times are shown in the site's time zone (GOVWIKI_TIMEZONE) and deadlines entered in it; the
 API and the database keep UTC."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -16,10 +17,16 @@ DEADLINE = datetime(2031, 5, 1, 9, 30, tzinfo=timezone.utc)
 
 
 def _new(client, closes_at: str):
-    return client.post("/consultations/new", data={
-        "title": "Park opening hours", "summary": "Tell us.", "edit_policy": "edit", "visibility": "public",
-        "closes_at": closes_at,
-    })
+    return client.post(
+        "/consultations/new",
+        data={
+            "title": "Park opening hours",
+            "summary": "Tell us.",
+            "edit_policy": "edit",
+            "visibility": "public",
+            "closes_at": closes_at,
+        },
+    )
 
 
 def test_utc_is_the_default(client, make_consultation, text_of):
@@ -61,7 +68,9 @@ def test_the_api_stays_utc(client, make_consultation):
 @SHANGHAI
 def test_the_markdown_report_uses_the_sites_zone(client, make_consultation, text_of):
     consultation = make_consultation(closes_at=DEADLINE)
-    assert "Deadline: 2031-05-01 17:30 UTC+8." in text_of(client.get(f"/consultations/{consultation.slug}/report.md"))
+    assert "Deadline: 2031-05-01 17:30 UTC+8." in text_of(
+        client.get(f"/consultations/{consultation.slug}/report.md")
+    )
 
 
 def test_the_environment_sets_the_zone(tmp_path, monkeypatch):
