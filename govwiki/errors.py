@@ -60,8 +60,11 @@ def submitted_text() -> str | None:
         if request.is_json:
             data = request.get_json(silent=True)
             text = data.get("body") if isinstance(data, dict) else None
-        else:
-            text = request.form.get("body")
+        else:  # a form's text field is `body`, or `<prefix>-body` where a page holds two forms
+            text = next(
+                (value for name, value in request.form.items() if name == "body" or name.endswith("-body")),
+                None,
+            )
     except (HTTPException, RecursionError, ValueError):
         return None
     return text.replace("\r\n", "\n") if isinstance(text, str) else None

@@ -45,7 +45,13 @@ def _describe(text: str, pattern: re.Pattern) -> str | None:
     char, index = found.group(), found.start()
     line = text.count("\n", 0, index) + 1
     column = index - text.rfind("\n", 0, index)
-    return f"contains {_name(char)} (U+{ord(char):04X}) at line {line}, column {column}"
+    return Message(
+        "contains %(what)s (U+%(code)04X) at line %(line)d, column %(column)d",
+        what=_name(char),
+        code=ord(char),
+        line=line,
+        column=column,
+    )
 
 
 def _name(char: str) -> str:

@@ -150,7 +150,9 @@ class ConsultationForm(FlaskForm):
 
 class NewPageForm(FlaskForm):
     title = StringField(_l("Page title"), [InputRequired()])
-    body = TextAreaField(_l("Text (Markdown)"), filters=[unix_newlines], render_kw={"rows": 12})
+    body = TextAreaField(
+        _l("Text (Markdown)"), filters=[unix_newlines], render_kw={"rows": 12, "data-autosave": ""}
+    )
     summary = StringField(_l("Edit summary"), description=_l("Optional: a few words for the history."))
     submit = SubmitField(_l("Create page"))
 

@@ -97,8 +97,9 @@ def service_text(message) -> str:
 
     A `Message` is translated by its template, then filled in; a plain string is looked up as it
     is (the fixed messages above and those of werkzeug's errors)."""
-    if isinstance(message, Message):
-        return gettext(message.template, **message.params)
+    if isinstance(message, Message):  # parameters may be messages too ("contains a line break")
+        params = {name: service_text(value) for name, value in message.params.items()}
+        return gettext(message.template, **params)
     if not isinstance(message, str) or not message:
         return message
     return gettext(message)

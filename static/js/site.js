@@ -162,8 +162,8 @@
   function offerConflictChoices(form) {
     /* Buttons that resolve one conflict block of the box by keeping one version, or both. */
     var textarea = form.querySelector("textarea[name='body']");
-    if (!textarea) {
-      return;
+    if (!textarea || !conflictBlocks(textarea.value).length) {
+      return;  // only a box that holds conflict blocks (the conflict screen, a refused save) needs them
     }
     var panel = document.createElement("div");
     panel.className = "conflict-choices";
@@ -201,7 +201,9 @@
     var store = storage();
     var savedMarker = document.querySelector("[data-drafts-saved]");
     if (store && savedMarker) {
-      forgetDrafts(store, savedMarker.getAttribute("data-drafts-saved"));
+      savedMarker.getAttribute("data-drafts-saved").split(" ").forEach(function (slug) {
+        forgetDrafts(store, slug);  // the marker may name several forms' drafts
+      });
     }
     var forms = document.querySelectorAll("form[data-autosave-key]");
     for (var i = 0; i < forms.length; i += 1) {

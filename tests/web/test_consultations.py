@@ -196,3 +196,24 @@ def test_a_consultation_titled_like_a_route_word_has_its_own_page(client, offici
     assert response.status_code == 302 and not response.headers["Location"].endswith("/consultations/new")
     page = client.get(response.headers["Location"])
     assert page.status_code == 200 and "<h1>New</h1>" in text_of(page).replace("\n", "")
+
+
+def test_a_refused_title_says_why_in_the_readers_language(client, official, login, text_of):
+    login(official)
+    response = client.post(
+        "/consultations/new?lang=zh",
+        data={"title": "Rules \u202e", "edit_policy": "suggest", "visibility": "public"},
+    )
+    html = text_of(response)
+    assert response.status_code == 422
+    assert "含有改变文字方向的字符（U+202E）" in html and "direction-changing" not in html
+
+
+def test_the_add_page_form_sends_multipart_and_checks_the_size_before_sending(
+    client, make_consultation, official, login, text_of
+):
+    consultation = make_consultation()
+    login(official)
+    html = text_of(client.get(f"/consultations/{consultation.slug}"))
+    form = html.split('action="/consultations/' + consultation.slug + '/pages"')[1].split(">")[0]
+    assert 'enctype="multipart/form-data"' in form and 'data-max-bytes="2097152"' in form

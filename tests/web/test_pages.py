@@ -359,6 +359,23 @@ def test_an_expired_new_page_form_hands_the_text_back(client, make_consultation,
     consultation = make_consultation()
     login(official)
     response = client.post(
-        f"/consultations/{consultation.slug}/pages", data={"title": "Fees", "body": "My fee schedule.\n"}
+        f"/consultations/{consultation.slug}/pages",
+        data={"page-title": "Fees", "page-body": "My fee schedule.\n"},
     )
     assert response.status_code == 400 and "My fee schedule." in text_of(response)
+
+
+def test_a_refused_save_with_markers_keeps_the_conflict_choices(
+    client, session, make_page, official, make_user, login, text_of
+):
+    page = make_page(body=WALKWAY)
+    pages.save_page(session, official, page, body=WALKWAY.replace("1.5 metres", "2 metres"), base_revision=1)
+    login(make_user())
+    box = html_unescape(
+        text_of(edit(client, page, WALKWAY.replace("1.5 metres", "1.8 metres"), 1))
+        .split('name="body"')[1]
+        .split(">", 1)[1]
+        .split("</textarea>")[0]
+    )
+    again = text_of(edit(client, page, box.lstrip("\r\n"), 2))
+    assert "data-conflict-choices" in again and "Keep the first version" in again

@@ -330,3 +330,13 @@ def test_a_3_mb_suggestion_through_the_form_is_refused_with_the_text_kept(
     )
     html = text_of(response)
     assert response.status_code == 413 and "The limit is 2 MB" in html and "结尾标记</textarea>" in html
+
+
+def test_a_decision_reads_as_one_translated_sentence(client, session, page, resident, official, text_of):
+    proposal = _propose(session, page, resident)
+    service.merge_proposal(session, official, proposal)
+    html = text_of(client.get(f"/proposals/{proposal.id}?lang=zh"))
+    assert (
+        "将其合并到" in html and "作者" not in html.split('id="decision-heading"')[1].split("</section>")[0]
+    )
+    assert "Merged into" in text_of(client.get(f"/proposals/{proposal.id}?lang=en"))
