@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from govwiki.api.helpers import actor, db, json_body, listing, pagination
+from govwiki.api.helpers import actor, db, json_body, listing, pagination, reject_unknown
 from govwiki.api.serialize import consultation_dict, page_dict
 from govwiki.routing import Routes
 from govwiki.services import consultations, pages
 from govwiki.services.access import load_consultation
-from govwiki.services.errors import Invalid
 
 routes = Routes()
 
@@ -28,7 +27,7 @@ def list_consultations():
 @routes.post("/consultations")
 def create_consultation():
     data = json_body()
-    _reject_unknown(data, CREATE_FIELDS)
+    reject_unknown(data, CREATE_FIELDS)
     fields = {name: data[name] for name in CREATE_FIELDS if name in data}
     fields.setdefault("title", None)
     consultation = consultations.create_consultation(db.session, actor(), **fields)
@@ -51,7 +50,7 @@ def update_consultation(slug: str):
 def create_page(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     data = json_body()
-    _reject_unknown(data, ("title", "body", "slug", "summary"))
+    reject_unknown(data, ("title", "body", "slug", "summary"))
     page = pages.create_page(
         db.session,
         actor(),
@@ -64,12 +63,6 @@ def create_page(slug: str):
     )
     head = pages.head_revision(db.session, page)
     return jsonify(page_dict(page, head, pages.contributors(db.session, page))), 201
-
-
-def _reject_unknown(data: dict, allowed) -> None:
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise Invalid({name: "unknown field" for name in sorted(unknown)})
 
 
 def _max_bytes() -> int:

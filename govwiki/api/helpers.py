@@ -10,7 +10,7 @@ from govwiki.extensions import db
 from govwiki.security import actor
 from govwiki.services.errors import Invalid, ServiceError
 
-__all__ = ["actor", "db", "json_body", "listing", "pagination", "int_arg"]
+__all__ = ["actor", "db", "json_body", "listing", "pagination", "int_arg", "reject_unknown"]
 
 #: every number the API takes (ids, revisions, hunks, pages) is a 32-bit database integer
 MIN_INT, MAX_INT = -(2**31), 2**31 - 1
@@ -101,3 +101,10 @@ def pagination() -> tuple[int, int]:
 def listing(items: list, page: int, per_page: int, total: int, **extra):
     """The paginated list shape of API.md."""
     return jsonify({"items": items, "page": page, "per_page": per_page, "total": total, **extra})
+
+
+def reject_unknown(data: dict, allowed) -> None:
+    """Refuse fields the route does not take (a typo must not be silently ignored): 422."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise Invalid({name: "unknown field" for name in unknown})

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from govwiki.api.helpers import actor, db, json_body, listing, pagination
+from govwiki.api.helpers import actor, db, json_body, listing, pagination, reject_unknown
 from govwiki.api.serialize import iso
 from govwiki.models import Notification, User
 from govwiki.routing import Routes
 from govwiki.services import notifications
 from govwiki.services.access import load_consultation, load_page
-from govwiki.services.errors import Invalid, Unauthenticated
+from govwiki.services.errors import Unauthenticated
 from govwiki.services.notifications import Watched
 
 routes = Routes()
@@ -41,9 +41,7 @@ def list_notifications():
 def mark_read():
     me = _me()
     data = json_body()
-    unknown = set(data) - {"ids"}
-    if unknown:
-        raise Invalid({name: "unknown field" for name in sorted(unknown)})
+    reject_unknown(data, ("ids",))
     changed = notifications.mark_read(db.session, me, data.get("ids"))
     return jsonify({"marked": changed, "unread": notifications.unread_count(db.session, me)})
 

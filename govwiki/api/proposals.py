@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request, url_for
 
-from govwiki.api.helpers import actor, db, json_body, listing, pagination
-from govwiki.api.serialize import iso, ops_list, user_ref
+from govwiki.api.helpers import actor, db, json_body, listing, pagination, reject_unknown
+from govwiki.api.serialize import iso, ops_list, proposal_fields
 from govwiki.models import Proposal
 from govwiki.routing import Routes
 from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.access import load_page
-from govwiki.services.errors import Invalid
 
 routes = Routes()
 
@@ -22,21 +21,10 @@ def proposal_dict(proposal: Proposal, state: reviews.OpenState | None = None) ->
     """A proposal as API.md lists it, plus its text, partial-merge record and, when open, how it
     stands against the head."""
     data = {
-        "id": proposal.id,
+        **proposal_fields(proposal),
         "page": proposal.page.slug,
-        "author": user_ref(proposal.author),
-        "summary": proposal.summary,
-        "base_revision": proposal.base_number,
-        "status": proposal.status,
-        "created_at": iso(proposal.created_at),
         "updated_at": iso(proposal.updated_at),
-        "decided_by": user_ref(proposal.decided_by),
-        "decided_at": iso(proposal.decided_at),
-        "reason": proposal.reason,
-        "merged_revision": proposal.merged_revision,
         "body": proposal.body,
-        "partial": proposal.partial,
-        "declined": proposal.declined or [],
         "url": url_for("api.get_proposal", proposal_id=proposal.id, _external=True),
     }
     if state is not None:
@@ -96,7 +84,7 @@ def get_proposal(proposal_id: int):
 def update_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
     data = json_body()
-    _only(data, ("body", "summary", "base_revision"))
+    reject_unknown(data, ("body", "summary", "base_revision"))
     service.update_proposal(
         db.session,
         actor(),
@@ -113,7 +101,7 @@ def update_proposal(proposal_id: int):
 def merge_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
     data = json_body()
-    _only(data, ("body", "accept", "base_revision", "version", "reason"))
+    reject_unknown(data, ("body", "accept", "base_revision", "version", "reason"))
     outcome = service.merge_proposal(
         db.session,
         actor(),
@@ -149,9 +137,3 @@ def withdraw_proposal(proposal_id: int):
     proposal = service.load_proposal(db.session, actor(), proposal_id)
     service.withdraw_proposal(db.session, actor(), proposal)
     return jsonify({"status": "withdrawn", "proposal": proposal_dict(proposal)})
-
-
-def _only(data: dict, allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise Invalid({name: "unknown field" for name in unknown})

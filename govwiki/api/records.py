@@ -6,7 +6,7 @@ from flask import current_app, jsonify, url_for
 from sqlalchemy import select
 
 from govwiki.api.helpers import actor, db, listing, pagination
-from govwiki.api.serialize import consultation_dict, iso, ops_list, user_ref
+from govwiki.api.serialize import consultation_dict, iso, ops_list, proposal_fields, user_ref
 from govwiki.models import Consultation, User
 from govwiki.routing import Routes
 from govwiki.services import accounts, report, timeline
@@ -107,21 +107,8 @@ def timeline_item_dict(item: timeline.TimelineItem) -> dict:
 
 
 def proposal_dict(p) -> dict:
-    return {
-        "id": p.id,
-        "page": _page_brief(p.page),
-        "author": user_ref(p.author),
-        "summary": p.summary,
-        "base_revision": p.base_number,
-        "status": p.status,
-        "partial": bool(p.partial),
-        "created_at": iso(p.created_at),
-        "decided_by": user_ref(p.decided_by),
-        "decided_at": iso(p.decided_at),
-        "reason": p.reason,
-        "merged_revision": p.merged_revision,
-        "declined": p.declined or [],
-    }
+    """A proposal in the report: its fields, with its page named in full (not only its slug)."""
+    return {**proposal_fields(p), "page": _page_brief(p.page)}
 
 
 def report_dict(r: report.Report) -> dict:

@@ -85,3 +85,21 @@ def page_dict(page: Page, revision: Revision, contributors: list[PageContributor
 
 def ops_list(ops: list[DiffOp]) -> list[dict]:
     return [op.to_dict() for op in ops]
+
+
+def proposal_fields(proposal) -> dict:
+    """What every API view of a proposal says about it (its lists, its page, the report)."""
+    return {
+        "id": proposal.id,
+        "author": user_ref(proposal.author),
+        "summary": proposal.summary,
+        "base_revision": proposal.base_number,
+        "status": proposal.status,
+        "partial": bool(proposal.partial),
+        "created_at": iso(proposal.created_at),
+        "decided_by": user_ref(proposal.decided_by),
+        "decided_at": iso(proposal.decided_at),
+        "reason": proposal.reason,
+        "merged_revision": proposal.merged_revision,
+        "declined": proposal.declined or [],
+    }
