@@ -1,6 +1,6 @@
 # Two commands on a fresh machine: `make run` (install, migrate, demo content, serve on
-# http://127.0.0.1:5000) and `make test` (install, then the whole suite on SQLite and PostgreSQL,
-# then schemathesis against the live API).
+# http://127.0.0.1:5000) and `make test` (install, lint, schemathesis against the live API, then the
+# whole suite on SQLite and PostgreSQL: last, so that a run closes on the suite's own summary).
 VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
@@ -26,7 +26,7 @@ run: install
 	$(FLASK) govwiki demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: lint test-sqlite test-postgres test-fuzz
+test: lint test-fuzz test-sqlite test-postgres
 
 #: ruff's checks and its formatting, as CI runs them (`make format` rewrites the files)
 lint: install

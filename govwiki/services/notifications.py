@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Text, cast, delete, func, insert, literal, or_, select, union, update
+from sqlalchemy import JSON, Text, case, cast, delete, func, insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session, selectinload
 
 from govwiki.core.policy import Action
@@ -219,14 +219,22 @@ def revision_saved(session: Session, page: Page, revision: Revision, actor: User
     # Saves of one page are serialised by the guarded head update, so these reads are current.
     as_text = cast(Notification.details, Text)
     at = clock.now()
-    for stored in session.scalars(select(as_text).where(held).distinct()).all():
-        earlier = json.loads(stored) if stored else None
+    # Watchers who joined at different times hold different days; each distinct one is bumped
+    # in Python once, and all are written by a single UPDATE choosing by the stored text.
+    bumped = [
+        (
+            as_text == stored if stored is not None else Notification.details.is_(None),
+            literal(_day_of_edits(json.loads(stored) if stored else None, page, revision, actor, day), JSON),
+        )
+        for stored in session.scalars(select(as_text).where(held).distinct()).all()
+    ]
+    if bumped:
         session.execute(
             update(Notification)
-            .where(held, as_text == stored if stored is not None else Notification.details.is_(None))
+            .where(held)
             .values(
                 count=Notification.count + 1,
-                details=_day_of_edits(earlier, page, revision, actor, day),
+                details=case(*bumped, else_=Notification.details),
                 updated_at=at,
                 read_at=None,
             )
