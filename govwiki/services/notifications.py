@@ -19,11 +19,10 @@ who loses membership, takes its entries out of sight — and back, if access ret
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, Text, case, cast, delete, func, insert, literal, or_, select, union, update
+from sqlalchemy import delete, func, insert, literal, or_, select, text, union, update
 from sqlalchemy.orm import Session, selectinload
 
 from govwiki.core.policy import Action
@@ -217,24 +216,17 @@ def revision_saved(session: Session, page: Page, revision: Revision, actor: User
     watchers = _watchers(page.consultation, page, skip={actor.id, revision.author_id})
     held = (Notification.group_key == group_key) & Notification.user_id.in_(watchers)
     # Saves of one page are serialised by the guarded head update, so these reads are current.
-    as_text = cast(Notification.details, Text)
     at = clock.now()
-    # Watchers who joined at different times hold different days; each distinct one is bumped
-    # in Python once, and all are written by a single UPDATE choosing by the stored text.
-    bumped = [
-        (
-            as_text == stored if stored is not None else Notification.details.is_(None),
-            literal(_day_of_edits(json.loads(stored) if stored else None, page, revision, actor, day), JSON),
-        )
-        for stored in session.scalars(select(as_text).where(held).distinct()).all()
-    ]
-    if bumped:
+    # Each watcher holds the day as they saw it (joined later, skipped their own edit), so the
+    # entries differ; the database bumps them all in one statement (see _bump_days).
+    ids = session.scalars(select(Notification.id).where(held)).all()
+    if ids:
         session.execute(
             update(Notification)
-            .where(held)
+            .where(Notification.id.in_(ids))
             .values(
                 count=Notification.count + 1,
-                details=case(*bumped, else_=Notification.details),
+                details=_bumped_day(session, page, revision, actor),
                 updated_at=at,
                 read_at=None,
             )
@@ -270,6 +262,36 @@ def _add_entries(session: Session, user_ids, group_key: str, values: dict, at) -
                 .exists()
             ),
         )
+    )
+
+
+#: one more revision in a held day entry, as `_day_of_edits` would write it, in each database's
+#: JSON functions: the editor joins the named editors (or sets more_editors once they are full),
+#: and the latest revision and its author are set
+_BUMP_SQL = {
+    "postgresql": """(
+        CASE WHEN COALESCE(details::jsonb -> 'editors', '[]') @> jsonb_build_array(jsonb_build_object('username', :u))
+                  THEN details::jsonb
+             WHEN jsonb_array_length(COALESCE(details::jsonb -> 'editors', '[]')) < :most
+                  THEN jsonb_set(details::jsonb, '{editors}', COALESCE(details::jsonb -> 'editors', '[]')
+                                 || jsonb_build_array(jsonb_build_object('username', :u, 'display_name', :name)))
+             ELSE jsonb_set(details::jsonb, '{more_editors}', 'true') END
+        || jsonb_build_object('last_revision', :n, 'revision', :n, 'by', :name, 'page_title', :title))::json""",
+    "sqlite": """json_set(
+        CASE WHEN EXISTS (SELECT 1 FROM json_each(details, '$.editors') WHERE json_extract(value, '$.username') = :u)
+                  THEN details
+             WHEN COALESCE(json_array_length(details, '$.editors'), 0) < :most
+                  THEN json_insert(details, '$.editors[#]', json_object('username', :u, 'display_name', :name))
+             ELSE json_set(details, '$.more_editors', json('true')) END,
+        '$.last_revision', :n, '$.revision', :n, '$.by', :name, '$.page_title', :title)""",
+}
+
+
+def _bumped_day(session: Session, page: Page, revision: Revision, actor: User):
+    """The SQL for a held day entry's details after `revision` by `actor` (one statement for all)."""
+    sql = _BUMP_SQL[session.get_bind().dialect.name]
+    return text(sql).bindparams(
+        u=actor.username, name=actor.display_name, most=NAMED_EDITORS, n=revision.number, title=page.title
     )
 
 

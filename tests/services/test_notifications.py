@@ -414,3 +414,39 @@ def test_an_official_merging_a_proposal_does_not_start_watching_the_page(
     consultations.add_member(session, official, consultation, reviewer, "official")
     proposals.merge_proposal(session, reviewer, _suggest(session, resident, page))
     assert not notifications.is_watching(session, reviewer, page=page)
+
+
+def test_a_day_names_each_editor_once_and_then_says_there_were_more(
+    session, make_page, official, make_user, monkeypatch
+):
+    monkeypatch.setattr(notifications, "NAMED_EDITORS", 2)
+    page = make_page()
+    first, second, third = make_user(), make_user(), make_user()
+    for editor, text in ((first, "A."), (second, "B."), (first, "C."), (third, "D.")):
+        _edit(session, editor, page, text)
+    [entry] = _entries(session, official)
+    assert [e["username"] for e in entry.details["editors"]] == [first.username, second.username]
+    assert entry.details["more_editors"] is True
+    assert (entry.count, entry.details["last_revision"], entry.details["by"]) == (4, 5, third.display_name)
+
+
+def test_every_watcher_is_bumped_by_one_statement_however_their_days_differ(
+    session, make_page, official, make_user
+):
+    """Watchers who joined at different times hold different days; a save still costs one UPDATE."""
+    from sqlalchemy import event
+
+    page = make_page()
+    editors = [make_user() for _ in range(6)]
+    for index, editor in enumerate(editors):  # each edits (and so watches) in turn: six distinct days
+        _edit(session, editor, page, f"Edit {index}.")
+    statements = []
+    engine = session.get_bind()
+    listener = lambda conn, cursor, statement, *args: statements.append(statement)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        _edit(session, official, page, "One more.")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert sum(s.lstrip().upper().startswith("UPDATE NOTIFICATIONS") for s in statements) == 1
+    assert all(_entries(session, editor)[0].details["last_revision"] == 8 for editor in editors)
