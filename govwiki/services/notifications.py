@@ -40,7 +40,7 @@ from govwiki.models import (
 from govwiki.services import clock
 from govwiki.services.access import readable_filter, require
 from govwiki.services.errors import Invalid, NotFound, Unauthenticated
-from govwiki.services.upsert import insert_or_ignore, insert_or_update
+from govwiki.services.upsert import insert_or_ignore, insert_or_update, insert_unless
 from govwiki.core.messages import Message
 
 #: the kinds of decision a proposer hears about
@@ -111,10 +111,10 @@ def watch_by_default(session: Session, user: User, page: Page) -> None:
         .exists(),
         select(WatchOptOut.id).where(WatchOptOut.user_id == user.id, WatchOptOut.page_id == page.id).exists(),
     )
-    if not session.scalar(select(covered)):
-        insert_or_ignore(
-            session, Watch.__table__, {"user_id": user.id, "page_id": page.id, "created_at": clock.now()}
-        )
+    # One statement on every save: most editors already watch, and then it inserts nothing.
+    insert_unless(
+        session, Watch.__table__, {"user_id": user.id, "page_id": page.id, "created_at": clock.now()}, covered
+    )
 
 
 def is_watching(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table
+from sqlalchemy import Table, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,13 @@ def _insert(session: Session, table: Table):
 def insert_or_ignore(session: Session, table: Table, values: dict, keys: list[str] | None = None) -> None:
     """Insert the row unless it would break a unique constraint (on `keys`, or any)."""
     session.execute(_insert(session, table).values(**values).on_conflict_do_nothing(index_elements=keys))
+
+
+def insert_unless(session: Session, table: Table, values: dict, unless) -> None:
+    """Insert the row unless the SQL condition `unless` holds or a unique constraint forbids it,
+    in one statement (INSERT … SELECT … WHERE NOT … ON CONFLICT DO NOTHING)."""
+    row = select(*(literal(value, table.c[name].type) for name, value in values.items())).where(~unless)
+    session.execute(_insert(session, table).from_select(list(values), row).on_conflict_do_nothing())
 
 
 def insert_or_update(
