@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from govwiki import create_app
 from govwiki.extensions import db as _db
 from govwiki.models import ApiToken, Consultation, Notification, Page, Proposal, Watch
-from govwiki.services import accounts, consultations, notifications, pages, proposals
+from govwiki.services import accounts, comments, consultations, notifications, pages, proposals
 from tests import matrix
 
 #: endpoint → why it answers 200 to anyone (these still must not leak anything private)
@@ -61,7 +61,7 @@ SECRETS = {
     "invited": ("Timbuktu", "Axolotl", "Okapi", "Capybara"),
 }
 #: variables that name something private (a username is public)
-PRIVATE_VARIABLES = {"slug", "number", "proposal_id", "token_id", "notification_id"}
+PRIVATE_VARIABLES = {"slug", "number", "proposal_id", "comment_id", "token_id", "notification_id"}
 #: stands in for every private identifier when asking about something that does not exist
 GHOST = {"slug": "no-such-thing", "int": 2_147_480_000}
 
@@ -133,6 +133,7 @@ def _private(session, owner, expert, kind: str, words) -> dict:
     proposal = proposals.submit_proposal(
         session, expert, page, body=f"{text} text, proposed.\n", summary=f"{idea} idea", base_revision=2
     )
+    comment = comments.post_comment(session, expert, page, body=f"{idea} comment on the {text} text")
     notification = session.scalar(
         select(Notification.id).where(Notification.user_id == expert.id, Notification.page_id == page.id)
     )
@@ -142,6 +143,7 @@ def _private(session, owner, expert, kind: str, words) -> dict:
         "page": page.slug,
         "number": 1,
         "proposal": proposal.id,
+        "comment": comment.id,
         "name": owner.username,
         "notification": notification,
         "token": session.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id)),
@@ -173,6 +175,7 @@ def connection(engine, world, monkeypatch):
 NUMBERS = {
     "number": "number",
     "proposal_id": "proposal",
+    "comment_id": "comment",
     "token_id": "token",
     "notification_id": "notification",
 }

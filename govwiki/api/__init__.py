@@ -10,7 +10,16 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 
-from govwiki.api import consultations, notifications, openapi, pages, proposals, records
+from govwiki.api import (
+    web_annotations,
+    comments,
+    consultations,
+    notifications,
+    openapi,
+    pages,
+    proposals,
+    records,
+)
 from govwiki.extensions import csrf, limiter
 from govwiki.security import bearer_attempted
 from govwiki.services.errors import Unauthenticated
@@ -43,5 +52,5 @@ def _limit_key() -> str:
 
 limiter.limit(_write_limit, key_func=_limit_key, methods=list(WRITE_METHODS))(api)
 
-for area in (consultations, notifications, openapi, pages, proposals, records):
+for area in (comments, consultations, notifications, openapi, pages, proposals, records, web_annotations):
     area.routes.register_on(api)

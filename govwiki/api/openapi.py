@@ -6,74 +6,33 @@ from __future__ import annotations
 from flask import jsonify, url_for
 
 from govwiki.routing import Routes
+from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
+from govwiki.api.openapi_types import (
+    PAGINATION,
+    ref,
+    obj,
+    needs,
+    STRING,
+    INTEGER,
+    BOOLEAN,
+    TIME,
+    PARTIAL,
+    CHANGE,
+    USER,
+    STATS,
+    MAYBE_USER,
+    MAYBE_BRIEF,
+)
 
 routes = Routes()
 
-PAGINATION = [
-    # page × per_page may not pass 2147483647 (the rows skipped are counted in a database integer)
-    {
-        "name": "page",
-        "in": "query",
-        "schema": {"type": "integer", "format": "int32", "minimum": 1, "default": 1},
-    },
-    {
-        "name": "per_page",
-        "in": "query",
-        "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 200, "default": 50},
-    },
-]
-
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _obj(**properties) -> dict:
-    return {"type": "object", "properties": properties}
-
-
-def _needs(schema: dict, *names: str) -> dict:
-    """`schema` with the fields a request must carry (a missing one is a 422)."""
-    return {**schema, "required": list(names)}
-
-
-# Every number is a 32-bit database integer; saying so lets a client (and schemathesis) know
-# the bounds, beyond which the API answers 422.
-STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer", "format": "int32"}, {"type": "boolean"}
-TIME = {"type": "string", "format": "date-time", "nullable": True}
-#: a merged proposal of which some changes were declined; `status` stays "merged"
-PARTIAL = {
-    "type": "boolean",
-    "description": "true when the proposal was partly merged: an official accepted "
-    'only some of its changes (status stays "merged"; the others are in `declined`)',
-}
-#: one numbered change: a passage of the base and what the proposal makes of it
-CHANGE = _obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)
-USER = _obj(username=STRING, display_name=STRING)
-# Words changed: inserted/deleted count a Latin word or a CJK character each; the rest split them.
-STATS = _obj(
-    **dict.fromkeys(
-        (
-            "inserted",
-            "deleted",
-            "inserted_words",
-            "deleted_words",
-            "inserted_characters",
-            "deleted_characters",
-        ),
-        INTEGER,
-    )
-)
-#: who decided, merged or acted: nobody yet, or the command line
-MAYBE_USER = {**USER, "nullable": True}
-#: a page or consultation a record item may not have (a consultation-wide event has no page)
-MAYBE_BRIEF = {**_obj(slug=STRING, title=STRING, url=STRING), "nullable": True}
 
 SCHEMAS = {
-    "Error": _obj(error=_obj(code=STRING, message=STRING, fields={"type": "object"})),
+    **COMMENT_SCHEMAS,
+    "Error": obj(error=obj(code=STRING, message=STRING, fields={"type": "object"})),
     "User": USER,
-    "PageRef": _obj(slug=STRING, title=STRING, revision=INTEGER, updated_at=TIME, url=STRING),
-    "Consultation": _obj(
+    "PageRef": obj(slug=STRING, title=STRING, revision=INTEGER, updated_at=TIME, url=STRING),
+    "Consultation": obj(
         slug=STRING,
         title=STRING,
         summary=STRING,
@@ -83,9 +42,9 @@ SCHEMAS = {
         opens_at=TIME,
         closes_at=TIME,
         created_by=USER,
-        pages={"type": "array", "items": _ref("PageRef")},
+        pages={"type": "array", "items": ref("PageRef")},
     ),
-    "ConsultationInput": _obj(
+    "ConsultationInput": obj(
         title=STRING,
         summary=STRING,
         slug=STRING,
@@ -94,7 +53,7 @@ SCHEMAS = {
         closes_at=TIME,
         status={"type": "string", "enum": ["draft", "open", "closed", "adopted", "withdrawn"]},
     ),
-    "Page": _obj(
+    "Page": obj(
         slug=STRING,
         title=STRING,
         consultation=STRING,
@@ -105,14 +64,11 @@ SCHEMAS = {
         updated_at=TIME,
         merged=BOOLEAN,
         unchanged=BOOLEAN,
-        contributors={
-            "type": "array",
-            "items": _obj(username=STRING, display_name=STRING, revisions=INTEGER),
-        },
+        contributors={"type": "array", "items": obj(username=STRING, display_name=STRING, revisions=INTEGER)},
     ),
-    "PageInput": _needs(_obj(title=STRING, body=STRING, slug=STRING, summary=STRING), "title", "body"),
-    "Edit": _needs(_obj(body=STRING, summary=STRING, base_revision=INTEGER), "body", "base_revision"),
-    "Revision": _obj(
+    "PageInput": needs(obj(title=STRING, body=STRING, slug=STRING, summary=STRING), "title", "body"),
+    "Edit": needs(obj(body=STRING, summary=STRING, base_revision=INTEGER), "body", "base_revision"),
+    "Revision": obj(
         number=INTEGER,
         author=USER,
         summary=STRING,
@@ -123,22 +79,22 @@ SCHEMAS = {
         merged_by=MAYBE_USER,
         body=STRING,
     ),
-    "Diff": _obj(
+    "Diff": obj(
         **{"from": INTEGER, "to": INTEGER},
         ops={
             "type": "array",
-            "items": _obj(op={"type": "string", "enum": ["equal", "insert", "delete"]}, text=STRING),
+            "items": obj(op={"type": "string", "enum": ["equal", "insert", "delete"]}, text=STRING),
         },
         stats=STATS,
     ),
-    "Blame": _obj(
-        revision=INTEGER, spans={"type": "array", "items": _obj(text=STRING, revision=INTEGER, author=USER)}
+    "Blame": obj(
+        revision=INTEGER, spans={"type": "array", "items": obj(text=STRING, revision=INTEGER, author=USER)}
     ),
-    "Revert": _needs(_obj(to_revision=INTEGER, summary=STRING), "to_revision"),
+    "Revert": needs(obj(to_revision=INTEGER, summary=STRING), "to_revision"),
     # Proposals (suggested edits): numbered changes against the base, for partial merges. A change
     # groups the hunks of one sentence (or of adjacent words across a sentence end), so accepting
     # it takes all of them.
-    "Proposal": _obj(
+    "Proposal": obj(
         id=INTEGER,
         page=STRING,
         author=USER,
@@ -165,10 +121,10 @@ SCHEMAS = {
     "ProposalReview": {
         "allOf": [
             {"$ref": "#/components/schemas/Proposal"},
-            _obj(
-                diff=_obj(
+            obj(
+                diff=obj(
                     **{"from": INTEGER},
-                    ops={"type": "array", "items": _obj(op=STRING, text=STRING)},
+                    ops={"type": "array", "items": obj(op=STRING, text=STRING)},
                     stats=STATS,
                 ),
                 hunks={
@@ -178,10 +134,10 @@ SCHEMAS = {
                     "items": {
                         "allOf": [
                             CHANGE,
-                            _obj(
+                            obj(
                                 parts={
                                     "type": "array",
-                                    "items": _obj(start=INTEGER, end=INTEGER, base=STRING, text=STRING),
+                                    "items": obj(start=INTEGER, end=INTEGER, base=STRING, text=STRING),
                                 }
                             ),
                         ]
@@ -191,16 +147,16 @@ SCHEMAS = {
                 head_revision=INTEGER,
                 conflicts={
                     "type": "array",
-                    "items": _obj(start=INTEGER, end=INTEGER, base=STRING, mine=STRING, theirs=STRING),
+                    "items": obj(start=INTEGER, end=INTEGER, base=STRING, mine=STRING, theirs=STRING),
                 },
                 preview={"type": "string", "nullable": True},
                 marked_body={"type": "string", "nullable": True},
             ),
         ]
     },
-    "ProposalInput": _obj(body=STRING, summary=STRING, base_revision=INTEGER),
-    "NewProposal": _needs(_obj(body=STRING, summary=STRING, base_revision=INTEGER), "body", "base_revision"),
-    "MergeInput": _obj(
+    "ProposalInput": obj(body=STRING, summary=STRING, base_revision=INTEGER),
+    "NewProposal": needs(obj(body=STRING, summary=STRING, base_revision=INTEGER), "body", "base_revision"),
+    "MergeInput": obj(
         body=STRING,
         base_revision=INTEGER,
         accept={
@@ -213,15 +169,15 @@ SCHEMAS = {
         version=STRING,
         reason=STRING,
     ),
-    "RejectInput": _needs(_obj(reason=STRING), "reason"),
-    "Decision": _obj(
+    "RejectInput": needs(obj(reason=STRING), "reason"),
+    "Decision": obj(
         status=STRING,
         revision=INTEGER,
         partial=PARTIAL,
         unchanged=BOOLEAN,
         proposal={"$ref": "#/components/schemas/Proposal"},
     ),
-    "Notification": _obj(
+    "Notification": obj(
         id=INTEGER,
         kind=STRING,
         count=INTEGER,
@@ -235,15 +191,15 @@ SCHEMAS = {
         details={"type": "object"},
         diff_url={"type": "string", "nullable": True},
     ),
-    "ReadInput": _obj(ids={"type": "array", "items": INTEGER}),
-    "Watched": _obj(
+    "ReadInput": obj(ids={"type": "array", "items": INTEGER}),
+    "Watched": obj(
         type={"type": "string", "enum": ["consultation", "page"]},
         since=TIME,
         consultation=MAYBE_BRIEF,
         page=MAYBE_BRIEF,
     ),
     # The consultation record: timeline, outcome report, contributions, audit log.
-    "TimelineItem": _obj(
+    "TimelineItem": obj(
         type=STRING,
         at=TIME,
         actor=MAYBE_USER,
@@ -257,9 +213,9 @@ SCHEMAS = {
             "`status` and `partial`, and a partial merge is the type `proposal_partly_merged`",
         },
     ),
-    "ProposalOutcome": _obj(
+    "ProposalOutcome": obj(
         id=INTEGER,
-        page=_obj(slug=STRING, title=STRING, url=STRING),
+        page=obj(slug=STRING, title=STRING, url=STRING),
         author=USER,
         summary=STRING,
         base_revision=INTEGER,
@@ -272,13 +228,13 @@ SCHEMAS = {
         merged_revision={"type": "integer", "nullable": True},
         declined={"type": "array", "items": CHANGE},
     ),
-    "Report": _obj(
+    "Report": obj(
         consultation={"$ref": "#/components/schemas/Consultation"},
         generated_at=TIME,
-        counts=_obj(
+        counts=obj(
             participants=INTEGER,
             revisions=INTEGER,
-            proposals=_obj(
+            proposals=obj(
                 received=INTEGER,
                 merged=INTEGER,
                 partly_merged=INTEGER,
@@ -289,26 +245,26 @@ SCHEMAS = {
         ),
         participants={
             "type": "array",
-            "items": _obj(username=STRING, display_name=STRING, revisions=INTEGER, proposals=INTEGER),
+            "items": obj(username=STRING, display_name=STRING, revisions=INTEGER, proposals=INTEGER),
         },
-        merged={"type": "array", "items": _ref("ProposalOutcome")},
-        rejected={"type": "array", "items": _ref("ProposalOutcome")},
-        withdrawn={"type": "array", "items": _ref("ProposalOutcome")},
-        open={"type": "array", "items": _ref("ProposalOutcome")},
+        merged={"type": "array", "items": ref("ProposalOutcome")},
+        rejected={"type": "array", "items": ref("ProposalOutcome")},
+        withdrawn={"type": "array", "items": ref("ProposalOutcome")},
+        open={"type": "array", "items": ref("ProposalOutcome")},
         pages={
             "type": "array",
-            "items": _obj(
-                page=_obj(slug=STRING, title=STRING, url=STRING),
+            "items": obj(
+                page=obj(slug=STRING, title=STRING, url=STRING),
                 opened_revision={"type": "integer", "nullable": True},
                 added_after_opening=BOOLEAN,
                 final_revision=INTEGER,
                 final={"type": "string", "enum": ["adopted", "current"]},
-                ops={"type": "array", "items": _obj(op=STRING, text=STRING)},
+                ops={"type": "array", "items": obj(op=STRING, text=STRING)},
                 stats=STATS,
             ),
         },
     ),
-    "AuditEvent": _obj(
+    "AuditEvent": obj(
         id=INTEGER,
         at=TIME,
         actor=MAYBE_USER,
@@ -324,7 +280,7 @@ SCHEMAS = {
 
 
 def _listing(item: str) -> dict:
-    return _obj(items={"type": "array", "items": _ref(item)}, page=INTEGER, per_page=INTEGER, total=INTEGER)
+    return obj(items={"type": "array", "items": ref(item)}, page=INTEGER, per_page=INTEGER, total=INTEGER)
 
 
 #: (method, path, summary, request schema, success status, response schema, extra parameters)
@@ -344,47 +300,39 @@ OPERATIONS = [
         "Create a consultation (officials)",
         "ConsultationInput",
         201,
-        _ref("Consultation"),
+        ref("Consultation"),
         [],
     ),
-    ("get", "/consultations/{c}", "A consultation with its pages", None, 200, _ref("Consultation"), []),
+    ("get", "/consultations/{c}", "A consultation with its pages", None, 200, ref("Consultation"), []),
     (
         "patch",
         "/consultations/{c}",
         "Change a consultation or its status",
         "ConsultationInput",
         200,
-        _ref("Consultation"),
+        ref("Consultation"),
         [],
     ),
-    ("post", "/consultations/{c}/pages", "Create a page at revision 1", "PageInput", 201, _ref("Page"), []),
+    ("post", "/consultations/{c}/pages", "Create a page at revision 1", "PageInput", 201, ref("Page"), []),
     (
         "get",
         "/pages/{p}",
         "A page (head or ?revision=N)",
         None,
         200,
-        _ref("Page"),
+        ref("Page"),
         [{"name": "revision", "in": "query", "schema": INTEGER}],
     ),
-    (
-        "put",
-        "/pages/{p}",
-        "Save an edit made on base_revision (merges or 409)",
-        "Edit",
-        200,
-        _ref("Page"),
-        [],
-    ),
+    ("put", "/pages/{p}", "Save an edit made on base_revision (merges or 409)", "Edit", 200, ref("Page"), []),
     ("get", "/pages/{p}/revisions", "History, newest first", None, 200, _listing("Revision"), PAGINATION),
-    ("get", "/pages/{p}/revisions/{n}", "One revision with its body", None, 200, _ref("Revision"), []),
+    ("get", "/pages/{p}/revisions/{n}", "One revision with its body", None, 200, ref("Revision"), []),
     (
         "get",
         "/pages/{p}/diff",
         "Word-level diff between two revisions",
         None,
         200,
-        _ref("Diff"),
+        ref("Diff"),
         [
             {"name": "from", "in": "query", "schema": INTEGER},
             {"name": "to", "in": "query", "schema": INTEGER},
@@ -396,17 +344,17 @@ OPERATIONS = [
         "Who introduced each span",
         None,
         200,
-        _ref("Blame"),
+        ref("Blame"),
         [{"name": "revision", "in": "query", "schema": INTEGER}],
     ),
-    ("post", "/pages/{p}/revert", "Restore an old revision as a new one", "Revert", 200, _ref("Page"), []),
+    ("post", "/pages/{p}/revert", "Restore an old revision as a new one", "Revert", 200, ref("Page"), []),
     (
         "post",
         "/pages/{p}/proposals",
         "Suggest a change written on base_revision",
         "NewProposal",
         201,
-        _ref("Proposal"),
+        ref("Proposal"),
         [],
     ),
     (
@@ -424,17 +372,17 @@ OPERATIONS = [
         "A proposal with its diff, numbered hunks and merge preview",
         None,
         200,
-        _ref("ProposalReview"),
+        ref("ProposalReview"),
         [],
     ),
-    ("patch", "/proposals/{id}", "Rewrite your open proposal", "ProposalInput", 200, _ref("Proposal"), []),
+    ("patch", "/proposals/{id}", "Rewrite your open proposal", "ProposalInput", 200, ref("Proposal"), []),
     (
         "post",
         "/proposals/{id}/merge",
         "Merge (all, the accepted hunks, or a hand-resolved body); 409 on conflict",
         "MergeInput",
         200,
-        _ref("Decision"),
+        ref("Decision"),
         [],
     ),
     (
@@ -443,10 +391,10 @@ OPERATIONS = [
         "Reject with a public reason",
         "RejectInput",
         200,
-        _ref("Decision"),
+        ref("Decision"),
         [],
     ),
-    ("post", "/proposals/{id}/withdraw", "Withdraw your open proposal", None, 200, _ref("Decision"), []),
+    ("post", "/proposals/{id}/withdraw", "Withdraw your open proposal", None, 200, ref("Decision"), []),
     # Notifications and the watchlist: the signed-in caller's own (401 when signed out).
     (
         "get",
@@ -466,7 +414,7 @@ OPERATIONS = [
         "Mark the given (or all) notifications read",
         "ReadInput",
         200,
-        _obj(marked=INTEGER, unread=INTEGER),
+        obj(marked=INTEGER, unread=INTEGER),
         [],
     ),
     (
@@ -475,7 +423,7 @@ OPERATIONS = [
         "Watch a consultation",
         None,
         200,
-        _obj(watching=BOOLEAN, consultation=STRING),
+        obj(watching=BOOLEAN, consultation=STRING),
         [],
     ),
     (
@@ -484,19 +432,11 @@ OPERATIONS = [
         "Stop watching a consultation",
         None,
         200,
-        _obj(watching=BOOLEAN, consultation=STRING),
+        obj(watching=BOOLEAN, consultation=STRING),
         [],
     ),
-    ("put", "/pages/{p}/watch", "Watch a page", None, 200, _obj(watching=BOOLEAN, page=STRING), []),
-    (
-        "delete",
-        "/pages/{p}/watch",
-        "Stop watching a page",
-        None,
-        200,
-        _obj(watching=BOOLEAN, page=STRING),
-        [],
-    ),
+    ("put", "/pages/{p}/watch", "Watch a page", None, 200, obj(watching=BOOLEAN, page=STRING), []),
+    ("delete", "/pages/{p}/watch", "Stop watching a page", None, 200, obj(watching=BOOLEAN, page=STRING), []),
     ("get", "/watchlist", "What you watch", None, 200, _listing("Watched"), PAGINATION),
     # The consultation record (read-only; the audit log has no write routes at all).
     (
@@ -514,7 +454,7 @@ OPERATIONS = [
         "Outcome report: we asked, you said, we did",
         None,
         200,
-        _ref("Report"),
+        ref("Report"),
         [],
     ),
     (
@@ -545,6 +485,7 @@ OPERATIONS = [
         PAGINATION,
     ),
     ("get", "/openapi.json", "This document", None, 200, {"type": "object"}, []),
+    *COMMENT_OPERATIONS,
 ]
 
 ERRORS = {
@@ -565,15 +506,20 @@ def _path_parameters(path: str) -> list[dict]:
     return [{"name": n, "in": "path", "required": True, "schema": kinds.get(n, STRING)} for n in names]
 
 
+#: responses that are not plain JSON
+MEDIA_TYPES = {"/pages/{p}/annotations": "application/ld+json"}
+
+
 def _operation(method, path, summary, request, status, response, parameters) -> dict:
+    media_type = MEDIA_TYPES.get(path, "application/json")
     operation = {
         "summary": summary,
         "operationId": f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '').replace('.', '_')}",
         "parameters": _path_parameters(path) + parameters,
         "responses": {
-            str(status): {"description": "success", "content": {"application/json": {"schema": response}}},
+            str(status): {"description": "success", "content": {media_type: {"schema": response}}},
             **{
-                code: {"description": why, "content": {"application/json": {"schema": _ref("Error")}}}
+                code: {"description": why, "content": {"application/json": {"schema": ref("Error")}}}
                 for code, why in ERRORS.items()
             },
         },
@@ -581,7 +527,7 @@ def _operation(method, path, summary, request, status, response, parameters) -> 
     if request:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _ref(request)}},
+            "content": {"application/json": {"schema": ref(request)}},
         }
     return operation
 

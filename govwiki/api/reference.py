@@ -58,7 +58,7 @@ def _fields(schema: dict) -> str:
 
 def _success(operation: dict) -> tuple[str, str]:
     status = next(code for code in operation["responses"] if code.startswith("2"))
-    schema = operation["responses"][status]["content"]["application/json"]["schema"]
+    (schema,) = (media["schema"] for media in operation["responses"][status]["content"].values())
     return status, _schema_name(schema) or "object"
 
 

@@ -52,6 +52,10 @@ class Action(str, Enum):
     REVERT = "revert"
     PROPOSE = "propose"
     COMMENT = "comment"
+    SUPPORT = "support"  # "+1" a comment
+    FLAG = "flag"  # report a comment to the moderators
+    ANSWER = "answer"  # reply as the consultation, mark comments answered
+    MODERATE = "moderate"  # hide comments, dismiss flags
     MERGE = "merge"
     REJECT = "reject"
     MANAGE = "manage"  # change title, summary, edit policy, deadline, status
@@ -129,18 +133,29 @@ def may_read(site_role: str | None, member_role: str | None, status: str, visibi
     return status in PUBLIC_STATUSES and visibility in PUBLIC_VISIBILITIES
 
 
+#: open to every reader who is signed in, in every state: abuse is reported even after closing
+ANYTIME_ACTIONS = (Action.FLAG,)
+#: the consultation answers and keeps order in its discussion in every state (answers to a
+#: closed consultation's comments are how "we did" gets written)
+OFFICIAL_ANYTIME_ACTIONS = (Action.MANAGE, Action.ANSWER, Action.MODERATE)
+#: taking part in the discussion: only while the public may contribute (or in a draft, for insiders)
+DISCUSSION_ACTIONS = (Action.PROPOSE, Action.COMMENT, Action.SUPPORT)
+
+
 def _official(action: Action, s: Situation) -> Decision:
-    if action is Action.MANAGE:
+    if action in OFFICIAL_ANYTIME_ACTIONS or action in ANYTIME_ACTIONS:
         return ALLOW
-    if action in (Action.PROPOSE, Action.COMMENT):
+    if action in DISCUSSION_ACTIONS:
         return _public_window(s)
     return ALLOW if s.status in OFFICIAL_WRITE_STATES else CLOSED
 
 
 def _expert(action: Action, s: Situation) -> Decision:
-    if action in (Action.MERGE, Action.REJECT, Action.MANAGE):
+    if action in ANYTIME_ACTIONS:
+        return ALLOW
+    if action in (Action.MERGE, Action.REJECT) or action in OFFICIAL_ANYTIME_ACTIONS:
         return FORBIDDEN
-    if action in (Action.PROPOSE, Action.COMMENT):
+    if action in DISCUSSION_ACTIONS:
         return _public_window(s)
     if s.status == "draft" or s.accepting:
         return ALLOW
@@ -148,7 +163,9 @@ def _expert(action: Action, s: Situation) -> Decision:
 
 
 def _public(action: Action, s: Situation) -> Decision:
-    if action is Action.COMMENT:
+    if action in ANYTIME_ACTIONS:
+        return ALLOW
+    if action in (Action.COMMENT, Action.SUPPORT):
         return _public_window(s)
     if action is Action.PROPOSE:
         return _public_window(s) if s.edit_policy in ("suggest", "edit") else FORBIDDEN

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this package registers them all."""
 
 from govwiki.models.base import Base, utcnow
+from govwiki.models.comments import Comment, CommentFlag, CommentSupport, CommentVersion, InboxRead
 from govwiki.models.consultations import Consultation, Membership
 from govwiki.models.notifications import Notification, Watch, WatchOptOut
 from govwiki.models.pages import Page, PageContributor, Revision
@@ -13,7 +14,12 @@ __all__ = [
     "AuditEvent",
     "AuditHead",
     "Base",
+    "Comment",
+    "CommentFlag",
+    "CommentSupport",
+    "CommentVersion",
     "Consultation",
+    "InboxRead",
     "Membership",
     "Notification",
     "Page",

@@ -35,6 +35,10 @@ class Page(Base):
     head_number: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: comments that are not deleted (hidden ones included), kept by the discussion services
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: bumped by every change to the page's discussion: part of every cache key for the page
+    discussion_version: Mapped[int] = mapped_column(Integer, default=0)
 
     consultation: Mapped[Consultation] = relationship(back_populates="pages")
 

@@ -26,13 +26,16 @@ class User(UserMixin, Base):
     role: Mapped[str] = mapped_column(String(16), default="resident")
     affiliation: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    #: set by an admin: a suspended person cannot sign in, write or use API tokens
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_reason: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
-        return self.active
+        return self.active and self.suspended_at is None
 
     def __repr__(self) -> str:
         return f"<User {self.username!r} {self.role}>"

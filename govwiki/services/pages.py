@@ -28,7 +28,7 @@ from govwiki.core.policy import Action
 from govwiki.core.resolution import has_conflict_markers, marked_merge
 from govwiki.core.messages import Message
 from govwiki.models import Consultation, Page, PageContributor, Revision, User
-from govwiki.services import audit, clock, notifications
+from govwiki.services import audit, clock, discussion_anchors, notifications
 from govwiki.services.addresses import claim_slug
 from govwiki.services.access import require, require_at_commit
 from govwiki.services.errors import EditConflict, Invalid, NotFound
@@ -273,6 +273,8 @@ def _append(
     session.add(revision)
     _count_contribution(session, page, new.author, at)
     session.flush()
+    if head is not None:
+        discussion_anchors.reanchor_page(session, page.id, head, revision)
     notifications.revision_saved(session, page, revision, new.writer)
     return revision
 

@@ -12,9 +12,12 @@ def _insert(session: Session, table: Table):
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-def insert_or_ignore(session: Session, table: Table, values: dict, keys: list[str] | None = None) -> None:
-    """Insert the row unless it would break a unique constraint (on `keys`, or any)."""
-    session.execute(_insert(session, table).values(**values).on_conflict_do_nothing(index_elements=keys))
+def insert_or_ignore(session: Session, table: Table, values: dict, keys: list[str] | None = None) -> int:
+    """Insert the row unless it would break a unique constraint (on `keys`, or any); return
+    how many rows were inserted (0 or 1)."""
+    statement = _insert(session, table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    # rowcount is -1 where the dialect adds RETURNING (psycopg): count the rows returned instead
+    return len(session.execute(statement.returning(*table.primary_key.columns)).all())
 
 
 def insert_unless(session: Session, table: Table, values: dict, unless) -> None:
