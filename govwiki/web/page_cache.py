@@ -2,7 +2,8 @@
 
 Most readers are signed out, and for them a page's HTML depends only on things named in the
 key: the page and its head revision, the consultation's last change and whether it accepts
-contributions now, the number of open suggestions, and the language. Rendering the full layout
+contributions now, the number of open suggestions, the discussion's version (bumped by every
+new, edited, deleted, supported or hidden comment) and the language. Rendering the full layout
 costs far more than checking those, so the HTML is kept per key (bounded, least recently used
 first out). A key that no longer matches is simply never asked for again.
 """

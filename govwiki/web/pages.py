@@ -22,7 +22,7 @@ from govwiki.services import pages as service
 from govwiki.services.proposal_review import count_open
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
-from govwiki.web import confirm, history, page_cache, templating
+from govwiki.web import confirm, discussion, history, page_cache, templating
 from govwiki.web.forms import EditForm, RevertForm, attach_errors
 from govwiki.web.present import conflict_passages
 from govwiki.web.views import ID, gate, page_permissions, revision_arg, session
@@ -43,7 +43,12 @@ def show(slug: str):
         if number is None
         else service.get_revision(session(), page, number)
     )
-    return render_template("pages/show.html", **reading(page, revision))
+    return render_template("pages/show.html", **_with_discussion(page, revision))
+
+
+def _with_discussion(page, revision) -> dict:
+    context = reading(page, revision)
+    return {**context, **discussion.context(page, revision, context["rendered"])}
 
 
 def _show_to_readers(page):
@@ -55,11 +60,14 @@ def _show_to_readers(page):
         consultation.updated_at,
         consultation.situation(clock.now()).accepting,
         count_open(session(), page),
+        page.discussion_version,
         str(get_locale()),
     )
     html = page_cache.cache().get(key)
     if html is None:
-        html = render_template("pages/show.html", **reading(page, service.head_revision(session(), page)))
+        html = render_template(
+            "pages/show.html", **_with_discussion(page, service.head_revision(session(), page))
+        )
         page_cache.cache().put(key, html)
     return html
 

@@ -5,7 +5,10 @@
    - clearing the saved copies once a save went through;
    - buttons that resolve each conflict block of a hand-resolution box by keeping one version;
    - refusing to send a text over the size limit (it stays in the box, with the reason), and
-     saying so when the browser cannot keep a copy of a very long text. */
+     saying so when the browser cannot keep a copy of a very long text;
+   - in a page's discussion: reply forms opened in place under a comment; on a phone, a tap on a
+     paragraph opens its comment form under it; with a mouse, selecting words inside one
+     paragraph shows a "Comment on this" button that opens the form with the words quoted. */
 (function () {
   "use strict";
 
@@ -197,6 +200,199 @@
     render();
   }
 
+  /* --- The discussion of a page ------------------------------------------------------------ */
+
+  function discussionTemplate() {
+    return document.getElementById("comment-form-template");  // only there for who may comment
+  }
+
+  function inlineForm(kind, id, fill) {
+    /* A copy of the discussion's form template, for one comment or paragraph. */
+    var holder = document.createElement("div");
+    holder.className = "inline-comment-form";
+    holder.innerHTML = discussionTemplate().innerHTML.replace(/\{kind\}/g, kind).replace(/\{id\}/g, id);
+    var form = holder.querySelector("form");
+    fill(form);
+    var cancel = form.querySelector("[data-cancel]");
+    if (cancel) {
+      cancel.addEventListener("click", function (event) {
+        event.preventDefault();
+        form.querySelector("textarea").value = "";  // its copy stays in the browser, to restore
+        holder.remove();
+      });
+    }
+    enhanceEditor(form, storage());
+    return holder;
+  }
+
+  function openReply(link) {
+    var id = link.getAttribute("data-reply");
+    var comment = document.getElementById("comment-" + id);
+    var open = comment && comment.querySelector(".inline-comment-form[data-for='" + id + "']");
+    if (open) {
+      open.querySelector("textarea").focus();
+      return;
+    }
+    var holder = inlineForm("reply", id, function (form) {
+      form.querySelector("input[name='parent_id']").value = id;
+    });
+    holder.setAttribute("data-for", id);
+    link.closest(".comment-actions").insertAdjacentElement("afterend", holder);
+    holder.querySelector("textarea").focus();
+  }
+
+  function quoteBox(text, label) {
+    var figure = document.createElement("figure");
+    figure.className = "commented-paragraph";
+    var caption = document.createElement("figcaption");
+    caption.className = "meta";
+    caption.textContent = label || "";
+    var quote = document.createElement("blockquote");
+    var mark = document.createElement("mark");
+    mark.className = "quoted";
+    mark.textContent = text;
+    quote.appendChild(mark);
+    figure.appendChild(caption);
+    figure.appendChild(quote);
+    return figure;
+  }
+
+  function openParagraphForm(block, quote) {
+    /* The comment form under a paragraph, with the selected words quoted when there are some. */
+    var number = block.getAttribute("data-para");
+    var para = block.parentNode;
+    var open = para.querySelector(".inline-comment-form");
+    if (open) {
+      open.remove();  // a new selection replaces the form of the last one (its text is kept)
+    }
+    var holder = inlineForm("para", number, function (form) {
+      form.querySelector("input[name='paragraph']").value = number;
+      if (quote) {
+        form.querySelector("input[name='quote']").value = quote.text;
+        form.querySelector("input[name='near']").value = String(quote.start);
+        var section = document.getElementById("discussion");
+        form.insertBefore(quoteBox(quote.text, section && section.getAttribute("data-quote-label")),
+                          form.querySelector(".field"));
+      }
+    });
+    block.insertAdjacentElement("afterend", holder);
+    holder.querySelector("textarea").focus();
+  }
+
+  function paragraphOf(node) {
+    var element = node && node.nodeType === 1 ? node : node && node.parentNode;
+    return element && element.closest ? element.closest(".prose [data-para]") : null;
+  }
+
+  function selectedPassage() {
+    /* The selection, when it lies inside one paragraph: its words and where they start there
+       (offsets in the paragraph's textContent, as the server counts them). */
+    var selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount) {
+      return null;
+    }
+    var range = selection.getRangeAt(0);
+    var block = paragraphOf(range.startContainer);
+    if (!block || block !== paragraphOf(range.endContainer)) {
+      return null;
+    }
+    var before = document.createRange();
+    before.selectNodeContents(block);
+    before.setEnd(range.startContainer, range.startOffset);
+    var raw = range.toString();
+    var text = raw.trim();
+    if (!text) {
+      return null;
+    }
+    var start = before.toString().length + (raw.length - raw.replace(/^\s+/, "").length);
+    return {block: block, text: text.slice(0, 2000), start: start, range: range};
+  }
+
+  function enhanceDiscussion() {
+    var prose = document.querySelector(".prose");
+    var section = document.getElementById("discussion");
+    if (!section) {
+      return;
+    }
+    section.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-reply]");
+      if (link && discussionTemplate()) {  // signed out, the link leads to sign-in and back
+        event.preventDefault();
+        openReply(link);
+      }
+    });
+    if (!prose) {
+      return;
+    }
+    var pointer = "mouse";
+    document.addEventListener("pointerdown", function (event) {
+      pointer = event.pointerType || "mouse";
+    }, true);
+    prose.addEventListener("click", function (event) {
+      if (pointer !== "touch" || !discussionTemplate() || selectedPassage()) {
+        return;
+      }
+      if (event.target.closest("a, button, input, textarea, label, summary, .para-tools, .inline-comment-form")) {
+        return;
+      }
+      var block = paragraphOf(event.target);
+      var tools = block && block.parentNode.querySelector(".para-comment");
+      if (tools) {  // only paragraphs that can be commented on have the link
+        openParagraphForm(block, null);
+      }
+    });
+    offerQuoteButton(prose, section);
+  }
+
+  function offerQuoteButton(prose, section) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-small selection-comment";
+    button.textContent = section.getAttribute("data-selection-label") || "Comment";
+    button.hidden = true;
+    document.body.appendChild(button);
+    var current = null;
+    var timer = null;
+
+    function place() {
+      current = selectedPassage();
+      var link = current && current.block.parentNode.querySelector(".para-comment");
+      if (!current || !link) {
+        button.hidden = true;
+        return;
+      }
+      var box = current.range.getBoundingClientRect();
+      button.style.top = (window.scrollY + box.bottom + 6) + "px";
+      button.style.left = Math.max(8, window.scrollX + box.left) + "px";
+      button.hidden = false;
+    }
+
+    document.addEventListener("selectionchange", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(place, 200);
+    });
+    button.addEventListener("mousedown", function (event) {
+      event.preventDefault();  // keep the selection while the button is pressed
+    });
+    button.addEventListener("click", function () {
+      var chosen = current;
+      button.hidden = true;
+      if (!chosen) {
+        return;
+      }
+      if (discussionTemplate()) {
+        openParagraphForm(chosen.block, chosen);
+        return;
+      }
+      /* Signed out: the form page (through sign-in), with the same fields filled. */
+      var link = chosen.block.parentNode.querySelector(".para-comment");
+      var url = new URL(link.href, window.location.href);
+      url.searchParams.set("quote", chosen.text);
+      url.searchParams.set("near", String(chosen.start));
+      window.location.href = url.toString();
+    });
+  }
+
   function init() {
     var store = storage();
     var savedMarker = document.querySelector("[data-drafts-saved]");
@@ -212,6 +408,7 @@
         offerConflictChoices(forms[i]);
       }
     }
+    enhanceDiscussion();
   }
 
   if (document.readyState === "loading") {

@@ -1,0 +1,157 @@
+"""The discussion under a page's text, and the page text marked up for it.
+
+Both are built from the discussion's outline (services.discussion), kept per app for each
+(page, head, discussion version): every change to a discussion bumps its version, so an entry
+that no longer matches is simply never asked for again. The page text with its quoted
+passages marked and, beside each paragraph, its comment count and a plain "comment on this
+paragraph" link, is kept the same way, per language and per whether comments are accepted.
+The personal parts (support state, one's own buttons) are rendered per request.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, get_template_attribute, request
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from govwiki.core.markdown import render_cached
+from govwiki.core.passages import decorate
+from govwiki.core.policy import Action
+from govwiki.security import actor
+from govwiki.services import clock
+from govwiki.services import discussion as service
+from govwiki.services.access import decision
+from govwiki.web.comment_forms import CommentForm
+from govwiki.web.page_cache import PageCache
+from govwiki.web.views import MAX_PAGE_NUMBER, Pager, bounded_int, session, whole_number
+
+#: threads on one screen of the discussion (`?comments=2` is the second)
+PER_SCREEN = 20
+
+
+def _cache(name: str) -> PageCache:
+    return current_app.extensions.setdefault(f"govwiki_discussion_{name}", PageCache(max_entries=512))
+
+
+def outline(page) -> service.Outline:
+    """The outline of the page's discussion as it is now."""
+    key = (page.id, page.head_number, page.discussion_version)
+    found = _cache("outlines").get(key)
+    if found is None:
+        found = service.outline(session(), page)
+        _cache("outlines").put(key, found)
+    return found
+
+
+def comment_state(page) -> str:
+    """Whether the visitor can comment: "open", "sign_in" (signed out, comments welcome),
+    "closed" (the consultation is not accepting comments) or "forbidden"."""
+    verdict = decision(session(), actor(), page.consultation, Action.COMMENT)
+    if verdict:
+        return "open"
+    if verdict.reason == "unauthenticated":
+        return "sign_in" if page.consultation.situation(clock.now()).accepting else "closed"
+    return "closed" if verdict.reason == "consultation_closed" else "forbidden"
+
+
+def prose(page, revision, rendered, plan: service.Outline, state: str) -> Markup:
+    """The revision's HTML; for the head, with quoted passages marked and paragraph tools."""
+    if revision.number != page.head_number:  # an old revision: anchors for links to its paragraphs
+        key = ("revision", revision.sha256)
+        html = _cache("prose").get(key)
+        if html is None:
+            html = decorate(rendered.html, wrapper=_wrapper)
+            _cache("prose").put(key, html)
+        return Markup(html)
+    key = (page.id, page.head_number, page.discussion_version, str(get_locale()), state)
+    html = _cache("prose").get(key)
+    if html is None:
+        tools = get_template_attribute("comments/_paragraph.html", "tools")
+        paragraphs = rendered.paragraphs if hasattr(rendered, "paragraphs") else ()
+
+        def after(number: int) -> str:
+            if number >= len(paragraphs) or not paragraphs[number].strip():
+                return ""  # nothing to say about a rule or an empty block
+            return str(tools(page, number, plan.counts.get(number, 0), state))
+
+        html = decorate(rendered.html, plan.marks, after=after, wrapper=_wrapper)
+        _cache("prose").put(key, html)
+    return Markup(html)
+
+
+def _wrapper(number: int) -> str:
+    return f'<div class="para" id="para-{number}">'
+
+
+def paragraph_arg(rendered) -> int | None:
+    """The `?paragraph=N` filter, when N is a paragraph of the head; anything else shows all."""
+    raw = request.args.get("paragraph")
+    count = len(getattr(rendered, "paragraphs", ()))
+    number = bounded_int(raw, -1, -1, count) if raw is not None else -1
+    return number if 0 <= number < count else None
+
+
+def context(page, revision, rendered) -> dict:
+    """What the page view needs for its discussion section and its marked-up text."""
+    plan = outline(page)
+    state = comment_state(page)
+    filtered = paragraph_arg(rendered) if revision.number == page.head_number else None
+    roots = plan.roots_on(filtered)
+    screen = bounded_int(request.args.get("comments"), 1, 1, MAX_PAGE_NUMBER)
+    pager = Pager(screen, PER_SCREEN, len(roots))
+    shown = roots[(screen - 1) * PER_SCREEN : screen * PER_SCREEN]
+    threads = service.threads(session(), actor(), page, plan, shown)
+    return {
+        "prose_html": prose(page, revision, rendered, plan, state),
+        "discussion": {
+            "threads": threads,
+            "by_id": _by_id(threads),
+            "pager": pager,
+            "paragraph": filtered,
+            "paragraph_text": rendered.paragraphs[filtered] if filtered is not None else None,
+            "state": state,
+            "can_support": bool(decision(session(), actor(), page.consultation, Action.SUPPORT)),
+            "total": page.comment_count,
+            "thread_count": len(roots),
+        },
+        "comment_form": CommentForm(formdata=None, paragraph=filtered) if state == "open" else None,
+        "blank_comment_form": CommentForm(formdata=None) if state == "open" else None,
+    }
+
+
+def _by_id(threads) -> dict:
+    """Every comment view on the screen by id (a reply names the comment it answers)."""
+    found, stack = {}, list(threads)
+    while stack:
+        view = stack.pop()
+        found[view.comment.id] = view
+        stack.extend(view.replies)
+    return found
+
+
+def screen_of(plan: service.Outline, root: int) -> int:
+    """The screen of the whole discussion that shows thread `root`."""
+    try:
+        return plan.roots.index(root) // PER_SCREEN + 1
+    except ValueError:
+        return 1
+
+
+def paragraphs_of(revision) -> tuple[str, ...]:
+    """The reading text of each paragraph of a revision (as comment anchors count it)."""
+    return getattr(render_cached(revision.sha256, revision.body), "paragraphs", ())
+
+
+def passage(text: str, quote: str | None, near) -> tuple[str, str, str] | None:
+    """The paragraph split around the quoted words (the occurrence nearest `near`), or None."""
+    if not quote:
+        return None
+    starts, at = [], text.find(quote)
+    while at != -1 and len(starts) < 1000:
+        starts.append(at)
+        at = text.find(quote, at + 1)
+    if not starts:
+        return None
+    target = whole_number(near) or 0
+    start = min(starts, key=lambda s: abs(s - target))
+    return text[:start], quote, text[start + len(quote) :]
