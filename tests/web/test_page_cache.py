@@ -1,6 +1,8 @@
 """Signed-out readers get cached page HTML, and every change they could see shows at once."""
 
-from govwiki.services import consultations, pages, proposals
+from govwiki.services import comments, consultations, pages, proposals
+
+from tests.web.test_comments_display import hide
 
 
 def _read(client, page, **query):
@@ -58,3 +60,57 @@ def test_a_plain_view_is_cached(app, client, make_page):
     page = make_page()
     _read(client, page)
     assert len(app.extensions["govwiki_page_cache"]._entries) == 1
+
+
+def test_a_new_comment_shows_to_readers_at_once(client, session, make_page, make_user):
+    page = make_page()
+    _read(client, page)
+    comments.post_comment(session, make_user(), page, body="A brand new comment.")
+    assert "A brand new comment." in _read(client, page)
+
+
+def test_an_edited_comment_shows_to_readers_at_once(client, session, make_page, make_user):
+    page = make_page()
+    author = make_user()
+    comment = comments.post_comment(session, author, page, body="First words.")
+    assert "First words." in _read(client, page)
+    comments.edit_comment(session, author, comment, body="Better words.")
+    html = _read(client, page)
+    assert "Better words." in html and "First words." not in html
+
+
+def test_a_deleted_comment_goes_from_readers_at_once(client, session, make_page, make_user):
+    page = make_page()
+    author = make_user()
+    comment = comments.post_comment(session, author, page, body="Regretted words.")
+    assert "Regretted words." in _read(client, page)
+    comments.delete_comment(session, author, comment)
+    assert "Regretted words." not in _read(client, page)
+
+
+def test_a_hidden_comment_goes_from_readers_at_once(client, session, make_page, make_user):
+    page = make_page()
+    comment = comments.post_comment(session, make_user(), page, body="Rude words.")
+    assert "Rude words." in _read(client, page)
+    hide(session, comment, "Rude")
+    html = _read(client, page)
+    assert "Rude words." not in html and "Hidden by a moderator: Rude" in html
+
+
+def test_a_support_shows_to_readers_at_once(client, session, make_page, make_user):
+    page = make_page()
+    comment = comments.post_comment(session, make_user(), page, body="Worth supporting.")
+    _read(client, page)
+    comments.support_comment(session, make_user(), comment)
+    assert "1 supporter" in _read(client, page)
+
+
+def test_the_discussion_version_is_part_of_the_key(app, client, session, make_page, make_user):
+    """Without the version in the key a reader would be served the page as it was."""
+    page = make_page()
+    _read(client, page)
+    (key,) = app.extensions["govwiki_page_cache"]._entries
+    comments.post_comment(session, make_user(), page, body="New.")
+    _read(client, page)
+    keys = list(app.extensions["govwiki_page_cache"]._entries)
+    assert len(keys) == 2 and [k for k in keys if k != key][0][:-1] != key[:-1]
