@@ -56,6 +56,16 @@ def test_a_refused_save_shows_the_editor_again_with_the_text(client, make_page, 
     assert XSS not in text_of(response) and escaped(XSS) in text_of(response)
 
 
+@pytest.mark.config(RATELIMIT_EDITS="1/minute")
+def test_with_redis_storage_a_refused_save_keeps_the_text(redis_limits, client, make_page, login, text_of):
+    page = make_page(body=BASE)
+    login(page.consultation.created_by)
+    assert edit(client, page, BASE + "First.\n").status_code == 302
+    response = edit(client, page, BASE + "Second, typed with care.\n", base=2)
+    assert response.status_code == 429 and "Second, typed with care." in text_of(response)
+    assert 'id="body"' in text_of(response)
+
+
 @pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_PROPOSALS="1/minute")
 def test_a_refused_suggestion_shows_the_form_again_with_the_text(
     client, make_page, make_user, login, text_of
