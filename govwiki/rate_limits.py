@@ -72,7 +72,7 @@ def refusal(error: RateLimitExceeded) -> RateLimited:
     return RateLimited(
         Message("Too many in a short time: wait %(seconds)d seconds, then send it again.", seconds=seconds),
         retry_after=seconds,
-        limit=str(error.limit.limit),
+        rate_limit=str(error.limit.limit),
     )
 
 

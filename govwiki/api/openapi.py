@@ -70,7 +70,11 @@ MAYBE_USER = {**USER, "nullable": True}
 MAYBE_BRIEF = {**_obj(slug=STRING, title=STRING, url=STRING), "nullable": True}
 
 SCHEMAS = {
-    "Error": _obj(error=_obj(code=STRING, message=STRING, fields={"type": "object"})),
+    "Error": _obj(
+        error=_obj(
+            code=STRING, message=STRING, fields={"type": "object"}, retry_after=INTEGER, rate_limit=STRING
+        )
+    ),
     "User": USER,
     "PageRef": _obj(slug=STRING, title=STRING, revision=INTEGER, updated_at=TIME, url=STRING),
     "Consultation": _obj(

@@ -38,7 +38,7 @@ def test_saves_over_the_edit_limit_are_429_with_when_to_retry_and_the_text(clien
     assert response.status_code == 429 and error["code"] == "rate_limited"
     seconds = int(response.headers["Retry-After"])
     assert 0 < seconds <= 60 and abs(error["retry_after"] - seconds) <= 1  # the second may turn between
-    assert error["limit"] == "2 per 1 minute" and error["your_body"] == BODY + "3.\n"
+    assert error["rate_limit"] == "2 per 1 minute" and error["your_body"] == BODY + "3.\n"
     assert "wait" in error["message"]
 
 
