@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
-
 from govwiki.core.markdown import render_cached
 from govwiki.core.policy import Action
 from govwiki.core.resolution import marked_merge
