@@ -12,17 +12,19 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask import url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import TooManyRequests
+from flask_limiter import RateLimitExceeded
 
 from govwiki.core.messages import Message
 from govwiki.core.policy import Action, may_change_own
 from govwiki.errors import error_response
+from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
 from govwiki.services import comment_views
 from govwiki.services import comments as service
 from govwiki.services import pages as page_service
 from govwiki.services.access import load_page
-from govwiki.services.errors import Conflict, RateLimited, ServiceError, refusal
+from govwiki.services.errors import Conflict, ServiceError
+from govwiki.services.errors import refusal as policy_refusal
 from govwiki.web import confirm, discussion, templating
 from govwiki.web.comment_forms import CommentForm, EditCommentForm
 from govwiki.web.labels import N_, service_text
@@ -60,6 +62,7 @@ def new(slug: str):
 
 
 @comments.route("/pages/<slug>/comments", methods=["GET", "POST"])
+@limit("comments")
 def create(slug: str):
     page = load_page(session(), actor(), slug)
     if request.method == "GET":  # e.g. reloading a refused form's address: the discussion is there
@@ -103,6 +106,7 @@ def reply(comment_id: int):
 
 
 @comments.route(f"/comments/<{ID}:comment_id>/edit", methods=["GET", "POST"])
+@limit("comments")
 def edit(comment_id: int):
     comment = service.load_comment(session(), actor(), comment_id)
     form = EditCommentForm()
@@ -152,6 +156,7 @@ def delete(comment_id: int):
 
 
 @comments.post(f"/comments/<{ID}:comment_id>/support")
+@limit("supports")
 def support(comment_id: int):
     comment = service.load_comment(session(), actor(), comment_id)
     supported = request.form.get("supported") != "0"
@@ -171,11 +176,15 @@ def _csrf_refused(error: CSRFError):
     return _refused_request(refused, 400) or _plain_error(400, error.description)
 
 
-@comments.errorhandler(TooManyRequests)
-def _too_many(error: TooManyRequests):
+@comments.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded):
     """Too many comments in a short time: the form again with the text, and when to retry."""
-    refused = RateLimited(Message("Too many in a short time: wait a little, then send it again."))
-    return _refused_request(refused, 429) or _plain_error(429, refused.message)
+    refused = refusal(error)
+    headers = retry_headers(refused)
+    shown = _refused_request(refused, 429)
+    if shown is not None:
+        return (*shown, headers)
+    return error_response(429, refused.to_dict(), headers)
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -199,7 +208,7 @@ def _require_editable(comment) -> None:
     who = actor()
     verdict = may_change_own(who.role if who else None, who is not None and who.id == comment.author_id)
     if not verdict:
-        raise refusal(verdict.reason)
+        raise policy_refusal(verdict.reason)
     if comment.status != "visible":
         raise Conflict("comment_gone", Message("This comment can no longer be edited."))
 
@@ -288,9 +297,7 @@ def _refused_request(refused: ServiceError, status: int):
 
 
 def _plain_error(status: int, message: str):
-    return error_response(
-        status, {"code": "rate_limited" if status == 429 else "csrf_failed", "message": message}
-    )
+    return error_response(status, {"code": "csrf_failed", "message": message})
 
 
 def _install(state) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.exceptions import TooManyRequests
 
 from govwiki.core.messages import Message
 from govwiki.models import Comment
@@ -94,16 +93,44 @@ def test_too_many_comments_are_refused_with_the_text(client, session, page, resi
     assert "wait 30 seconds" in response.get_data(as_text=True)
 
 
-def test_a_rate_limiter_refusal_shows_the_form_again(client, session, page, resident, login, monkeypatch):
-    """However the limit is enforced (a decorator raising 429 before the view), the form comes back."""
+@pytest.fixture
+def limits_as_in_production(app_config):
+    """The limiter on, as a deployment has it (the suite turns it off)."""
+    del app_config["RATELIMIT_ENABLED"]
 
-    def refuse(*args, **kwargs):
-        raise TooManyRequests()
 
-    monkeypatch.setattr(web_comments.service, "post_comment", refuse)
+@pytest.mark.config(RATELIMIT_COMMENTS="2/minute")
+def test_a_burst_of_comments_over_the_limit_gets_the_form_back(
+    limits_as_in_production, client, session, page, resident, login
+):
     login(resident)
-    response = client.post(f"/pages/{page.slug}/comments", data={"body": TEXT})
-    assert response.status_code == 429 and _kept(response)
+    statuses = [client.post(f"/pages/{page.slug}/comments", data={"body": f"{TEXT} {n}"}) for n in range(3)]
+    assert [r.status_code for r in statuses] == [302, 302, 429]
+    refused = statuses[-1]
+    assert _kept(refused, f"{TEXT} 2") and int(refused.headers["Retry-After"]) >= 1
+    assert "many comments in a short time" in refused.get_data(as_text=True)
+    assert _count(session) == 2
+
+
+@pytest.mark.config(RATELIMIT_COMMENTS="1/minute")
+def test_an_edit_over_the_limit_gets_its_form_back(
+    limits_as_in_production, client, session, page, resident, login
+):
+    comment = comments.post_comment(session, resident, page, body="Old words.")
+    login(resident)
+    assert client.post(f"/comments/{comment.id}/edit", data={"body": "New words."}).status_code == 302
+    refused = client.post(f"/comments/{comment.id}/edit", data={"body": TEXT})
+    assert refused.status_code == 429 and _kept(refused)
+
+
+@pytest.mark.config(RATELIMIT_SUPPORTS="1/minute")
+def test_supports_have_their_own_limit(
+    limits_as_in_production, client, session, page, resident, make_user, login
+):
+    comment = comments.post_comment(session, make_user(), page, body="Worth it.")
+    login(resident)
+    answers = [client.post(f"/comments/{comment.id}/support", data={"supported": v}) for v in "10"]
+    assert [a.status_code for a in answers] == [302, 429]
 
 
 @pytest.mark.config(WTF_CSRF_ENABLED=True)
