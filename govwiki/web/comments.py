@@ -300,8 +300,23 @@ def _plain_error(status: int, message: str):
     return error_response(status, {"code": "csrf_failed", "message": message})
 
 
+#: templates of other parts that add to each comment's actions, shown once they exist
+COMMENT_PARTS = ("comments/_answer.html", "comments/_moderate.html")
+
+
+def comment_parts() -> tuple[str, ...]:
+    """The templates of COMMENT_PARTS that exist (looked up once per app, not per comment)."""
+    found = current_app.extensions.get("govwiki_comment_parts")
+    if found is None:
+        names = set(current_app.jinja_env.list_templates())
+        found = tuple(name for name in COMMENT_PARTS if name in names)
+        current_app.extensions["govwiki_comment_parts"] = found
+    return found
+
+
 def _install(state) -> None:
     state.app.add_template_global(sent_draft, "sent_comment_draft")
+    state.app.add_template_global(comment_parts)
 
 
 comments.record_once(_install)

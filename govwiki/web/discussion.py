@@ -10,6 +10,9 @@ The personal parts (support state, one's own buttons) are rendered per request.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from dataclasses import dataclass
+
 from flask import current_app, get_template_attribute, request
 from flask_babel import get_locale
 from markupsafe import Markup
@@ -23,10 +26,45 @@ from govwiki.services import discussion as service
 from govwiki.services.access import decision
 from govwiki.web.comment_forms import CommentForm
 from govwiki.web.page_cache import PageCache
-from govwiki.web.views import MAX_PAGE_NUMBER, Pager, bounded_int, session, whole_number
+from govwiki.web.views import MAX_PAGE_NUMBER, bounded_int, session, whole_number
 
-#: threads on one screen of the discussion (`?comments=2` is the second)
+#: threads on one screen of the discussion (`?comments=2` is the second) …
 PER_SCREEN = 20
+#: … unless they hold this many comments before that: long threads make short screens
+COMMENTS_PER_SCREEN = 100
+
+
+@dataclass(frozen=True)
+class Screens:
+    """The screens of a discussion, each a run of whole threads, for the pagination links."""
+
+    page: int
+    #: the index in the thread list where each screen starts
+    starts: tuple[int, ...]
+
+    @property
+    def pages(self) -> int:
+        return len(self.starts)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def screen_starts(plan: service.Outline, roots) -> tuple[int, ...]:
+    """Cut the threads into screens of PER_SCREEN threads or COMMENTS_PER_SCREEN comments."""
+    starts, threads, count = [0], 0, 0
+    for index, root in enumerate(roots):
+        size = len(plan.members.get(root, ()))
+        if threads and (threads == PER_SCREEN or count + size > COMMENTS_PER_SCREEN):
+            starts.append(index)
+            threads, count = 0, 0
+        threads, count = threads + 1, count + size
+    return tuple(starts)
 
 
 def _cache(name: str) -> PageCache:
@@ -97,9 +135,14 @@ def context(page, revision, rendered) -> dict:
     state = comment_state(page)
     filtered = paragraph_arg(rendered) if revision.number == page.head_number else None
     roots = plan.roots_on(filtered)
+    starts = screen_starts(plan, roots)
     screen = bounded_int(request.args.get("comments"), 1, 1, MAX_PAGE_NUMBER)
-    pager = Pager(screen, PER_SCREEN, len(roots))
-    shown = roots[(screen - 1) * PER_SCREEN : screen * PER_SCREEN]
+    pager = Screens(screen, starts)
+    shown = (
+        roots[starts[screen - 1] : starts[screen] if screen < len(starts) else None]
+        if screen <= len(starts)
+        else ()
+    )
     threads = service.threads(session(), actor(), page, plan, shown)
     return {
         "prose_html": prose(page, revision, rendered, plan, state),
@@ -131,10 +174,10 @@ def _by_id(threads) -> dict:
 
 def screen_of(plan: service.Outline, root: int) -> int:
     """The screen of the whole discussion that shows thread `root`."""
-    try:
-        return plan.roots.index(root) // PER_SCREEN + 1
-    except ValueError:
+    if root not in plan.paragraph_of:
         return 1
+    index = plan.roots.index(root)
+    return bisect_right(screen_starts(plan, plan.roots), index)
 
 
 def paragraphs_of(revision) -> tuple[str, ...]:

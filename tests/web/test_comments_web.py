@@ -11,7 +11,7 @@ from sqlalchemy import select
 from govwiki.core.threads import MAX_DEPTH
 from govwiki.models import Comment
 from govwiki.services import comments
-from govwiki.web.discussion import PER_SCREEN
+from govwiki.web.discussion import COMMENTS_PER_SCREEN, PER_SCREEN
 
 
 @pytest.fixture
@@ -81,7 +81,10 @@ def test_a_reply_below_the_deepest_level_says_whom_it_answers(client, session, p
     deepest = session.scalar(select(Comment).where(Comment.body == "Deeper still"))
     assert deepest.depth == MAX_DEPTH - 1 and deepest.in_reply_to_id == parent.id
     html = _comment(_read(client, page), deepest.id)
-    assert f'in reply to <a href="#comment-{parent.id}">Person {MAX_DEPTH - 1}</a>' in html
+    answered = re.search(
+        r'<span class="in-reply-to">in reply to\s*<a href="#comment-(\d+)">([^<]*)</a>', html
+    )
+    assert answered and answered.groups() == (str(parent.id), f"Person {MAX_DEPTH - 1}")
 
 
 def test_the_author_edits_a_comment_and_it_shows_as_edited(client, session, page, resident, login):
@@ -224,3 +227,15 @@ def test_every_comment_form_keeps_a_copy_in_the_browser(client, session, page, r
         html = client.get(path).get_data(as_text=True)
         assert re.search(r'data-autosave-key="govwiki:draft:comment-[^"]+:"', html), path
         assert 'data-max-bytes="20480"' in html and 'enctype="multipart/form-data"' in html
+
+
+def test_a_long_thread_makes_a_short_screen(client, session, page, make_user):
+    author = make_user()
+    long = comments.post_comment(session, author, page, body="A busy thread.")
+    for n in range(COMMENTS_PER_SCREEN):
+        comments.post_comment(session, author, page, body=f"Reply {n}.", parent_id=long.id)
+    later = comments.post_comment(session, author, page, body="A later thread.")
+    first = _discussion(_read(client, page))
+    assert "A busy thread." in first and "A later thread." not in first
+    assert "A later thread." in _discussion(_read(client, page, comments=2))
+    assert client.get(f"/comments/{later.id}").location.endswith(f"?comments=2#comment-{later.id}")
