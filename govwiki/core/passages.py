@@ -48,15 +48,15 @@ def reading_text(run: str) -> str:
 def decorate(
     page_html: str,
     marks: Mapping[int, Iterable[tuple[int, int]]] | None = None,
-    after: Callable[[int], str] | None = None,
+    after: Callable[[int, str], str] | None = None,
     wrapper: Callable[[int], str] | None = None,
 ) -> str:
     """Wrap the `marks` (paragraph → [(start, end)] in its reading text) in ``<mark>``; with
     `wrapper` (paragraph → opening tag of an element closed by ``</div>``), put each block and
-    what `after` returns for it inside that element."""
+    what `after` (paragraph, tag name of the block) returns for it inside that element."""
     ranges = {n: merge_ranges(r) for n, r in (marks or {}).items()}
     out: list[str] = []
-    depth, block, offset, after_pre = 0, None, 0, False
+    depth, block, offset, after_pre, block_tag = 0, None, 0, False, ""
     position = 0
     for token in _TOKEN.finditer(page_html):
         text = page_html[position : token.start()]
@@ -72,6 +72,7 @@ def decorate(
         if opened and depth == 0:
             para = _PARA.search(tag)
             block, offset = (int(para.group(1)), 0) if para else (None, 0)
+            block_tag = opened.group(1).lower()
             if block is not None and wrapper is not None:
                 out.append(wrapper(block))
         out.append(tag)
@@ -81,25 +82,25 @@ def decorate(
             if name not in VOID and not tag.endswith("/>"):
                 depth += 1
             elif depth == 0 and block is not None:  # a block that is one void element (<hr>)
-                _close_block(out, block, after, wrapper)
+                _close_block(out, block, block_tag, after, wrapper)
                 block = None
         elif tag.startswith("</"):
             depth = max(0, depth - 1)
             if depth == 0 and block is not None:
-                _close_block(out, block, after, wrapper)
+                _close_block(out, block, block_tag, after, wrapper)
                 block = None
     rest = page_html[position:]
     if block is not None:  # unclosed at the end: cannot happen with sanitized HTML
         offset = _text(out, rest, ranges.get(block, ()), offset, after_pre)
-        _close_block(out, block, after, wrapper)
+        _close_block(out, block, block_tag, after, wrapper)
     else:
         out.append(rest)
     return "".join(out)
 
 
-def _close_block(out: list[str], block: int, after, wrapper) -> None:
+def _close_block(out: list[str], block: int, tag: str, after, wrapper) -> None:
     if after is not None:
-        out.append(after(block))
+        out.append(after(block, tag))
     if wrapper is not None:
         out.append("</div>")
 

@@ -107,14 +107,19 @@ def prose(page, revision, rendered, plan: service.Outline, state: str) -> Markup
         tools = get_template_attribute("comments/_paragraph.html", "tools")
         paragraphs = rendered.paragraphs if hasattr(rendered, "paragraphs") else ()
 
-        def after(number: int) -> str:
+        def after(number: int, tag: str) -> str:
+            count = plan.counts.get(number, 0)
             if number >= len(paragraphs) or not paragraphs[number].strip():
                 return ""  # nothing to say about a rule or an empty block
-            return str(tools(page, number, plan.counts.get(number, 0), state))
+            # a heading names what follows: it shows its comments, but invites none of its own
+            return str(tools(page, number, count, state if tag not in HEADINGS else "closed"))
 
         html = decorate(rendered.html, plan.marks, after=after, wrapper=_wrapper)
         _cache("prose").put(key, html)
     return Markup(html)
+
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 def _wrapper(number: int) -> str:

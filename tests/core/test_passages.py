@@ -92,17 +92,17 @@ def test_the_line_break_after_pre_is_not_counted():
 
 def test_each_block_is_wrapped_with_what_follows_it():
     html = '<h2 data-para="0" id="h-a">A</h2>\n<hr data-para="1">\n<p data-para="2">B</p>\n'
-    out = decorate(html, wrapper=lambda n: f'<div id="para-{n}">', after=lambda n: f"<i>{n}</i>")
+    out = decorate(html, wrapper=lambda n: f'<div id="para-{n}">', after=lambda n, tag: f"<i>{n}{tag}</i>")
     assert out == (
-        '<div id="para-0"><h2 data-para="0" id="h-a">A</h2><i>0</i></div>\n'
-        '<div id="para-1"><hr data-para="1"><i>1</i></div>\n'
-        '<div id="para-2"><p data-para="2">B</p><i>2</i></div>\n'
+        '<div id="para-0"><h2 data-para="0" id="h-a">A</h2><i>0h2</i></div>\n'
+        '<div id="para-1"><hr data-para="1"><i>1hr</i></div>\n'
+        '<div id="para-2"><p data-para="2">B</p><i>2p</i></div>\n'
     )
 
 
 def test_nested_blocks_close_at_their_own_end_tag():
     html = '<ul data-para="0">\n<li><p>x</p><ul><li>y</li></ul></li>\n</ul>\n<p data-para="1">z</p>'
-    out = decorate(html, {1: [(0, 1)]}, wrapper=lambda n: "<div>", after=lambda n: "")
+    out = decorate(html, {1: [(0, 1)]}, wrapper=lambda n: "<div>", after=lambda n, tag: "")
     assert out.count("<div>") == 2 and f"{MARK_OPEN}z</mark>" in out
     assert out.index("</ul></div>") < out.index('<p data-para="1">')
 
