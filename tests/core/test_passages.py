@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govwiki.core.markdown import render_markdown
 from govwiki.core.passages import MARK_OPEN, decorate, merge_ranges
 
 
@@ -31,6 +37,8 @@ class _Blocks(HTMLParser):
             self.marked.append("")
         if tag not in self.VOID and self._block is not None:
             self._stack.append(self._block)
+        elif tag in self.VOID and para is not None and not self._stack:
+            self._block = None  # a block that is one void element (<hr>)
 
     def handle_endtag(self, tag):
         if tag == "mark":
@@ -121,3 +129,39 @@ def test_html_without_numbered_blocks_is_left_as_it_is():
 def test_marks_past_the_end_of_a_paragraph_mark_only_what_is_there():
     html = '<p data-para="0">Short.</p>'
     assert blocks(decorate(html, {0: [(3, 99)]})).marked == ["rt."]
+
+
+# --- against the renderer: offsets are those of Rendered.paragraphs ---------------------------
+
+SAMPLES = [
+    "# Title & more\n\nFirst *para* with **bold** and `code <b>`.\n\n- one\n- two\n\n> quoted\n> text\n",
+    "Fish &amp; chips &lt;3 &copy; a&nbsp;b\n\n---\n\n1. first\n2. second\n",
+    "```\n<script>alert(1)</script>\n  indented\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "摊贩须在划定区域内经营。\n\n夜市营业至二十三时[^1]。\n\n[^1]: 周五、周六至二十三时三十分。\n",
+    'A [link](https://example.org "t > x") and ![img](/a.png) end.\n\n    code block\n    second line\n',
+]
+
+
+def _no_space(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+@pytest.mark.parametrize("source", SAMPLES)
+def test_the_reading_text_of_each_block_stays_that_of_the_renderer(source):
+    rendered = render_markdown(source)
+    marks = {n: [(0, len(text))] for n, text in enumerate(rendered.paragraphs)}
+    out = decorate(rendered.html, marks, after=lambda n, tag: "<p>tools</p>", wrapper=lambda n: "<div>")
+    assert blocks(out).texts == dict(enumerate(rendered.paragraphs))
+
+
+@settings(max_examples=200, deadline=None)
+@given(source=st.sampled_from(SAMPLES), data=st.data())
+def test_a_marked_range_holds_exactly_the_quoted_characters(source, data):
+    rendered = render_markdown(source)
+    number = data.draw(st.integers(0, len(rendered.paragraphs) - 1))
+    text = rendered.paragraphs[number]
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    out = decorate(rendered.html, {number: [(start, end)]})
+    assert blocks(out).texts[number] == text
+    assert _no_space("".join(blocks(out).marked)) == _no_space(text[start:end])
