@@ -34,10 +34,15 @@ class CommentForm(FlaskForm):
     quote = HiddenField()
     #: where in the paragraph the quote was selected (chooses between repeated words)
     near = HiddenField()
+    #: the page revision whose paragraphs the form names (the page may change while one writes)
+    revision = HiddenField()
     submit = SubmitField(_l("Post comment"))
 
     def parent(self) -> int | None:
         return whole_number(self.parent_id.data)
+
+    def revision_number(self) -> int | None:
+        return whole_number(self.revision.data)
 
     def paragraph_number(self) -> int | None:
         number = whole_number(self.paragraph.data)

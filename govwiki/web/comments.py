@@ -57,6 +57,7 @@ def new(slug: str):
         paragraph=request.args.get("paragraph"),
         quote=request.args.get("quote"),
         near=request.args.get("near"),
+        revision=page.head_number,
     )
     return gate(page.consultation, Action.COMMENT) or _form_page(page, form)
 
@@ -70,6 +71,8 @@ def create(slug: str):
     form = CommentForm()
     replying = bool(form.parent_id.data)
     try:
+        if not replying:
+            discussion.follow_paragraph(page, form)
         comment = service.post_comment(
             session(),
             actor(),

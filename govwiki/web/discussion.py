@@ -15,15 +15,19 @@ from dataclasses import dataclass
 
 from flask import current_app, get_template_attribute, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 
+from govwiki.core import anchors
 from govwiki.core.markdown import render_cached
 from govwiki.core.passages import decorate
 from govwiki.core.policy import Action
 from govwiki.security import actor
 from govwiki.services import clock
 from govwiki.services import discussion as service
+from govwiki.services import pages as page_service
 from govwiki.services.access import decision
+from govwiki.services.errors import Conflict, ServiceError
 from govwiki.web.comment_forms import CommentForm
 from govwiki.web.page_cache import PageCache
 from govwiki.web.views import MAX_PAGE_NUMBER, bounded_int, session, whole_number
@@ -162,9 +166,41 @@ def context(page, revision, rendered) -> dict:
             "total": page.comment_count,
             "thread_count": len(roots),
         },
-        "comment_form": CommentForm(formdata=None, paragraph=filtered) if state == "open" else None,
-        "blank_comment_form": CommentForm(formdata=None) if state == "open" else None,
+        "comment_form": _form(page, paragraph=filtered) if state == "open" else None,
+        "blank_comment_form": _form(page) if state == "open" else None,
     }
+
+
+def _form(page, **fields) -> CommentForm:
+    return CommentForm(formdata=None, revision=page.head_number, **fields)
+
+
+def follow_paragraph(page, form: CommentForm) -> None:
+    """Renumber the form's paragraph for the head, if the page changed since the form was shown;
+    a paragraph that is gone takes the form's paragraph and quote away (409, the text kept)."""
+    number, since = form.paragraph_number(), form.revision_number()
+    form.revision.data = page.head_number
+    if number is None or since is None or since == page.head_number:
+        return
+    try:
+        old = page_service.get_revision(session(), page, since)
+    except ServiceError:
+        return  # no such revision: the number is taken as one of the head
+    head = page_service.head_revision(session(), page)
+    moved = anchors.reparagraph(paragraphs_of(old), paragraphs_of(head), [number])[0]
+    if moved is not None:
+        form.paragraph.data = moved
+        return
+    form.paragraph.data = form.quote.data = form.near.data = None
+    raise Conflict(
+        "paragraph_changed",
+        _(
+            "The paragraph you commented on has changed since you opened the form, so your comment was not "
+            "posted. Your text is below: send it as a comment on the whole page, or go back to the page "
+            "and choose the paragraph again."
+        ),
+        your_body=form.body.data,
+    )
 
 
 def _by_id(threads) -> dict:

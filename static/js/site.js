@@ -202,6 +202,8 @@
 
   /* --- The discussion of a page ------------------------------------------------------------ */
 
+  var MAX_QUOTE_CHARS = 1000;  // as core/anchors.py
+
   function discussionTemplate() {
     return document.getElementById("comment-form-template");  // only there for who may comment
   }
@@ -305,7 +307,7 @@
       return null;
     }
     var start = before.toString().length + (raw.length - raw.replace(/^\s+/, "").length);
-    return {block: block, text: text.slice(0, 2000), start: start, range: range};
+    return {block: block, text: text, start: start, range: range};
   }
 
   function enhanceDiscussion() {
@@ -380,15 +382,19 @@
       if (!chosen) {
         return;
       }
+      var block = chosen.block;
+      /* A selection too long to quote (the server would refuse it) is about the paragraph. */
+      var quote = chosen.text.length > MAX_QUOTE_CHARS ? null : chosen;
       if (discussionTemplate()) {
-        openParagraphForm(chosen.block, chosen);
+        openParagraphForm(block, quote);
         return;
       }
       /* Signed out: the form page (through sign-in), with the same fields filled. */
-      var link = chosen.block.parentNode.querySelector(".para-comment");
-      var url = new URL(link.href, window.location.href);
-      url.searchParams.set("quote", chosen.text);
-      url.searchParams.set("near", String(chosen.start));
+      var url = new URL(block.parentNode.querySelector(".para-comment").href, window.location.href);
+      if (quote) {
+        url.searchParams.set("quote", quote.text);
+        url.searchParams.set("near", String(quote.start));
+      }
       window.location.href = url.toString();
     });
   }

@@ -191,3 +191,40 @@ def test_the_inline_form_template_can_carry_a_paragraph_and_a_quote(client, page
     template = html[html.index('<template id="comment-form-template">') :]
     for name in ("paragraph", "quote", "near", "parent_id"):
         assert f'name="{name}"' in template
+
+
+def test_a_paragraph_named_on_an_older_revision_is_followed_to_the_head(
+    client, session, page, resident, login
+):
+    login(resident)
+    form = client.get(f"/pages/{page.slug}/comments/new", query_string={"paragraph": COST}).get_data(
+        as_text=True
+    )
+    assert 'name="revision" type="hidden" value="1"' in form
+    owner = page.consultation.created_by
+    moved = BODY.replace("# Opening hours\n\n", "# Opening hours\n\nA new first paragraph.\n\n")
+    pages.save_page(session, owner, page, body=moved, base_revision=1)
+    fields = {"body": "Too dear.", "paragraph": COST, "revision": 1}
+    assert client.post(f"/pages/{page.slug}/comments", data=fields).status_code == 302
+    comment = session.scalar(select(Comment))
+    assert comment.placed_paragraph == COST + 1 and comment.revision_number == 2
+
+
+def test_a_paragraph_gone_since_the_form_was_opened_is_refused_with_the_text(
+    client, session, page, resident, login
+):
+    login(resident)
+    owner = page.consultation.created_by
+    pages.save_page(
+        session, owner, page, body=BODY.replace("Permits cost ten yuan a month.\n", ""), base_revision=1
+    )
+    fields = {"body": "Too dear.", "paragraph": COST, "revision": 1}
+    response = client.post(f"/pages/{page.slug}/comments", data=fields)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "Too dear.</textarea>" in html
+    assert "has changed since you opened the form" in html
+    assert (
+        'name="paragraph" type="hidden" value=""' in html
+        and 'name="revision" type="hidden" value="2"' in html
+    )
+    assert session.scalar(select(Comment)) is None
