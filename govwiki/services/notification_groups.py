@@ -119,16 +119,13 @@ _PEOPLE_SQL = {
 }
 
 
-def merged_details(session: Session, latest: dict, *, people: str | None = None, who=None, most: int = 0):
-    """SQL for a held entry's details after one more event: the keys of `latest` set to its
-    values and, with `people`, `who` (a User) named in that list (at most `most` names)."""
+def merged_details(session: Session, latest: dict, *, people: str, who: User, most: int):
+    """SQL for a held entry's details after one more event by `who`: named in the list `people`
+    (at most `most` names), and the keys of `latest` set to its values."""
     dialect = session.get_bind().dialect.name
-    base = "details::jsonb" if dialect == "postgresql" else "details"
-    binds = {}
-    if people is not None:
-        assert people.isidentifier(), people  # a key of ours, never input: it is written into the SQL
-        base = _PEOPLE_SQL[dialect].format(people=people)
-        binds.update(u=who.username, name=who.display_name, most=most)
+    assert people.isidentifier(), people  # a key of ours, never input: it is written into the SQL
+    base = _PEOPLE_SQL[dialect].format(people=people)
+    binds = {"u": who.username, "name": who.display_name, "most": most}
     pairs = []
     for number, (key, value) in enumerate(latest.items()):
         assert key.isidentifier(), key
