@@ -178,7 +178,7 @@ class Snapshot:
 
 
 def make_people(session) -> dict[str, Person]:
-    """One person per role (and a separate proposer); the anonymous role has none."""
+    """One person per role (and a separate proposer and commenter); the anonymous role has none."""
     users = {
         "official": "owner-official",
         "other_official": "other-official",
@@ -186,6 +186,7 @@ def make_people(session) -> dict[str, Person]:
         "resident": "plain-resident",
         "expert": "invited-expert",
         "proposer": "proposing-resident",
+        "commenter": "commenting-resident",
     }
     site_roles = {"official": "official", "other_official": "official", "admin": "admin"}
     people = {}

@@ -11,8 +11,9 @@ from govwiki.rate_limits import limit
 from govwiki.routing import Routes
 from govwiki.services import comment_views as views
 from govwiki.services import comments as service
-from govwiki.services.access import load_page
-from govwiki.services.errors import Forbidden, Invalid
+from govwiki.core.policy import Action
+from govwiki.services.access import decision, load_page
+from govwiki.services.errors import Invalid, refusal
 from govwiki.core.messages import Message
 
 routes = Routes()
@@ -139,8 +140,10 @@ def unsupport_comment(comment_id: int):
 @routes.get(f"/comments/<{ID}:comment_id>/versions")
 def comment_versions(comment_id: int):
     comment = service.load_comment(db.session, actor(), comment_id)
-    if not service.may_moderate(db.session, actor(), comment.page):
-        raise Forbidden(Message("Only the consultation's officials read earlier versions of comments."))
+    verdict = decision(db.session, actor(), comment.page.consultation, Action.MODERATE)
+    if not verdict:  # the policy's reason: signed out is a 401, like every other refusal
+        only = Message("Only the consultation's officials read earlier versions of comments.")
+        raise refusal(verdict.reason, only if verdict.reason == "forbidden" else None)
     items = [
         {"body": v.body, "written_at": iso(v.written_at), "replaced_at": iso(v.replaced_at)}
         for v in service.versions(db.session, comment)

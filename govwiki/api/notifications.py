@@ -17,6 +17,7 @@ from govwiki.services import notifications
 from govwiki.services.access import load_consultation, load_page
 from govwiki.services.errors import Unauthenticated
 from govwiki.services.notifications import Watched
+from govwiki.web.notification_entries import comment_id, sentence, target_url
 
 routes = Routes()
 
@@ -83,7 +84,9 @@ def watchlist():
 
 
 def notification_dict(n: Notification) -> dict:
-    """An entry as data: what happened, how often, to what, and the facts behind it."""
+    """An entry as data: what happened, how often, to what, and the facts behind it; `text` says
+    it in the caller's language (?lang=, else Accept-Language), `html_url` is where it leads on
+    the web."""
     return {
         "id": n.id,
         "kind": n.kind,
@@ -97,6 +100,21 @@ def notification_dict(n: Notification) -> dict:
         "proposal": n.proposal_id,
         "details": n.details if isinstance(n.details, dict) else {},
         "diff_url": _day_diff_url(n),
+        "comment": _comment_ref(n),
+        "text": sentence(n),
+        "html_url": target_url(n, external=True),
+    }
+
+
+def _comment_ref(n: Notification) -> dict | None:
+    """For an entry about comments: the comment it leads to, in the API and on its page."""
+    comment = comment_id(n)
+    if comment is None or n.page is None:
+        return None
+    return {
+        "id": comment,
+        "url": url_for("api.get_comment", comment_id=comment, _external=True),
+        "html_url": url_for("pages.show", slug=n.page.slug, _anchor=f"comment-{comment}", _external=True),
     }
 
 

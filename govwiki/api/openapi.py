@@ -183,7 +183,13 @@ SCHEMAS = {
     ),
     "Notification": obj(
         id=INTEGER,
-        kind=STRING,
+        kind={
+            **STRING,
+            "description": "page_edited, status_changed, proposal_submitted, proposal_merged, "
+            "proposal_partly_merged, proposal_rejected, page_commented (new comments on a watched page, "
+            "one a page a day), comment_replied (replies to your comment, one a comment a day), "
+            "official_response (an official replied to your comment or marked it answered)",
+        },
         count=INTEGER,
         unread=BOOLEAN,
         read_at=TIME,
@@ -194,6 +200,14 @@ SCHEMAS = {
         proposal={"type": "integer", "nullable": True},
         details={"type": "object"},
         diff_url={"type": "string", "nullable": True},
+        comment={
+            **obj(id=INTEGER, url=STRING, html_url=STRING),
+            "nullable": True,
+            "description": "for the kinds about comments (page_commented, comment_replied, "
+            "official_response): the comment the entry leads to, in the API and on its page",
+        },
+        text={**STRING, "description": "what happened, as one sentence in the caller's language"},
+        html_url={**STRING, "description": "where the entry leads on the web"},
     ),
     "ReadInput": obj(ids={"type": "array", "items": INTEGER}),
     "Watched": obj(

@@ -57,7 +57,7 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     #: page_edited, status_changed, proposal_submitted, proposal_merged, proposal_partly_merged,
-    #: proposal_rejected
+    #: proposal_rejected, page_commented, comment_replied, official_response
     kind: Mapped[str] = mapped_column(String(40))
     group_key: Mapped[str] = mapped_column(String(160))
     consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))

@@ -20,7 +20,7 @@ from govwiki.core.markdown import render_cached
 from govwiki.core.messages import Message
 from govwiki.core.policy import Action, may_change_own
 from govwiki.models import Comment, CommentSupport, CommentVersion, Page, User
-from govwiki.services import clock
+from govwiki.services import clock, notifications
 from govwiki.services.access import decision, require, require_at_commit
 from govwiki.services.errors import Conflict, Invalid, NotFound, refusal
 from govwiki.services.pages import head_revision
@@ -79,6 +79,7 @@ def post_comment(
         _bump(session, page, comment.revision_number, count=1)
         require_at_commit(session, actor, page.consultation, Action.COMMENT, your_body=body)
         session.add(comment)
+        notifications.comment_posted(session, comment, actor)
         session.commit()
         return comment
 

@@ -7,9 +7,13 @@ proposal are entries of their own, and so is each new proposal, which reaches th
 officials (whether or not they watch) and the page's and consultation's watchers. An entry bumped
 after it was read is unread again.
 
-People watch by default the pages they edit or suggest changes to, unless they already watch the
-consultation or once stopped watching that page (an opt-out row remembers that choice; watching
-the page again removes it).
+Comments have entries of their own kinds (services.comment_notifications, whose hooks are
+`comment_posted` and `comment_answered` here): replies and official responses to one's comment,
+and new comments on a watched page, one entry per page per day.
+
+People watch by default the pages they edit, suggest changes to or comment on, unless they
+already watch the consultation or once stopped watching that page (an opt-out row remembers that
+choice; watching the page again removes it).
 
 Notifying joins the caller's transaction. Entries are written whatever the watcher may read at
 that moment; what they may read is decided when the entries are listed or counted (by the same
@@ -22,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, literal, or_, select, text, union, update
+from sqlalchemy import delete, func, or_, select, union, update
 from sqlalchemy.orm import Session, selectinload
 
 from govwiki.core.policy import Action
@@ -39,8 +43,12 @@ from govwiki.models import (
 )
 from govwiki.services import clock
 from govwiki.services.access import readable_filter, require
+from govwiki.services.comment_notifications import comment_answered, comment_posted  # noqa: F401 - hooks
+from govwiki.services.notification_groups import add_entries as _add_entries
+from govwiki.services.notification_groups import merged_details, notify_group, watch_by_default
+from govwiki.services.notification_groups import watchers as _watchers
 from govwiki.services.errors import Invalid, NotFound, Unauthenticated
-from govwiki.services.upsert import insert_or_ignore, insert_or_update, insert_unless
+from govwiki.services.upsert import insert_or_ignore, insert_or_update
 from govwiki.core.messages import Message
 
 #: the kinds of decision a proposer hears about
@@ -102,21 +110,6 @@ def unwatch(
     session.commit()
 
 
-def watch_by_default(session: Session, user: User, page: Page) -> None:
-    """Start watching a page the user edits or suggests on, in the caller's transaction, unless
-    they watch its consultation already or once stopped watching this page."""
-    covered = or_(
-        select(Watch.id)
-        .where(Watch.user_id == user.id, Watch.consultation_id == page.consultation_id)
-        .exists(),
-        select(WatchOptOut.id).where(WatchOptOut.user_id == user.id, WatchOptOut.page_id == page.id).exists(),
-    )
-    # One statement on every save: most editors already watch, and then it inserts nothing.
-    insert_unless(
-        session, Watch.__table__, {"user_id": user.id, "page_id": page.id, "created_at": clock.now()}, covered
-    )
-
-
 def is_watching(
     session: Session, user: User | None, *, consultation: Consultation | None = None, page: Page | None = None
 ) -> bool:
@@ -163,18 +156,6 @@ def list_watches(
     return [Watched(consultation, watched_page, since) for since, consultation, watched_page in rows], total
 
 
-def _watchers(consultation: Consultation, page: Page | None, *, skip: set[int] = frozenset()):
-    """Who watches the page or its consultation (without a page: the consultation or any of its
-    pages), less the people in `skip`, as a query of user ids."""
-    targets = [Watch.consultation_id == consultation.id]
-    if page is not None:
-        targets.append(Watch.page_id == page.id)
-    else:
-        targets.append(Watch.page_id.in_(select(Page.id).where(Page.consultation_id == consultation.id)))
-    query = select(Watch.user_id).where(or_(*targets)).distinct()
-    return query.where(Watch.user_id.not_in(skip)) if skip else query
-
-
 def _notify(session: Session, user_id: int, kind: str, group_key: str, details: dict, **subject) -> None:
     """Add an entry, or bump the user's entry with the same group key (and make it unread)."""
     at = clock.now()
@@ -206,93 +187,29 @@ def revision_saved(session: Session, page: Page, revision: Revision, actor: User
     """Tell the page's and consultation's watchers (not the editor) of a new revision; an
     editor writing their own text starts watching the page by default.
 
-    The fan-out is done by the database: each distinct day entry is read once and its bumped
-    version written to every watcher holding it, and watchers without one get theirs in one
-    INSERT … SELECT. A save costs a few statements however many people watch the page."""
+    The fan-out is done by the database (see services.notification_groups): a save costs a few
+    statements however many people watch the page and however their day entries differ."""
     if actor.id == revision.author_id:  # an official merging a proposal is not its author
         watch_by_default(session, actor, page)
     day = clock.now().date().isoformat()
-    group_key = f"page_edited:{page.id}:{day}"
-    watchers = _watchers(page.consultation, page, skip={actor.id, revision.author_id})
-    held = (Notification.group_key == group_key) & Notification.user_id.in_(watchers)
-    # Saves of one page are serialised by the guarded head update, so these reads are current.
-    at = clock.now()
-    # Each watcher holds the day as they saw it (joined later, skipped their own edit), so the
-    # entries differ; the database bumps them all in one statement (see _bump_days).
-    ids = session.scalars(select(Notification.id).where(held)).all()
-    if ids:
-        session.execute(
-            update(Notification)
-            .where(Notification.id.in_(ids))
-            .values(
-                count=Notification.count + 1,
-                details=_bumped_day(session, page, revision, actor),
-                updated_at=at,
-                read_at=None,
-            )
-            .execution_options(synchronize_session=False)
-        )
-    _add_entries(
+    # Saves of one page are serialised by the guarded head update, so the held entries are current.
+    notify_group(
         session,
-        watchers,
-        group_key,
+        _watchers(page.consultation, page, skip={actor.id, revision.author_id}),
+        f"page_edited:{page.id}:{day}",
         {
             "kind": "page_edited",
             "consultation_id": page.consultation_id,
             "page_id": page.id,
             "details": _day_of_edits(None, page, revision, actor, day),
         },
-        at,
-    )
-
-
-def _add_entries(session: Session, user_ids, group_key: str, values: dict, at) -> None:
-    """Give everyone in the query `user_ids` who lacks an entry with `group_key` a new one."""
-    columns = Notification.__table__.c
-    row = {**values, "group_key": group_key, "count": 1, "created_at": at, "updated_at": at}
-    user_ids = user_ids.subquery()
-    session.execute(
-        insert(Notification).from_select(
-            ["user_id", *row],
-            select(
-                user_ids.c.user_id, *(literal(value, columns[name].type) for name, value in row.items())
-            ).where(
-                ~select(Notification.id)
-                .where(Notification.user_id == user_ids.c.user_id, Notification.group_key == group_key)
-                .exists()
-            ),
-        )
-    )
-
-
-#: one more revision in a held day entry, as `_day_of_edits` would write it, in each database's
-#: JSON functions: the editor joins the named editors (or sets more_editors once they are full),
-#: and the latest revision and its author are set
-_BUMP_SQL = {
-    "postgresql": """(
-        CASE WHEN COALESCE(details::jsonb -> 'editors', '[]') @> jsonb_build_array(jsonb_build_object('username', :u))
-                  THEN details::jsonb
-             WHEN jsonb_array_length(COALESCE(details::jsonb -> 'editors', '[]')) < :most
-                  THEN jsonb_set(details::jsonb, '{editors}', COALESCE(details::jsonb -> 'editors', '[]')
-                                 || jsonb_build_array(jsonb_build_object('username', :u, 'display_name', :name)))
-             ELSE jsonb_set(details::jsonb, '{more_editors}', 'true') END
-        || jsonb_build_object('last_revision', :n, 'revision', :n, 'by', :name, 'page_title', :title))::json""",
-    "sqlite": """json_set(
-        CASE WHEN EXISTS (SELECT 1 FROM json_each(details, '$.editors') WHERE json_extract(value, '$.username') = :u)
-                  THEN details
-             WHEN COALESCE(json_array_length(details, '$.editors'), 0) < :most
-                  THEN json_insert(details, '$.editors[#]', json_object('username', :u, 'display_name', :name))
-             ELSE json_set(details, '$.more_editors', json('true')) END,
-        '$.last_revision', :n, '$.revision', :n, '$.by', :name, '$.page_title', :title)""",
-}
-
-
-def _bumped_day(session: Session, page: Page, revision: Revision, actor: User):
-    """The SQL for a held day entry's details after `revision` by `actor` (one statement for all)."""
-    sql = _BUMP_SQL[session.get_bind().dialect.name]
-    return text(sql).bindparams(
-        u=actor.username, name=actor.display_name, most=NAMED_EDITORS, n=revision.number, title=page.title
-    )
+        merged_details(
+            session,
+            {"last_revision": revision.number, "revision": revision.number, "by": actor.display_name,
+             "page_title": page.title},
+            people="editors", who=actor, most=NAMED_EDITORS,
+        ),
+    )  # fmt: skip
 
 
 def _day_of_edits(earlier: dict | None, page: Page, revision: Revision, actor: User, day: str) -> dict:

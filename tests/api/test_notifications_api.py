@@ -162,3 +162,49 @@ def test_lost_access_hides_notifications_and_watches(client, session, make_page,
 def test_nobody_sees_someone_elses_notifications(client, session, make_page, official, resident, bearer):
     _edit(session, resident, make_page(), "A.")
     assert client.get("/api/v1/notifications", headers=bearer(resident)).get_json()["total"] == 0
+
+
+# --- comments -------------------------------------------------------------------------------------
+
+
+def _comment(client, headers, page, body="Thirty days is too short.", **extra) -> int:
+    response = client.post(
+        f"/api/v1/pages/{page.slug}/comments", headers=headers, json={"body": body, **extra}
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_comment_notifications_link_to_the_comment_in_the_api_and_on_its_page(
+    client, session, make_consultation, make_page, official, resident, bearer
+):
+    page = make_page(make_consultation(edit_policy="comment"), title="Market rules")
+    mine = _comment(client, bearer(resident), page)
+    reply = _comment(client, bearer(official), page, "Which stalls?", parent_id=mine)
+    [item] = client.get("/api/v1/notifications", headers=bearer(resident)).get_json()["items"]
+    assert (item["kind"], item["count"], item["page"]["slug"]) == ("comment_replied", 1, page.slug)
+    assert item["comment"]["id"] == reply and item["comment"]["url"].endswith(f"/api/v1/comments/{reply}")
+    assert item["comment"]["html_url"].endswith(f"/pages/{page.slug}#comment-{reply}")
+    assert item["html_url"] == item["comment"]["html_url"]
+    assert item["text"] == f"1 reply to your comment on “Market rules” today by {official.display_name}"
+    assert "Which stalls?" not in str(item)
+
+
+def test_a_notifications_text_follows_the_callers_language(
+    client, session, make_consultation, make_page, official, resident, bearer
+):
+    page = make_page(make_consultation(edit_policy="comment"), title="Market rules")
+    _comment(client, bearer(resident), page)
+    headers = {**bearer(official), "Accept-Language": "zh"}
+    [item] = client.get("/api/v1/notifications", headers=headers).get_json()["items"]
+    assert item["kind"] == "page_commented" and item["text"] == "Rosa 今天在“Market rules”发表了 1 条新评论"
+    [english] = client.get("/api/v1/notifications?lang=en", headers=headers).get_json()["items"]
+    assert english["text"] == "1 new comment on “Market rules” today by Rosa"
+
+
+def test_entries_not_about_comments_have_no_comment(client, session, make_page, official, resident, bearer):
+    page = make_page(title="Fees")
+    _edit(session, resident, page, "A.")
+    [item] = client.get("/api/v1/notifications", headers=bearer(official)).get_json()["items"]
+    assert item["comment"] is None and item["text"] == "1 edit to “Fees” today by Rosa"
+    assert item["html_url"].endswith(f"/pages/{page.slug}/diff?from=1&to=2")

@@ -197,3 +197,76 @@ def test_only_the_author_changes_or_withdraws_a_proposal(site_role, is_author, e
 def test_reading_is_the_one_read_rule(who, status, visibility):
     allowed = bool(decide(who[0], who[1], Action.READ, situation(status, visibility=visibility)))
     assert allowed is may_read(who[0], who[1], status, visibility)
+
+
+# --- the discussion: comment, support, flag, answer, moderate, as one table ---------------------
+
+#: the states in the order of each row below; past_deadline is open with its deadline passed
+DISCUSSION_STATES = ("draft", "open", "past_deadline", "closed", "adopted", "withdrawn")
+OK, HIDDEN, SIGN_IN, NO, SHUT = "ok", "not_found", "unauthenticated", "forbidden", "consultation_closed"
+_ALL_OK = (OK,) * 6
+_OUTSIDER_READ = (HIDDEN, OK, OK, OK, OK, OK)
+_ANONYMOUS = (HIDDEN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN, SIGN_IN)
+_PUBLIC_WINDOW = (HIDDEN, OK, SHUT, SHUT, SHUT, SHUT)
+_INSIDER_WINDOW = (OK, OK, SHUT, SHUT, SHUT, SHUT)
+_OUTSIDER_NEVER = (HIDDEN, NO, NO, NO, NO, NO)
+_INSIDER_NEVER = (NO,) * 6
+
+#: (who, action) → the answer in each state of a public consultation, under every edit policy
+DISCUSSION = {
+    ("anonymous", Action.COMMENT): _ANONYMOUS,
+    ("anonymous", Action.SUPPORT): _ANONYMOUS,
+    ("anonymous", Action.FLAG): _ANONYMOUS,
+    ("anonymous", Action.ANSWER): _ANONYMOUS,
+    ("anonymous", Action.MODERATE): _ANONYMOUS,
+    ("resident", Action.COMMENT): _PUBLIC_WINDOW,
+    ("resident", Action.SUPPORT): _PUBLIC_WINDOW,
+    ("resident", Action.FLAG): _OUTSIDER_READ,  # abuse is reported even after closing
+    ("resident", Action.ANSWER): _OUTSIDER_NEVER,
+    ("resident", Action.MODERATE): _OUTSIDER_NEVER,
+    ("other_official", Action.COMMENT): _PUBLIC_WINDOW,
+    ("other_official", Action.SUPPORT): _PUBLIC_WINDOW,
+    ("other_official", Action.FLAG): _OUTSIDER_READ,
+    ("other_official", Action.ANSWER): _OUTSIDER_NEVER,
+    ("other_official", Action.MODERATE): _OUTSIDER_NEVER,
+    ("expert", Action.COMMENT): _INSIDER_WINDOW,
+    ("expert", Action.SUPPORT): _INSIDER_WINDOW,
+    ("expert", Action.FLAG): _ALL_OK,
+    ("expert", Action.ANSWER): _INSIDER_NEVER,
+    ("expert", Action.MODERATE): _INSIDER_NEVER,
+    ("official", Action.COMMENT): _INSIDER_WINDOW,
+    ("official", Action.SUPPORT): _INSIDER_WINDOW,
+    ("official", Action.FLAG): _ALL_OK,
+    ("official", Action.ANSWER): _ALL_OK,  # answering a closed consultation's comments is "we did"
+    ("official", Action.MODERATE): _ALL_OK,
+    ("admin", Action.COMMENT): _INSIDER_WINDOW,
+    ("admin", Action.SUPPORT): _INSIDER_WINDOW,
+    ("admin", Action.FLAG): _ALL_OK,
+    ("admin", Action.ANSWER): _ALL_OK,
+    ("admin", Action.MODERATE): _ALL_OK,
+}
+WHO = {
+    "anonymous": ANON,
+    "resident": RESIDENT,
+    "other_official": OTHER_OFFICIAL,
+    "expert": EXPERT,
+    "official": MEMBER_OFFICIAL,
+    "admin": ADMIN,
+}
+
+
+def _discussion_situation(state: str, policy: str, visibility: str) -> Situation:
+    if state == "past_deadline":
+        return situation("open", policy, visibility, closes_in=timedelta(seconds=-1))
+    return situation(state, policy, visibility)
+
+
+@pytest.mark.parametrize("visibility", ["public", "invited"])
+@pytest.mark.parametrize("policy", ["comment", "suggest", "edit"])
+@pytest.mark.parametrize("state", DISCUSSION_STATES)
+@pytest.mark.parametrize("who, action", sorted(DISCUSSION, key=lambda key: (key[0], key[1].value)))
+def test_the_discussion_follows_its_table(who, action, state, policy, visibility):
+    outsider = who in ("anonymous", "resident", "other_official")
+    row = (HIDDEN,) * 6 if visibility == "invited" and outsider else DISCUSSION[who, action]
+    expected = row[DISCUSSION_STATES.index(state)]
+    assert verdict(WHO[who], action, _discussion_situation(state, policy, visibility)) == expected
