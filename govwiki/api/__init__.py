@@ -14,6 +14,7 @@ from govwiki.api import (
     web_annotations,
     comments,
     consultations,
+    inbox,
     notifications,
     openapi,
     pages,
@@ -52,5 +53,15 @@ def _limit_key() -> str:
 
 limiter.limit(_write_limit, key_func=_limit_key, methods=list(WRITE_METHODS))(api)
 
-for area in (comments, consultations, notifications, openapi, pages, proposals, records, web_annotations):
+for area in (
+    comments,
+    consultations,
+    inbox,
+    notifications,
+    openapi,
+    pages,
+    proposals,
+    records,
+    web_annotations,
+):
     area.routes.register_on(api)

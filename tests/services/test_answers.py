@@ -72,7 +72,9 @@ def test_officials_answer_after_closing_when_residents_may_no_longer_comment(
         comments.post_comment(session, rosa, page, body="Too late?")
 
 
-def test_an_answer_to_a_deeply_nested_comment_attaches_beside_it_and_names_it(session, page, question, official, rosa):
+def test_an_answer_to_a_deeply_nested_comment_attaches_beside_it_and_names_it(
+    session, page, question, official, rosa
+):
     deepest = question
     for level in range(1, MAX_DEPTH):
         deepest = comments.post_comment(session, rosa, page, body=f"level {level}", parent_id=deepest.id)
@@ -81,7 +83,9 @@ def test_an_answer_to_a_deeply_nested_comment_attaches_beside_it_and_names_it(se
 
 
 @pytest.mark.parametrize("who", ["rosa", "expert", "author"])
-def test_people_who_are_not_its_officials_may_not_answer(session, page, question, rosa, make_user, official, who):
+def test_people_who_are_not_its_officials_may_not_answer(
+    session, page, question, rosa, make_user, official, who
+):
     expert = make_user("resident", "erin")
     consultations.add_member(session, official, page.consultation, expert, "expert")
     person = {"rosa": make_user("resident", "sam"), "expert": expert, "author": rosa}[who]
@@ -98,7 +102,9 @@ def test_an_official_of_another_consultation_may_not_answer(session, question, m
         answer_comment(session, other, question)
 
 
-def test_a_private_consultation_is_not_found_for_outsiders(session, make_page, make_consultation, make_user, official):
+def test_a_private_consultation_is_not_found_for_outsiders(
+    session, make_page, make_consultation, make_user, official
+):
     draft_page = make_page(make_consultation(status="draft"))
     comment = comments.post_comment(session, official, draft_page, body="Draft note")
     with pytest.raises(NotFound):

@@ -76,7 +76,9 @@ def test_what_the_officials_wrote_themselves_is_not_received(
     assert total == 3
 
 
-def test_deleted_comments_leave_the_inbox_and_hidden_ones_stay(session, consultation, received, rosa, official):
+def test_deleted_comments_leave_the_inbox_and_hidden_ones_stay(
+    session, consultation, received, rosa, official
+):
     first, _, second = received
     comments.delete_comment(session, rosa, second)
     first.status, first.hidden_reason = "hidden", "insults"
@@ -85,7 +87,9 @@ def test_deleted_comments_leave_the_inbox_and_hidden_ones_stay(session, consulta
     assert total == 2 and items[-1].comment.status == "hidden"
 
 
-def test_pages_of_the_inbox_split_the_list_and_keep_the_exact_total(session, consultation, received, official):
+def test_pages_of_the_inbox_split_the_list_and_keep_the_exact_total(
+    session, consultation, received, official
+):
     everything, _ = service.inbox(session, official, consultation)
     first_page, total = service.inbox(session, official, consultation, page=1, per_page=2)
     second_page, again = service.inbox(session, official, consultation, page=2, per_page=2)
@@ -134,7 +138,10 @@ def test_filters_from_a_request_are_checked(session, consultation, market, make_
 
 def test_read_marks_belong_to_one_official(session, consultation, received, official, colleague):
     first, proposal, _ = received
-    assert service.mark_read(session, official, consultation, [("comment", first.id), ("proposal", proposal.id)]) == 2
+    assert (
+        service.mark_read(session, official, consultation, [("comment", first.id), ("proposal", proposal.id)])
+        == 2
+    )
     mine = {(i.kind, i.id): i.read for i in service.inbox(session, official, consultation)[0]}
     theirs = {(i.kind, i.id): i.read for i in service.inbox(session, colleague, consultation)[0]}
     assert sum(mine.values()) == 2 and not any(theirs.values())
@@ -142,7 +149,9 @@ def test_read_marks_belong_to_one_official(session, consultation, received, offi
     assert service.unread_count(session, colleague, consultation) == 3
 
 
-def test_marking_read_again_changes_nothing_and_unmarking_takes_it_back(session, consultation, received, official):
+def test_marking_read_again_changes_nothing_and_unmarking_takes_it_back(
+    session, consultation, received, official
+):
     first, *_ = received
     assert service.mark_read(session, official, consultation, [("comment", first.id)]) == 1
     assert service.mark_read(session, official, consultation, [("comment", first.id)]) == 0
