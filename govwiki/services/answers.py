@@ -10,6 +10,10 @@ same storing path (`store_comment`: threading, the discussion counters, the race
 Answering again posts another reply; the comment stays answered, with its first answer's time
 and official. There is no un-answering: "answered" is a public statement in the record, and
 taking it back would rewrite that record without a trace.
+
+Answers do not count against the residents' comment limit (`@limit("comments")`, 100 a day):
+officials working through an inbox answer many comments in a row. The API's limit on all
+writes still applies to them.
 """
 
 from __future__ import annotations
