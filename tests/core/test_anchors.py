@@ -321,3 +321,18 @@ def test_remap_answers_placements_and_paragraphs_from_one_diff():
     remap = Remap(page, ["Intro.", *page])
     assert remap.placements([(anchor, anchor.placement)]) == [Placement(2, anchor.start, anchor.end)]
     assert remap.paragraphs([1]) == [2]
+
+
+def test_an_anchor_on_a_rendered_page_follows_a_markdown_edit():
+    from govwiki.core.markdown import render_markdown
+
+    before = render_markdown(
+        "# Rules\n\nVendors shall keep the **pavement** clear &amp; tidy.\n\n- one\n- two"
+    )
+    after = render_markdown(
+        "# Rules\n\nIntro.\n\nVendors shall keep the *pavement* clear &amp; tidy.\n\n- one"
+    )
+    anchor = locate(before.paragraphs, "pavement clear & tidy", 1)
+    [placement] = reanchor(before.paragraphs, after.paragraphs, [(anchor, anchor.placement)])
+    assert placement == Placement(2, anchor.start, anchor.end)
+    assert reparagraph(before.paragraphs, after.paragraphs, [0, 1, 2]) == [0, 2, 3]
