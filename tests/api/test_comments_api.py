@@ -288,3 +288,15 @@ def test_annotations_are_w3c_json_ld_with_quote_position_and_revision(client, pa
     )
     assert first["body"]["value"] == "Why thirty?" and first["motivation"] == "commenting"
     assert reply["motivation"] == "replying" and reply["target"] == first["id"]
+
+
+def test_a_paragraph_comment_whose_paragraph_went_stays_outdated_through_later_saves(
+    client, page, resident, bearer
+):
+    comment = _comment_id(client, bearer(resident), "About closing hours", anchor={"paragraph": 2})
+    editor = bearer(page.consultation.created_by)
+    without = BASE.replace("\n\nStalls close at 23:00.\n", "\n")
+    _save(client, editor, without, 1)
+    assert _anchor(client, comment)["outdated"]
+    _save(client, editor, without + "\nA new last paragraph.\n", 2)
+    assert _anchor(client, comment)["outdated"]
