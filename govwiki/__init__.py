@@ -37,11 +37,12 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.web.auth import auth
     from govwiki.web.comments import comments
     from govwiki.web.consultations import consultations
+    from govwiki.web.inbox import inbox
     from govwiki.web.notifications import notifications
     from govwiki.web.pages import pages
     from govwiki.web.proposals import proposals
     from govwiki.web.records import records
 
-    for blueprint in (auth, consultations, pages, proposals, comments, records, notifications):
+    for blueprint in (auth, consultations, pages, proposals, comments, records, notifications, inbox):
         app.register_blueprint(blueprint)
     app.register_blueprint(api, url_prefix="/api/v1")

@@ -9,7 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govwiki.models import Consultation, User
-from govwiki.services import accounts, clock, consultations, notifications, pages, proposals
+from govwiki.services.access import load_page
+from govwiki.services import (
+    accounts,
+    answers,
+    clock,
+    comments,
+    consultations,
+    notifications,
+    pages,
+    proposals,
+)
 
 DEMO_PASSWORD = "demo-password"
 SLUG = "street-vending-rules-2027"
@@ -113,6 +123,7 @@ def load_demo(session: Session) -> bool:
         summary="Survey results and questions",
     )
     _suggest_changes(session, people, consultation)
+    _discuss(session, people)
     return True
 
 
@@ -219,3 +230,37 @@ def _suggest_changes(session: Session, people: dict, consultation: Consultation)
         ),
         summary="社区便民菜站应在居民步行范围内。",
     )
+
+
+def _discuss(session: Session, people: dict) -> None:
+    """Threads on the draft: quoted passages, a reply, an official answer, support, and a comment
+    whose passage was corrected afterwards (shown as outdated)."""
+    rules, background = (load_page(session, None, slug) for slug in ("draft-rules", "background"))
+    notice = comments.post_comment(
+        session, people["wang-fang"], rules,
+        body="30日公示期太短，很多老人看不到通知。建议延长到45日，并在社区公告栏张贴。",
+        target=comments.Target(quote="公示30日"),
+    )  # fmt: skip
+    answers.answer_comment(
+        session, people["chen-min"], notice,
+        body="感谢建议。第二稿将把公示期延长到45日，并同时在社区公告栏张贴通知。",
+    )  # fmt: skip
+    walkway = comments.post_comment(
+        session, people["sam-okafor"], rules,
+        body="1.5 metres works on most streets, but **Lane 12** is only 4 metres wide. "
+        "Could narrow lanes get an exception?",
+        target=comments.Target(quote="at least 1.5 metres"),
+    )  # fmt: skip
+    comments.post_comment(
+        session, people["liu-yang"], rules, parent_id=walkway.id,
+        body="Rather than an exception, stalls in narrow lanes could alternate sides of the street.",
+    )  # fmt: skip
+    comments.support_comment(session, people["wang-fang"], walkway)
+    comments.post_comment(
+        session, people["sam-okafor"], background, body="Where can we read the full survey?",
+        target=comments.Target(quote="3,100 residents"),
+    )  # fmt: skip
+    pages.save_page(
+        session, people["chen-min"], background, base_revision=1, summary="Corrected survey size",
+        body=BACKGROUND.replace("3,100 residents", "3,150 residents").replace("3100名", "3150名"),
+    )  # fmt: skip

@@ -13,6 +13,7 @@ from flask_login import current_user
 from govwiki.api import (
     comments,
     consultations,
+    inbox,
     notifications,
     openapi,
     pages,
@@ -44,5 +45,15 @@ def _check_credentials() -> None:
 # Every write of the API counts here too, beside its own kind's limit (rate_limits.py).
 limit("writes")(api)
 
-for area in (comments, consultations, notifications, openapi, pages, proposals, records, web_annotations):
+for area in (
+    comments,
+    consultations,
+    inbox,
+    notifications,
+    openapi,
+    pages,
+    proposals,
+    records,
+    web_annotations,
+):
     area.routes.register_on(api)

@@ -64,6 +64,8 @@ def comment_dict(view: views.CommentView) -> dict:
         "supports": c.supports,
         "supported": view.supported,
         "answered": c.answered_at is not None,
+        "answered_at": iso(c.answered_at),
+        "answered_by": user_ref(c.answered_by),
         "url": url_for("api.get_comment", comment_id=c.id, _external=True),
         "replies": [comment_dict(reply) for reply in view.replies],
     }

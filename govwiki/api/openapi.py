@@ -7,6 +7,7 @@ from flask import jsonify, url_for
 
 from govwiki.routing import Routes
 from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
+from govwiki.api.openapi_inbox import INBOX_OPERATIONS, INBOX_SCHEMAS
 from govwiki.api.openapi_types import (
     PAGINATION,
     ref,
@@ -29,6 +30,7 @@ routes = Routes()
 
 SCHEMAS = {
     **COMMENT_SCHEMAS,
+    **INBOX_SCHEMAS,
     "Error": obj(
         error=obj(
             code=STRING, message=STRING, fields={"type": "object"}, retry_after=INTEGER, rate_limit=STRING
@@ -225,10 +227,13 @@ SCHEMAS = {
         page=MAYBE_BRIEF,
         revision={"type": "integer", "nullable": True},
         proposal={"type": "integer", "nullable": True},
+        comment={**obj(id=INTEGER, url=STRING), "nullable": True},
         details={
             "type": "object",
             "description": "what the entry records; a proposal's entry has its "
-            "`status` and `partial`, and a partial merge is the type `proposal_partly_merged`",
+            "`status` and `partial`, and a partial merge is the type `proposal_partly_merged`; "
+            "a `comment` or `official_response` entry has the comment's `status`, `answers` (the "
+            "comment an official response answers) and its `body` unless it is hidden",
         },
     ),
     "ProposalOutcome": obj(
@@ -260,10 +265,17 @@ SCHEMAS = {
                 withdrawn=INTEGER,
                 open=INTEGER,
             ),
+            comments={
+                **obj(received=INTEGER, answered=INTEGER, hidden=INTEGER, responses=INTEGER),
+                "description": "comments from people other than the consultation's officials (deleted ones "
+                "not counted), how many of them were marked answered or hidden, and the official responses",
+            },
         ),
         participants={
             "type": "array",
-            "items": obj(username=STRING, display_name=STRING, revisions=INTEGER, proposals=INTEGER),
+            "items": obj(
+                username=STRING, display_name=STRING, revisions=INTEGER, proposals=INTEGER, comments=INTEGER
+            ),
         },
         merged={"type": "array", "items": ref("ProposalOutcome")},
         rejected={"type": "array", "items": ref("ProposalOutcome")},
@@ -279,6 +291,24 @@ SCHEMAS = {
                 final={"type": "string", "enum": ["adopted", "current"]},
                 ops={"type": "array", "items": obj(op=STRING, text=STRING)},
                 stats=STATS,
+            ),
+        },
+        responses={
+            "type": "array",
+            "description": "the consultation's official responses to comments, oldest first (hidden ones "
+            "are left out; the answered comment's `body` is absent when it is hidden or deleted)",
+            "items": obj(
+                id=INTEGER,
+                page=obj(slug=STRING, title=STRING, url=STRING),
+                author=USER,
+                created_at=TIME,
+                body=STRING,
+                html=STRING,
+                url=STRING,
+                answers={
+                    **obj(id=INTEGER, author=MAYBE_USER, status=STRING, url=STRING, body=STRING),
+                    "nullable": True,
+                },
             ),
         },
     ),
@@ -478,7 +508,7 @@ OPERATIONS = [
     (
         "get",
         "/users/{name}/contributions",
-        "Revisions and proposals by a person, in what you may read",
+        "Revisions, proposals and comments by a person, in what you may read",
         None,
         200,
         _listing("TimelineItem"),
@@ -504,6 +534,7 @@ OPERATIONS = [
     ),
     ("get", "/openapi.json", "This document", None, 200, {"type": "object"}, []),
     *COMMENT_OPERATIONS,
+    *INBOX_OPERATIONS,
 ]
 
 ERRORS = {

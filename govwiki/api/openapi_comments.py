@@ -42,6 +42,8 @@ COMMENT_SCHEMAS = {
             supports=INTEGER,
             supported=BOOLEAN,
             answered=BOOLEAN,
+            answered_at=TIME,
+            answered_by=MAYBE_USER,
             url=STRING,
             body={
                 "type": "string",

@@ -102,8 +102,16 @@ def timeline_item_dict(item: timeline.TimelineItem) -> dict:
         "page": _page_brief(item.page),
         "revision": revision,
         "proposal": proposal,
+        "comment": _comment_brief(item.comment),
         "details": details,
     }
+
+
+def _comment_brief(comment) -> dict | None:
+    """Where a timeline comment lives; its quotable text is in the details."""
+    if comment is None:
+        return None
+    return {"id": comment.id, "url": url_for("api.get_comment", comment_id=comment.id, _external=True)}
 
 
 def proposal_dict(p) -> dict:
@@ -126,15 +134,48 @@ def report_dict(r: report.Report) -> dict:
                 "withdrawn": r.counts.withdrawn,
                 "open": r.counts.open,
             },
+            "comments": {
+                "received": r.comments.received,
+                "answered": r.comments.answered,
+                "hidden": r.comments.hidden,
+                "responses": r.comments.responses,
+            },
         },
         "participants": [
-            {**user_ref(p.user), "revisions": p.revisions, "proposals": p.proposals} for p in r.participants
+            {**user_ref(p.user), "revisions": p.revisions, "proposals": p.proposals, "comments": p.comments}
+            for p in r.participants
         ],
         "merged": [proposal_dict(p) for p in r.merged],
         "rejected": [proposal_dict(p) for p in r.rejected],
         "withdrawn": [proposal_dict(p) for p in r.withdrawn],
         "open": [proposal_dict(p) for p in r.pending],
         "pages": [_change_dict(change) for change in r.changes],
+        "responses": [_response_dict(response) for response in r.responses],
+    }
+
+
+def _response_dict(response: report.Response) -> dict:
+    """An official response as the report quotes it, with the comment it answers."""
+    reply, answered = response.reply, response.answered
+    question = None
+    if answered is not None:
+        question = {
+            "id": answered.id,
+            "author": user_ref(answered.author) if answered.status != "deleted" else None,
+            "status": answered.status,
+            "url": url_for("api.get_comment", comment_id=answered.id, _external=True),
+        }
+        if response.answered_text is not None:
+            question["body"] = response.answered_text
+    return {
+        "id": reply.id,
+        "page": _page_brief(reply.page),
+        "author": user_ref(reply.author),
+        "created_at": iso(reply.created_at),
+        "body": response.text,
+        "html": response.html,
+        "url": url_for("api.get_comment", comment_id=reply.id, _external=True),
+        "answers": question,
     }
 
 

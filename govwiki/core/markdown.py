@@ -10,6 +10,11 @@ Two independent layers keep user HTML from executing (SECURITY.md item 3):
    heading cannot clobber a DOM global), known classes only, http/https/mailto or relative URLs,
    and ``rel="noopener noreferrer nofollow"`` on every link.
 
+Each top-level block carries ``data-para="N"`` and ``Rendered.paragraphs[N]`` holds the text a
+reader sees in it, the coordinates comment anchors use (``markdown_paragraphs``). nh3 lets the
+attribute through with a decimal value only; Markdown cannot forge it, as it emits no
+attributes from the source (no ``attr_list``, raw HTML escaped).
+
 Python-Markdown has super-linear paths; ``markdown_limits.bound_work`` caps and meters this
 module's own instance. A source over that budget or over MAX_SOURCE_CHARS, or one that makes
 the library raise, is shown escaped in a ``<pre>``, never as an error page.
@@ -32,11 +37,13 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from govwiki.core.markdown_limits import TooMuchWork, bound_work
+from govwiki.core.markdown_paragraphs import ATTRIBUTE as PARAGRAPH_ATTRIBUTE
+from govwiki.core.markdown_paragraphs import browser_text, number_blocks
 
 log = logging.getLogger(__name__)
 
 #: Part of every cache key: bump it whenever the HTML for the same source may change.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"  # 2: data-para and paragraphs
 
 MAX_SOURCE_CHARS = 500_000  #: longer sources are shown as text without parsing
 
@@ -61,6 +68,9 @@ _ATTRIBUTES = {
     "li": {"id"},
     "ol": {"start"},
 }
+# The tags Markdown puts at the top level, which get numbered.
+for _tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "pre", "table", "hr", "div"):
+    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) | {PARAGRAPH_ATTRIBUTE}
 _ALIGN = {"align": {"left", "center", "right"}}
 _CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
 _FOOTNOTE_LINKS_RE = re.compile(  # in Markdown's own output, before sanitizing
@@ -75,20 +85,33 @@ _LONG_TEXT_RE = re.compile(f">([^<]{{{TEXT_RUN + 1},}})<")
 
 @dataclass(frozen=True)
 class Rendered:
-    """Sanitized HTML and its table of contents; shared through the cache, so read-only."""
+    """Sanitized HTML, its table of contents and paragraphs; shared through the cache, so read-only."""
 
     html: str
     #: ``{"id", "name", "level", "children"}`` per heading; ``name`` is plain text.
     toc: list[dict]
+    #: the reading text (``textContent``) of each top-level block, the one marked ``data-para="N"``
+    paragraphs: tuple[str, ...] = ()
 
 
 def render_markdown(text: str) -> Rendered:
     """Render Markdown source to sanitized HTML and a table of contents."""
     converted = _convert_or_none(text)
     if converted is None:
-        return Rendered(html=f"<pre>{html.escape(text, quote=False)}</pre>\n", toc=[])
-    raw, tokens = converted
-    return Rendered(html=_sanitize(raw), toc=[_toc_item(t) for t in tokens])
+        return _as_source(text)
+    raw, tokens, paragraphs = converted
+    return Rendered(html=_sanitize(raw), toc=[_toc_item(t) for t in tokens], paragraphs=paragraphs)
+
+
+def _as_source(text: str) -> Rendered:
+    """Show the source as one preformatted paragraph."""
+    # The HTML parser drops a line break right after <pre>: give it one to drop.
+    lead = "\n" if text.startswith(("\n", "\r")) else ""
+    return Rendered(
+        html=f'<pre {PARAGRAPH_ATTRIBUTE}="0">{lead}{html.escape(text, quote=False)}</pre>\n',
+        toc=[],
+        paragraphs=(browser_text(text),),
+    )
 
 
 def plain_text(text: str) -> str:
@@ -100,8 +123,8 @@ def plain_text(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-def _convert_or_none(text: str) -> tuple[str, list[dict]] | None:
-    """Convert to (unsanitized HTML, toc tokens), or None when the source is to be shown as is."""
+def _convert_or_none(text: str) -> tuple[str, list[dict], tuple[str, ...]] | None:
+    """Convert to (unsanitized HTML, toc tokens, paragraphs), or None to show the source as is."""
     try:
         if len(text) > MAX_SOURCE_CHARS:
             raise TooMuchWork
@@ -118,16 +141,17 @@ def _convert_or_none(text: str) -> tuple[str, list[dict]] | None:
 _local = threading.local()
 
 
-def _convert(text: str) -> tuple[str, list[dict]]:
+def _convert(text: str) -> tuple[str, list[dict], tuple[str, ...]]:
     """Convert with this thread's Markdown instance (instances are not thread-safe)."""
     md = getattr(_local, "md", None) or _new_markdown()
     _local.md = None  # an exception below leaves parser state behind: build afresh next time
     md.reset()
     md.govwiki_budget.reset()
+    md.govwiki_paragraphs = ()  # convert returns early, without treeprocessors, on a blank source
     out = md.convert(text)
-    tokens = md.toc_tokens
+    tokens, paragraphs = md.toc_tokens, md.govwiki_paragraphs
     _local.md = md
-    return out, tokens
+    return out, tokens, paragraphs
 
 
 def _heading_slug(value: str, separator: str) -> str:
@@ -149,6 +173,7 @@ def _new_markdown() -> md_lib.Markdown:
     md.preprocessors.deregister("html_block")  # raw HTML blocks become escaped text
     md.inlinePatterns.deregister("html")  # and so do inline tags and comments
     bound_work(md, footnotes)
+    number_blocks(md, footnotes)
     return md
 
 
@@ -163,7 +188,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         allowed = _CLASSES.get(tag)
         keep = [c for c in value.split() if (c in allowed if allowed else _CODE_CLASS_RE.match(c))]
         return " ".join(keep) or None
-    if attribute == "start":
+    if attribute in ("start", PARAGRAPH_ATTRIBUTE):
         return value if value.isascii() and value.isdigit() and len(value) < 10 else None
     return value
 
@@ -260,7 +285,8 @@ def _approx_size(rendered: Rendered) -> int:
             200 + sys.getsizeof(i["id"]) + sys.getsizeof(i["name"]) + toc_size(i["children"]) for i in items
         )
 
-    return sys.getsizeof(rendered.html) + toc_size(rendered.toc)
+    paragraphs = sys.getsizeof(rendered.paragraphs) + sum(sys.getsizeof(p) for p in rendered.paragraphs)
+    return sys.getsizeof(rendered.html) + toc_size(rendered.toc) + paragraphs
 
 
 _cache = _RenderCache(max_entries=512, max_bytes=64 * 1024 * 1024)

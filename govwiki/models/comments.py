@@ -77,6 +77,7 @@ class Comment(Base):
 
     page: Mapped[Page] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
 
     @property
     def anchored(self) -> bool:

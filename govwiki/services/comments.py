@@ -10,6 +10,7 @@ comment_supports, with the counter on the comment moved only by the insert that 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
@@ -72,12 +73,32 @@ def post_comment(
     """Post a comment on the page's head, or a reply to one of its comments."""
     mine = body if isinstance(body, str) else None
     require(session, actor, page.consultation, Action.COMMENT, your_body=mine)
-    body = _checked_body(body, max_bytes)
+    body = checked_body(body, max_bytes)
+    return store_comment(
+        session, actor, page, body, action=Action.COMMENT, parent_id=parent_id, target=target
+    )
+
+
+def store_comment(
+    session: Session,
+    actor: User,
+    page: Page,
+    body: str,
+    *,
+    action: Action,
+    parent_id=None,
+    target: Target = Target(),
+    prepare: Callable[[Comment], None] | None = None,
+) -> Comment:
+    """Anchor or attach a checked text on the page's head and commit it while the policy still
+    allows `action`; `prepare(comment)` adds the use case's own writes to the same transaction."""
 
     def attempt() -> Comment:
         comment = _new_comment(session, actor, page, body, parent_id, target)
         _bump(session, page, comment.revision_number, count=1)
-        require_at_commit(session, actor, page.consultation, Action.COMMENT, your_body=body)
+        require_at_commit(session, actor, page.consultation, action, your_body=body)
+        if prepare is not None:
+            prepare(comment)
         session.add(comment)
         notifications.comment_posted(session, comment, actor)
         session.commit()
@@ -93,7 +114,7 @@ def edit_comment(
     mine = body if isinstance(body, str) else None
     _require_own(session, actor, comment, your_body=mine)
     require(session, actor, comment.page.consultation, Action.COMMENT, your_body=mine)
-    body = _checked_body(body, max_bytes)
+    body = checked_body(body, max_bytes)
     if comment.status != "visible":
         raise Conflict("comment_gone", Message("This comment can no longer be edited."), your_body=body)
     if body == comment.body:
@@ -186,14 +207,20 @@ def versions(session: Session, comment: Comment) -> list[CommentVersion]:
     return list(session.scalars(query.order_by(CommentVersion.replaced_at.desc(), CommentVersion.id.desc())))
 
 
-# --- helpers ---------------------------------------------------------------------------------
-
-
-def _checked_body(body, max_bytes: int) -> str:
+def checked_body(body, max_bytes: int) -> str:
+    """The comment text, or 413/422 (with the text back) for one too long, malformed or empty."""
     text = check_body(body, max_bytes=max_bytes, your_body=body if isinstance(body, str) else None)
     if not text.strip():
         raise Invalid({"body": Message("required")}, your_body=text)
     return text
+
+
+def bump_discussion(session: Session, page: Page) -> None:
+    """Note a change to the page's discussion (its cached views name `discussion_version`)."""
+    _bump(session, page, None, count=0)
+
+
+# --- helpers ---------------------------------------------------------------------------------
 
 
 def _new_comment(session, actor, page, body, parent_id, target: Target) -> Comment:

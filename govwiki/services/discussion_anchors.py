@@ -40,16 +40,19 @@ def reanchor_page(session: Session, page_id: int, old: Revision, new: Revision) 
         return 0
     before = render_cached(old.sha256, old.body).paragraphs
     after = render_cached(new.sha256, new.body).paragraphs
-    changes = _quoted_changes(before, after, [r for r in rows if r.anchor_quote is not None])
-    changes += _paragraph_changes(before, after, [r for r in rows if r.anchor_quote is None])
+    remap = anchors.Remap(before, after)  # one diff for every comment of the page
+    changes = _quoted_changes(remap, [r for r in rows if r.anchor_quote is not None])
+    # a paragraph comment whose paragraph is gone stays outdated: there is no quote to look for
+    placed = [r for r in rows if r.anchor_quote is None and r.placed_paragraph is not None]
+    changes += _paragraph_changes(remap, placed)
     if changes:
         session.execute(update(Comment), changes)
     return len(changes)
 
 
-def _quoted_changes(before, after, rows) -> list[dict]:
+def _quoted_changes(remap: anchors.Remap, rows) -> list[dict]:
     items = [(_anchor(row), _placement(row)) for row in rows]
-    placed = anchors.reanchor(before, after, items)
+    placed = remap.placements(items) if items else []
     return [
         _placed_values(row.id, place)
         for row, (_, current), place in zip(rows, items, placed)
@@ -57,8 +60,8 @@ def _quoted_changes(before, after, rows) -> list[dict]:
     ]
 
 
-def _paragraph_changes(before, after, rows) -> list[dict]:
-    moved = anchors.reparagraph(before, after, [row.placed_paragraph for row in rows])
+def _paragraph_changes(remap: anchors.Remap, rows) -> list[dict]:
+    moved = remap.paragraphs([row.placed_paragraph for row in rows]) if rows else []
     return [
         {"id": row.id, "placed_paragraph": index, "outdated": index is None}
         for row, index in zip(rows, moved)

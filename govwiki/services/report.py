@@ -1,10 +1,12 @@
 """The outcome report of a consultation: "we asked, you said, we did".
 
-We asked: the text as opened for consultation. You said: who took part, and what they proposed.
-We did: each proposal's fate (merged, with the revision where it landed and any parts declined;
-rejected, with the public reason and the official who decided; withdrawn; still open), and per
-page the diff from the text as opened to the text as adopted (or the current text, before
-adoption). The report is plain data, shared by the web page, the API and the Markdown document
+We asked: the text as opened for consultation. You said: who took part, what they proposed, and
+how many comments they wrote (and how many of those were answered). We did: each proposal's fate
+(merged, with the revision where it landed and any parts declined; rejected, with the public
+reason and the official who decided; withdrawn; still open), the consultation's official
+responses to comments, quoted, and per page the diff from the text as opened to the text as
+adopted (or the current text, before adoption). Hidden comments are counted, never quoted
+(`services.discussion_record`). The report is plain data, shared by the web page, the API and the Markdown document
 (`services.report_markdown`).
 """
 
@@ -13,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
 from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp, diff_texts
 from govwiki.core.diff_views import diff_stats
-from govwiki.models import Consultation, Page, Proposal, Revision, User
-from govwiki.services import clock, snapshots
+from govwiki.models import Comment, Consultation, Page, Proposal, Revision, User
+from govwiki.services import clock, comment_views, discussion_record, inbox, snapshots
 
 #: unchanged lines kept around each change in the Markdown diff
 MARKDOWN_CONTEXT = 2
@@ -41,10 +43,34 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class CommentCounts:
+    """Comments received from the public (not the officials' own, not deleted): how many, how many
+    an official marked answered, how many a moderator hid; and the official responses posted."""
+
+    received: int
+    answered: int
+    hidden: int
+    responses: int
+
+
+@dataclass(frozen=True)
 class Participant:
     user: User
     revisions: int
     proposals: int
+    comments: int = 0
+
+
+@dataclass(frozen=True)
+class Response:
+    """An official response, quoted, with the comment it answers (whose text only if quotable)."""
+
+    reply: Comment
+    text: str
+    #: the text rendered with the pages' Markdown and sanitizer
+    html: str
+    answered: Comment | None
+    answered_text: str | None
 
 
 @dataclass(frozen=True)
@@ -78,6 +104,9 @@ class Report:
     withdrawn: list[Proposal]
     pending: list[Proposal]
     changes: list[PageChange]
+    comments: CommentCounts
+    #: the official responses that may be quoted, oldest first
+    responses: list[Response]
 
 
 def consultation_report(
@@ -109,7 +138,60 @@ def consultation_report(
         by_status["withdrawn"],
         by_status["open"],
         page_changes(session, consultation, timeout=timeout),
+        comment_counts(session, consultation),
+        official_responses(session, consultation),
     )
+
+
+def comment_counts(session: Session, consultation: Consultation) -> CommentCounts:
+    """How many comments the consultation received, answered and hid, and its responses."""
+    received = (
+        select(Comment.answered_at, Comment.status)
+        .join(Page, Page.id == Comment.page_id)
+        .where(inbox.received_comments(consultation))
+        .subquery()
+    )
+    row = session.execute(
+        select(
+            func.count(),
+            func.count(received.c.answered_at),
+            func.count(case((received.c.status == "hidden", 1))),
+        ).select_from(received)
+    ).one()
+    responses = session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .join(Page, Page.id == Comment.page_id)
+        .where(
+            Page.consultation_id == consultation.id, Comment.official.is_(True), discussion_record.IN_RECORD
+        )
+    )
+    return CommentCounts(received=row[0], answered=row[1], hidden=row[2], responses=responses)
+
+
+def official_responses(session: Session, consultation: Consultation) -> list[Response]:
+    """The consultation's answers that the record may quote, each with the comment it answers."""
+    replies = list(
+        session.scalars(
+            select(Comment)
+            .join(Page, Page.id == Comment.page_id)
+            .where(
+                Page.consultation_id == consultation.id,
+                Comment.official.is_(True),
+                Comment.status == "visible",
+            )
+            .options(selectinload(Comment.author), selectinload(Comment.page))
+            .order_by(Comment.created_at, Comment.id)
+        )
+    )
+    answered = discussion_record.load(session, [discussion_record.answered_id(r) for r in replies])
+    responses = []
+    for reply in replies:
+        question = answered.get(discussion_record.answered_id(reply))
+        text = discussion_record.quotable(reply)
+        html = comment_views.comment_html(text)
+        responses.append(Response(reply, text, html, question, discussion_record.quotable(question)))
+    return responses
 
 
 def _proposals(session: Session, consultation: Consultation) -> list[Proposal]:
@@ -130,22 +212,34 @@ def _proposals(session: Session, consultation: Consultation) -> list[Proposal]:
 
 
 def _participants(session: Session, consultation: Consultation) -> list[Participant]:
-    """Everyone who wrote a revision or a proposal, most contributions first."""
+    """Everyone who wrote a revision, a proposal or a comment (not the consultation's official
+    responses), most contributions first."""
     revisions = _tally(session, Revision.author_id, Revision.page_id, consultation)
     proposals = _tally(session, Proposal.author_id, Proposal.page_id, consultation)
-    ids = set(revisions) | set(proposals)
+    comments = _tally(
+        session,
+        Comment.author_id,
+        Comment.page_id,
+        consultation,
+        discussion_record.IN_RECORD,
+        Comment.official.is_(False),
+    )
+    ids = set(revisions) | set(proposals) | set(comments)
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-    people = [Participant(users[i], revisions.get(i, 0), proposals.get(i, 0)) for i in ids]
+    people = [
+        Participant(users[i], revisions.get(i, 0), proposals.get(i, 0), comments.get(i, 0)) for i in ids
+    ]
     return sorted(
-        people, key=lambda p: (-(p.revisions + p.proposals), p.user.display_name.casefold(), p.user.id)
+        people,
+        key=lambda p: (-(p.revisions + p.proposals + p.comments), p.user.display_name.casefold(), p.user.id),
     )
 
 
-def _tally(session: Session, author, page_id, consultation: Consultation) -> dict[int, int]:
+def _tally(session: Session, author, page_id, consultation: Consultation, *conditions) -> dict[int, int]:
     rows = session.execute(
         select(author, func.count())
         .join(Page, Page.id == page_id)
-        .where(Page.consultation_id == consultation.id)
+        .where(Page.consultation_id == consultation.id, *conditions)
         .group_by(author)
     )
     return dict(rows.all())

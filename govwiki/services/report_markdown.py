@@ -6,19 +6,23 @@ this document always tell the same story.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 from functools import partial
 
 from govwiki.core import moments
 from govwiki.core.diff import EQUAL, DiffOp
-from govwiki.models import User
-from govwiki.services.report import MARKDOWN_CONTEXT, PageChange, Report
+from govwiki.models import Comment, User
+from govwiki.services.report import MARKDOWN_CONTEXT, PageChange, Report, Response
 
 _MARKDOWN_SPECIAL = "\\`*_[]<>#|~!"
 
 
-def to_markdown(report: Report, *, zone: tzinfo = timezone.utc) -> str:
-    """The report as a Markdown document (English), for download and archiving; times in `zone`."""
+def to_markdown(
+    report: Report, *, zone: tzinfo = timezone.utc, link: Callable[[Comment], str] | None = None
+) -> str:
+    """The report as a Markdown document (English), for download and archiving; times in `zone`,
+    comments linked where `link` gives their address."""
     c = report.consultation
     when = partial(_when, zone=zone)
     lines = [f"# Outcome report: {_inline(c.title)}", ""]
@@ -29,7 +33,8 @@ def to_markdown(report: Report, *, zone: tzinfo = timezone.utc) -> str:
         ),
         "",
     ]
-    lines += _asked(report) + _said(report) + _did(report, when) + _changes_md(report.changes)
+    lines += _asked(report) + _said(report) + _did(report, when)
+    lines += _responses_md(report.responses, when, link) + _changes_md(report.changes)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -57,12 +62,17 @@ def _said(report: Report) -> list[str]:
         f"  - rejected: {n.rejected}",
         f"  - withdrawn: {n.withdrawn}",
         f"  - awaiting a decision: {n.open}",
+        f"- Comments received: {report.comments.received}",
+        f"  - answered: {report.comments.answered}",
+        f"  - hidden by moderators: {report.comments.hidden}",
+        f"- Official responses to comments: {report.comments.responses}",
         "",
     ]
     if report.participants:
         lines += ["### Participants", ""]
         lines += [
-            f"- {_person(p.user)}: {_count(p.revisions, 'revision')}, {_count(p.proposals, 'proposal')}"
+            f"- {_person(p.user)}: {_count(p.revisions, 'revision')}, {_count(p.proposals, 'proposal')}, "
+            f"{_count(p.comments, 'comment')}"
             for p in report.participants
         ]
         lines.append("")
@@ -107,6 +117,35 @@ def _did(report: Report, when) -> list[str]:
             ]
             lines.append("")
     return lines
+
+
+def _responses_md(responses: list[Response], when, link) -> list[str]:
+    """The official responses, quoted, each after the comment it answers (if the public may read it)."""
+    if not responses:
+        return []
+    lines = ["### Official responses to comments", ""]
+    for response in responses:
+        reply, question = response.reply, response.answered
+        lines.append(
+            f"- {_comment_ref(reply, link, 'Response')} on “{_inline(reply.page.title)}” by "
+            f"{_person(reply.author)} on {when(reply.created_at)}"
+            + (f", answering {_comment_ref(question, link, 'comment')}{_by(question)}:" if question else ":")
+        )
+        if response.answered_text is not None:
+            lines += ["  " + line for line in _quote(response.answered_text)] + [""]
+        elif question is not None and question.status == "hidden":
+            lines += [f"  (That comment was hidden by a moderator: {_inline(question.hidden_reason)}.)", ""]
+        lines += ["  **Answer:**", ""] + ["  " + line for line in _quote(response.text)]
+    return lines + [""]
+
+
+def _comment_ref(comment: Comment, link, noun: str) -> str:
+    label = f"{noun} #{comment.id}"
+    return f"[{label}](<{link(comment)}>)" if link is not None else label
+
+
+def _by(comment: Comment) -> str:
+    return f" by {_person(comment.author)}" if comment.status != "deleted" else " (deleted)"
 
 
 def _changes_md(changes: list[PageChange]) -> list[str]:

@@ -6,6 +6,10 @@ Each source contributes `(kind, at, id)` rows; a UNION ALL of them is sorted and
 and only the rows of the requested page are then loaded. Paging through a consultation with
 100,000 revisions costs what paging through one with ten does.
 
+Comments are entries too (`comment`, and `official_response` for the consultation's answers),
+except deleted ones; their text comes only through `services.discussion_record`, which never
+quotes a hidden comment (the timeline is the same for every reader).
+
 Decisions on proposals and reverts are told from the proposal and revision rows, which carry
 the reason, the official and the revision where the text landed; the audit events recorded
 for them (`proposal_merged`, `revision_reverted`, …) would only repeat those entries, so the
@@ -23,8 +27,8 @@ from sqlalchemy.orm import Session, defer, selectinload
 
 from govwiki.core import policy
 from govwiki.core.policy import Decision
-from govwiki.models import AuditEvent, Consultation, Page, Proposal, Revision, User
-from govwiki.services import access, clock
+from govwiki.models import AuditEvent, Comment, Consultation, Page, Proposal, Revision, User
+from govwiki.services import access, clock, discussion_record
 from govwiki.services.errors import refusal
 
 #: audit actions shown on the public timeline (the rest are told by other tables, or private)
@@ -37,7 +41,7 @@ DECISION_TYPES = {
     ("withdrawn", False): "proposal_withdrawn",
 }
 #: among entries with the same time, newest first means: events, decisions, revisions, proposals
-_RANK = {"event": 4, "decision": 3, "revision": 2, "proposal": 1}
+_RANK = {"event": 4, "decision": 3, "revision": 2, "proposal": 1, "comment": 0}
 _EMAIL = re.compile(r"[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+")
 
 
@@ -46,7 +50,8 @@ class TimelineItem:
     """One entry of a timeline or a contribution list.
 
     `type` is `revision`, `proposal` (submitted), a decision (`proposal_merged`,
-    `proposal_partly_merged`, `proposal_rejected`, `proposal_withdrawn`) or an audit action
+    `proposal_partly_merged`, `proposal_rejected`, `proposal_withdrawn`), `comment` or
+    `official_response` (a reply the consultation posted as its answer), or an audit action
     from TIMELINE_ACTIONS. `actor` is who did it (the proposer for a submission, the official
     for a decision); `subject` the person a `member_added` event is about.
     """
@@ -60,6 +65,7 @@ class TimelineItem:
     proposal: Proposal | None = None
     subject: User | None = None
     details: dict = field(default_factory=dict)
+    comment: Comment | None = None
 
 
 def _source(kind: str, at, row_id, *conditions, joins=()):
@@ -119,6 +125,14 @@ def consultation_history(
             AuditEvent.consultation_id == consultation.id,
             AuditEvent.action.in_(TIMELINE_ACTIONS),
         ),
+        _source(
+            "comment",
+            Comment.created_at,
+            Comment.id,
+            in_consultation,
+            discussion_record.IN_RECORD,
+            joins=[(Page, Page.id == Comment.page_id)],
+        ),
     ]
     rows, total = _page_of_rows(session, sources, page, per_page)
     return _load(session, rows), total
@@ -127,7 +141,7 @@ def consultation_history(
 def user_contributions(
     session: Session, viewer: User | None, user: User, page: int = 1, per_page: int = 50
 ) -> tuple[list[TimelineItem], int]:
-    """One page of the revisions and proposals `user` wrote, newest first, and the total,
+    """One page of the revisions, proposals and comments `user` wrote, newest first, and the total,
     counting only consultations `viewer` may read (the rest stay invisible)."""
     readable = access.readable_filter(viewer)
     sources = [
@@ -150,6 +164,18 @@ def user_contributions(
             readable,
             joins=[
                 (Page, Page.id == Proposal.page_id),
+                (Consultation, Consultation.id == Page.consultation_id),
+            ],
+        ),
+        _source(
+            "comment",
+            Comment.created_at,
+            Comment.id,
+            Comment.author_id == user.id,
+            discussion_record.IN_RECORD,
+            readable,
+            joins=[
+                (Page, Page.id == Comment.page_id),
                 (Consultation, Consultation.id == Page.consultation_id),
             ],
         ),
@@ -184,10 +210,13 @@ def _load(session: Session, rows) -> list[TimelineItem]:
         skip=(Proposal.body,),
     )
     events = _by_id(session, AuditEvent, wanted.get("event"), AuditEvent.actor)
+    comments = discussion_record.load(session, wanted.get("comment"))
     pages = _by_id(
         session,
         Page,
-        [r.page_id for r in revisions.values()] + [p.page_id for p in proposals.values()],
+        [r.page_id for r in revisions.values()]
+        + [p.page_id for p in proposals.values()]
+        + [c.page_id for c in comments.values()],
         Page.consultation,
     )
     members = _members(session, events.values())
@@ -199,6 +228,7 @@ def _load(session: Session, rows) -> list[TimelineItem]:
         "proposal": lambda i: _proposal_item(proposals[i], pages[proposals[i].page_id]),
         "decision": lambda i: _decision_item(proposals[i], pages[proposals[i].page_id]),
         "event": lambda i: _event_item(events[i], members, consultations.get(events[i].consultation_id)),
+        "comment": lambda i: _comment_item(comments[i], pages[comments[i].page_id]),
     }
     return [build[kind](row_id) for kind, row_id in rows]
 
@@ -275,6 +305,19 @@ def _decision_item(proposal: Proposal, page: Page) -> TimelineItem:
         page,
         proposal=proposal,
         details=details,
+    )
+
+
+def _comment_item(comment: Comment, page: Page) -> TimelineItem:
+    kind = "official_response" if comment.official else "comment"
+    return TimelineItem(
+        kind,
+        comment.created_at,
+        comment.author,
+        page.consultation,
+        page,
+        details=discussion_record.details(comment),
+        comment=comment,
     )
 
 

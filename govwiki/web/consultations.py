@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from govwiki.core.policy import STATUSES, TRANSITIONS, Action, can_create_consultation
 from govwiki.security import actor
-from govwiki.services import clock
+from govwiki.services import clock, inbox
 from govwiki.services import consultations as service
 from govwiki.services import pages as page_service
 from govwiki.services.access import load_consultation, require
@@ -158,7 +158,7 @@ def _status_question(consultation, target: str) -> confirm.Question:
 
 def _show(consultation, *, edit_form=None, page_form=None, page_error=None, status=200):
     """Render a consultation with the forms its visitor may use."""
-    can = allowed(consultation, Action.MANAGE, Action.CREATE_PAGE, Action.EDIT, Action.PROPOSE)
+    can = allowed(consultation, Action.MANAGE, Action.CREATE_PAGE, Action.EDIT, Action.PROPOSE, Action.ANSWER)
     html = render_template(
         "consultations/show.html",
         consultation=consultation,
@@ -168,6 +168,7 @@ def _show(consultation, *, edit_form=None, page_form=None, page_error=None, stat
         edit_form=edit_form or ConsultationForm.for_consultation(consultation),
         page_form=page_form or NewPageForm(formdata=None, prefix="page"),
         page_error=page_error,
+        inbox_unread=inbox.unread_count(session(), actor(), consultation) if can["answer"] else None,
     )
     return html, status
 

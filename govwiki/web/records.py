@@ -16,6 +16,7 @@ from govwiki.services.report_markdown import to_markdown
 from govwiki.services.access import load_consultation
 from govwiki.services.errors import refusal
 from govwiki.web import audit_log, templating
+from govwiki.web.inbox import comment_url
 from govwiki.web.present import diff_layout
 from govwiki.web.views import Pager, page_args, session, sign_in_url
 
@@ -34,6 +35,8 @@ ENTRY = {
     "member_added": _l("added a member"),
     "consultation_created": _l("created the consultation"),
     "consultation_updated": _l("changed the consultation's details"),
+    "comment": _l("commented on"),
+    "official_response": _l("answered a comment on"),
 }
 
 #: where a proposal stands now
@@ -61,6 +64,7 @@ def history(slug: str):
         pager=Pager(page, per_page, total),
         entry=ENTRY,
         proposal_status=PROPOSAL_STATUS,
+        comment_url=comment_url,
         **_links(consultation),
     )
 
@@ -73,6 +77,7 @@ def report_page(slug: str):
         "records/report.html",
         consultation=consultation,
         report=result,
+        comment_url=comment_url,
         **_changes_view(result.changes),
         **_links(consultation),
     )
@@ -83,7 +88,7 @@ def report_markdown(slug: str):
     consultation = load_consultation(session(), actor(), slug)
     result = report.consultation_report(session(), consultation, timeout=current_app.config["DIFF_TIMEOUT"])
     return Response(
-        to_markdown(result, zone=templating.site_zone()),
+        to_markdown(result, zone=templating.site_zone(), link=lambda c: comment_url(c, _external=True)),
         mimetype="text/markdown",
         headers={"Content-Disposition": f'attachment; filename="{consultation.slug}-report.md"'},
     )
@@ -110,6 +115,7 @@ def contributions(name: str):
         pager=Pager(page, per_page, total),
         entry=ENTRY,
         proposal_status=PROPOSAL_STATUS,
+        comment_url=comment_url,
     )
 
 

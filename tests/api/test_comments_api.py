@@ -209,3 +209,94 @@ def test_supports_over_the_limit_are_429(client, page, resident, make_user, bear
     voter = bearer(make_user("resident", "omar"))
     assert client.post(f"/api/v1/comments/{comment}/support", headers=voter).status_code == 200
     assert client.delete(f"/api/v1/comments/{comment}/support", headers=voter).status_code == 429
+
+
+def _save(client, headers, body, base):
+    response = client.put(
+        "/api/v1/pages/market-rules", headers=headers, json={"body": body, "base_revision": base}
+    )
+    assert response.status_code == 200, response.get_json()
+
+
+def _anchor(client, comment_id):
+    return client.get(f"/api/v1/comments/{comment_id}").get_json()["anchor"]
+
+
+def test_a_quoted_comment_records_the_w3c_anchor(client, page, resident, bearer):
+    data = _post(client, bearer(resident), "Why thirty?", anchor={"quote": "30 days"}).get_json()
+    anchor = data["anchor"]
+    assert anchor["quote"] == "30 days" and anchor["paragraph"] == 1
+    assert anchor["prefix"].endswith("The notice period is ") and anchor["suffix"].startswith(".")
+    assert anchor["current"] == {"paragraph": 1, "start": 21, "end": 28} and not anchor["outdated"]
+
+
+def test_a_quote_that_is_not_on_the_page_is_a_422_with_the_text_back(client, page, resident, bearer):
+    response = _post(client, bearer(resident), "Why?", anchor={"quote": "45 days"})
+    error = response.get_json()["error"]
+    assert response.status_code == 422 and "anchor" in error["fields"] and error["your_body"] == "Why?"
+
+
+def test_anchors_follow_the_text_through_saves_and_admit_when_it_is_gone(
+    client, page, resident, official, bearer
+):
+    comment = _comment_id(client, bearer(resident), "Why thirty?", anchor={"quote": "30 days"})
+    editor = bearer(page.consultation.created_by)
+    _save(client, editor, "A new first paragraph.\n\n" + BASE, 1)
+    assert _anchor(client, comment)["current"] == {"paragraph": 2, "start": 21, "end": 28}
+    _save(client, editor, "A new first paragraph.\n\n" + BASE.replace("30 days", "sixty days"), 2)
+    anchor = _anchor(client, comment)
+    assert anchor["outdated"] and anchor["current"] is None
+    assert anchor["quote"] == "30 days"  # the original quote stays, with the revision it was written on
+
+
+def test_a_paragraph_comment_moves_with_its_paragraph(client, page, resident, bearer):
+    comment = _comment_id(client, bearer(resident), "About closing hours", anchor={"paragraph": 2})
+    _save(client, bearer(page.consultation.created_by), "Intro.\n\n" + BASE, 1)
+    anchor = _anchor(client, comment)
+    assert anchor["paragraph"] == 2 and anchor["current"]["paragraph"] == 3 and not anchor["outdated"]
+
+
+def test_the_thread_list_can_be_filtered_to_one_paragraph(client, page, resident, bearer):
+    headers = bearer(resident)
+    on_two = _comment_id(client, headers, "closing", anchor={"paragraph": 2})
+    _comment_id(client, headers, "notice", anchor={"quote": "30 days"})
+    _comment_id(client, headers, "about the page")
+    items = client.get("/api/v1/pages/market-rules/comments?paragraph=2").get_json()["items"]
+    assert [item["id"] for item in items] == [on_two]
+
+
+def test_annotations_are_w3c_json_ld_with_quote_position_and_revision(client, page, resident, bearer):
+    comment = _comment_id(client, bearer(resident), "Why thirty?", anchor={"quote": "30 days"})
+    _comment_id(client, bearer(resident), "A reply", parent_id=comment)
+    response = client.get("/api/v1/pages/market-rules/annotations")
+    assert response.status_code == 200 and response.mimetype == "application/ld+json"
+    document = response.get_json(force=True)
+    assert document["@context"] == "http://www.w3.org/ns/anno.jsonld" and document["type"] == "AnnotationPage"
+    first, reply = document["items"]
+    quote, position = first["target"]["selector"]
+    assert quote == {
+        "type": "TextQuoteSelector",
+        "exact": "30 days",
+        "prefix": quote["prefix"],
+        "suffix": quote["suffix"],
+    }
+    assert position["type"] == "TextPositionSelector" and position["end"] - position["start"] == len(
+        "30 days"
+    )
+    assert first["target"]["state"]["type"] == "TimeState" and first["target"]["state"]["cached"].endswith(
+        "?revision=1"
+    )
+    assert first["body"]["value"] == "Why thirty?" and first["motivation"] == "commenting"
+    assert reply["motivation"] == "replying" and reply["target"] == first["id"]
+
+
+def test_a_paragraph_comment_whose_paragraph_went_stays_outdated_through_later_saves(
+    client, page, resident, bearer
+):
+    comment = _comment_id(client, bearer(resident), "About closing hours", anchor={"paragraph": 2})
+    editor = bearer(page.consultation.created_by)
+    without = BASE.replace("\n\nStalls close at 23:00.\n", "\n")
+    _save(client, editor, without, 1)
+    assert _anchor(client, comment)["outdated"]
+    _save(client, editor, without + "\nA new last paragraph.\n", 2)
+    assert _anchor(client, comment)["outdated"]

@@ -130,12 +130,12 @@ def test_repeated_footnote_references_get_distinct_ids():
 
 def test_headings_get_prefixed_ids():
     html = render_markdown("# Budget 2026\n\n## Public transport").html
-    assert '<h1 id="h-budget-2026">' in html
-    assert '<h2 id="h-public-transport">' in html
+    assert '<h1 data-para="0" id="h-budget-2026">' in html
+    assert '<h2 data-para="1" id="h-public-transport">' in html
 
 
 def test_chinese_heading_gets_a_readable_id():
-    assert '<h2 id="h-便民菜站">便民菜站</h2>' in render_markdown("## 便民菜站").html
+    assert '<h2 data-para="0" id="h-便民菜站">便民菜站</h2>' in render_markdown("## 便民菜站").html
 
 
 def test_duplicate_headings_get_unique_ids():
@@ -169,16 +169,19 @@ def test_toc_ids_match_heading_ids_in_html():
 
 def test_fenced_code_keeps_its_language_class():
     html = render_markdown("```python\nprint('hi')\n```").html
-    assert '<pre><code class="language-python">' in html
+    assert '<pre data-para="0"><code class="language-python">' in html
 
 
 def test_fenced_code_attributes_cannot_add_ids_or_unprefixed_classes():
     html = render_markdown("``` { #nav .admin .language-x }\ncode\n```").html
-    assert [attrs for tag, attrs in elements(html)] == [{"class": "language-x"}, {"class": "language-admin"}]
+    assert [attrs for tag, attrs in elements(html)] == [
+        {"class": "language-x", "data-para": "0"},
+        {"class": "language-admin"},
+    ]
 
 
 def test_sane_lists_keep_the_start_number():
-    assert '<ol start="3">' in render_markdown("3. three\n4. four").html
+    assert '<ol data-para="0" start="3">' in render_markdown("3. three\n4. four").html
 
 
 def test_links_carry_rel_noopener_noreferrer_nofollow():
@@ -453,13 +456,13 @@ def test_splitting_long_text_runs_does_not_change_sanitized_html(source):
 
 def test_deep_nesting_is_rendered_not_refused():
     html = render_markdown("- " * 10_000 + "x").html
-    assert html.startswith("<ul>") and html.count("<ul>") <= MAX_BLOCK_DEPTH
+    assert html.startswith('<ul data-para="0">') and html.count("<ul") <= MAX_BLOCK_DEPTH
 
 
 def test_overlong_source_is_shown_escaped_instead_of_parsed():
     source = "<b>x</b>\n" * (markdown_module.MAX_SOURCE_CHARS // 9 + 1)
     html = render_markdown(source).html
-    assert html.startswith("<pre>&lt;b&gt;x&lt;/b&gt;")
+    assert html.startswith('<pre data-para="0">&lt;b&gt;x&lt;/b&gt;')
 
 
 def test_library_failure_falls_back_to_escaped_source(monkeypatch):
@@ -468,10 +471,12 @@ def test_library_failure_falls_back_to_escaped_source(monkeypatch):
 
     monkeypatch.setattr(markdown_module, "_convert", explode)
     rendered = render_markdown("<i>hi</i>")
-    assert rendered == Rendered(html="<pre>&lt;i&gt;hi&lt;/i&gt;</pre>\n", toc=[])
+    assert rendered == Rendered(
+        html='<pre data-para="0">&lt;i&gt;hi&lt;/i&gt;</pre>\n', toc=[], paragraphs=("<i>hi</i>",)
+    )
 
 
 def test_failed_render_leaves_the_next_render_correct():
     render_markdown("#a\n" * 16_000)  # trips the work budget mid-parse
     html = render_markdown("- a\n    - b").html
-    assert html == "<ul>\n<li>a<ul>\n<li>b</li>\n</ul>\n</li>\n</ul>"
+    assert html == '<ul data-para="0">\n<li>a<ul>\n<li>b</li>\n</ul>\n</li>\n</ul>'

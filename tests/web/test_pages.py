@@ -27,8 +27,8 @@ def head(session, page):
 def test_page_renders_markdown_table_and_heading_id(client, make_page, text_of):
     page = make_page(body="# Opening hours\n\n| Zone | Hours |\n| --- | --- |\n| Market | 05:30 |\n")
     html = text_of(client.get(f"/pages/{page.slug}"))
-    assert "<table>" in html and "<td>Market</td>" in html
-    assert '<h1 id="h-opening-hours">Opening hours</h1>' in html
+    assert '<table data-para="1">' in html and "<td>Market</td>" in html
+    assert '<h1 data-para="0" id="h-opening-hours">Opening hours</h1>' in html
 
 
 def test_page_lists_table_of_contents(client, make_page, text_of):
