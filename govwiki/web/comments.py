@@ -304,7 +304,7 @@ def _plain_error(status: int, message: str):
 
 
 #: templates of other parts that add to each comment's actions, shown once they exist
-COMMENT_PARTS = ("comments/_answer.html", "comments/_moderate.html")
+COMMENT_PARTS = ("comments/_moderate.html",)
 
 
 def comment_parts() -> tuple[str, ...]:

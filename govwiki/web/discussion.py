@@ -163,6 +163,7 @@ def context(page, revision, rendered) -> dict:
             "paragraph_text": rendered.paragraphs[filtered] if filtered is not None else None,
             "state": state,
             "can_support": bool(decision(session(), actor(), page.consultation, Action.SUPPORT)),
+            "can_answer": bool(decision(session(), actor(), page.consultation, Action.ANSWER)),
             "total": page.comment_count,
             "thread_count": len(roots),
         },

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from govwiki.core.threads import MAX_DEPTH
 from govwiki.models import Comment
-from govwiki.services import comments
+from govwiki.services import answers, comments
 from govwiki.web.discussion import COMMENTS_PER_SCREEN, PER_SCREEN
 
 
@@ -239,3 +239,18 @@ def test_a_long_thread_makes_a_short_screen(client, session, page, make_user):
     assert "A busy thread." in first and "A later thread." not in first
     assert "A later thread." in _discussion(_read(client, page, comments=2))
     assert client.get(f"/comments/{later.id}").location.endswith(f"?comments=2#comment-{later.id}")
+
+
+def test_officials_get_the_answer_form_on_each_comment(client, session, page, resident, login):
+    comment = comments.post_comment(session, resident, page, body="When do stalls open?")
+    login(resident)
+    assert f"/comments/{comment.id}/answer" not in _read(client, page)
+    login(page.consultation.created_by)
+    assert f'action="/comments/{comment.id}/answer"' in _comment(_read(client, page), comment.id)
+
+
+def test_an_answered_comment_is_marked_answered(client, session, page, resident):
+    comment = comments.post_comment(session, resident, page, body="When do stalls open?")
+    answers.answer_comment(session, page.consultation.created_by, comment, body="At eight.")
+    html = _read(client, page)
+    assert "badge-answered" in _comment(html, comment.id) and "At eight." in html
