@@ -99,9 +99,10 @@ def _marked(row) -> bool:
 
 
 def threads(
-    session: Session, actor: User | None, page: Page, plan: Outline, roots
+    session: Session, actor: User | None, page: Page, plan: Outline, roots, *, moderator: bool | None = None
 ) -> list[comment_views.CommentView]:
-    """The threads `roots` of the page as `actor` may see them, replies nested."""
+    """The threads `roots` of the page as `actor` may see them, replies nested (`moderator`:
+    whether the actor moderates the page, when the caller knows it already)."""
     ids = [comment_id for root in roots for comment_id in plan.members.get(root, ())]
     if not ids:
         return []
@@ -112,7 +113,8 @@ def threads(
         .order_by(Comment.created_at, Comment.id)
     )
     comments = list(session.scalars(query))
-    moderator = service.may_moderate(session, actor, page)
+    if moderator is None:
+        moderator = service.may_moderate(session, actor, page)
     mine = service.supported_by(session, actor, ids)
     views = {c.id: comment_views.view_of(c, moderator, c.id in mine) for c in comments}
     nodes = tree.build_tree(views.values(), key=lambda v: v.comment.id, parent=lambda v: v.comment.parent_id)

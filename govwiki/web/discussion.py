@@ -21,12 +21,12 @@ from markupsafe import Markup
 from govwiki.core import anchors
 from govwiki.core.markdown import render_cached
 from govwiki.core.passages import decorate
-from govwiki.core.policy import Action
+from govwiki.core.policy import Action, Decision, decide
 from govwiki.security import actor
 from govwiki.services import clock
 from govwiki.services import discussion as service
 from govwiki.services import pages as page_service
-from govwiki.services.access import decision
+from govwiki.services.access import member_role
 from govwiki.services.errors import Conflict, ServiceError
 from govwiki.web.comment_forms import CommentForm
 from govwiki.web.page_cache import PageCache
@@ -85,10 +85,24 @@ def outline(page) -> service.Outline:
     return found
 
 
-def comment_state(page) -> str:
+class Verdicts:
+    """The policy's answers for the visitor on one consultation, with one look-up of their
+    membership for all the discussion's actions (the page view asks about five)."""
+
+    def __init__(self, consultation) -> None:
+        who = actor()
+        self._role = who.role if who else None
+        self._member = member_role(session(), who, consultation)
+        self._situation = consultation.situation(clock.now())
+
+    def __call__(self, action: Action) -> Decision:
+        return decide(self._role, self._member, action, self._situation)
+
+
+def comment_state(page, verdicts: Verdicts | None = None) -> str:
     """Whether the visitor can comment: "open", "sign_in" (signed out, comments welcome),
     "closed" (the consultation is not accepting comments) or "forbidden"."""
-    verdict = decision(session(), actor(), page.consultation, Action.COMMENT)
+    verdict = (verdicts or Verdicts(page.consultation))(Action.COMMENT)
     if verdict:
         return "open"
     if verdict.reason == "unauthenticated":
@@ -141,10 +155,11 @@ def paragraph_arg(rendered) -> int | None:
 def context(page, revision, rendered) -> dict:
     """What the page view needs for its discussion section and its marked-up text."""
     plan = outline(page)
-    state = comment_state(page)
+    verdicts = Verdicts(page.consultation)
+    state = comment_state(page, verdicts)
     filtered = paragraph_arg(rendered) if revision.number == page.head_number else None
     roots = plan.roots_on(filtered)
-    starts = screen_starts(plan, roots)
+    starts = _screens(page, plan, roots, filtered)
     screen = bounded_int(request.args.get("comments"), 1, 1, MAX_PAGE_NUMBER)
     pager = Screens(screen, starts)
     shown = (
@@ -152,7 +167,9 @@ def context(page, revision, rendered) -> dict:
         if screen <= len(starts)
         else ()
     )
-    threads = service.threads(session(), actor(), page, plan, shown)
+    threads = service.threads(
+        session(), actor(), page, plan, shown, moderator=bool(verdicts(Action.MODERATE))
+    )
     return {
         "prose_html": prose(page, revision, rendered, plan, state),
         "discussion": {
@@ -162,8 +179,8 @@ def context(page, revision, rendered) -> dict:
             "paragraph": filtered,
             "paragraph_text": rendered.paragraphs[filtered] if filtered is not None else None,
             "state": state,
-            "can_support": bool(decision(session(), actor(), page.consultation, Action.SUPPORT)),
-            "can_answer": bool(decision(session(), actor(), page.consultation, Action.ANSWER)),
+            "can_support": bool(verdicts(Action.SUPPORT)),
+            "can_answer": bool(verdicts(Action.ANSWER)),
             "total": page.comment_count,
             "thread_count": len(roots),
         },
@@ -211,6 +228,16 @@ def _by_id(threads) -> dict:
         view = stack.pop()
         found[view.comment.id] = view
         stack.extend(view.replies)
+    return found
+
+
+def _screens(page, plan: service.Outline, roots, paragraph) -> tuple[int, ...]:
+    """Where each screen starts, kept with the outline (the same for every reader)."""
+    key = (page.id, page.head_number, page.discussion_version, "screens", paragraph)
+    found = _cache("outlines").get(key)
+    if found is None:
+        found = screen_starts(plan, roots)
+        _cache("outlines").put(key, found)
     return found
 
 
