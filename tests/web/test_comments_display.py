@@ -134,3 +134,22 @@ def test_a_suspended_author_is_shown_as_suspended(client, session, page, make_us
     author.suspended_at, author.suspended_reason = clock.now(), "spam"
     session.commit()
     assert '<span class="badge badge-suspended">suspended</span>' in _read(client, page)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_the_edit_form_escapes_the_text_it_holds(client, session, page, resident, login, payload):
+    comment = comments.post_comment(session, resident, page, body=payload)
+    login(resident)
+    html = client.get(f"/comments/{comment.id}/edit").get_data(as_text=True)
+    assert payload not in html and escaped(payload) in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_reply_form_page_escapes_the_reason_a_comment_was_hidden(
+    client, session, page, make_user, login, payload
+):
+    comment = comments.post_comment(session, make_user(), page, body="Words.")
+    hide(session, comment, payload)
+    login(make_user())
+    html = client.get(f"/comments/{comment.id}/reply").get_data(as_text=True)
+    assert payload not in html and escaped(payload) in html and "Words." not in html
