@@ -98,6 +98,24 @@ def _marked(row) -> bool:
     )
 
 
+def marks_written_on(session: Session, page: Page, number: int) -> dict[int, list[tuple[int, int]]]:
+    """The passages visible comments quoted when they were written on revision `number` (an old
+    revision is shown with them marked, for the comments whose passage has changed since)."""
+    rows = session.execute(
+        select(Comment.anchor_paragraph, Comment.anchor_start, Comment.anchor_end).where(
+            Comment.page_id == page.id,
+            Comment.revision_number == number,
+            Comment.status == "visible",
+            Comment.anchor_start.is_not(None),
+            Comment.anchor_end.is_not(None),
+        )
+    )
+    marks: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for paragraph, start, end in rows:
+        marks[paragraph].append((start, end))
+    return dict(marks)
+
+
 def threads(
     session: Session, actor: User | None, page: Page, plan: Outline, roots, *, moderator: bool | None = None
 ) -> list[comment_views.CommentView]:

@@ -112,11 +112,13 @@ def comment_state(page, verdicts: Verdicts | None = None) -> str:
 
 def prose(page, revision, rendered, plan: service.Outline, state: str) -> Markup:
     """The revision's HTML; for the head, with quoted passages marked and paragraph tools."""
-    if revision.number != page.head_number:  # an old revision: anchors for links to its paragraphs
-        key = ("revision", revision.sha256)
+    if revision.number != page.head_number:
+        # an old revision: its paragraphs can be linked to, and the passages quoted on it are marked
+        key = ("revision", page.id, revision.number, page.discussion_version)
         html = _cache("prose").get(key)
         if html is None:
-            html = decorate(rendered.html, wrapper=_wrapper)
+            marks = service.marks_written_on(session(), page, revision.number)
+            html = decorate(rendered.html, marks, wrapper=_wrapper)
             _cache("prose").put(key, html)
         return Markup(html)
     key = (page.id, page.head_number, page.discussion_version, str(get_locale()), state)
