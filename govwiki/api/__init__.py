@@ -14,6 +14,7 @@ from govwiki.api import (
     web_annotations,
     comments,
     consultations,
+    moderation,
     notifications,
     openapi,
     pages,
@@ -34,7 +35,7 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 def _check_credentials() -> None:
     """A bad token is an error even on reads; cookie-authenticated writes need the CSRF header."""
     if bearer_attempted() and not current_user.is_authenticated:
-        raise Unauthenticated("The API token is unknown or revoked.")
+        raise Unauthenticated("The API token is unknown or revoked, or its account is suspended.")
     if request.method in WRITE_METHODS and current_user.is_authenticated:
         if not g.get("token_authenticated") and current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
@@ -52,5 +53,15 @@ def _limit_key() -> str:
 
 limiter.limit(_write_limit, key_func=_limit_key, methods=list(WRITE_METHODS))(api)
 
-for area in (comments, consultations, notifications, openapi, pages, proposals, records, web_annotations):
+for area in (
+    comments,
+    consultations,
+    moderation,
+    notifications,
+    openapi,
+    pages,
+    proposals,
+    records,
+    web_annotations,
+):
     area.routes.register_on(api)

@@ -7,6 +7,7 @@ from flask import jsonify, url_for
 
 from govwiki.routing import Routes
 from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
+from govwiki.api.openapi_moderation import MODERATION_OPERATIONS, MODERATION_SCHEMAS
 from govwiki.api.openapi_types import (
     PAGINATION,
     ref,
@@ -29,6 +30,7 @@ routes = Routes()
 
 SCHEMAS = {
     **COMMENT_SCHEMAS,
+    **MODERATION_SCHEMAS,
     "Error": obj(error=obj(code=STRING, message=STRING, fields={"type": "object"})),
     "User": USER,
     "PageRef": obj(slug=STRING, title=STRING, revision=INTEGER, updated_at=TIME, url=STRING),
@@ -486,6 +488,7 @@ OPERATIONS = [
     ),
     ("get", "/openapi.json", "This document", None, 200, {"type": "object"}, []),
     *COMMENT_OPERATIONS,
+    *MODERATION_OPERATIONS,
 ]
 
 ERRORS = {
@@ -493,7 +496,8 @@ ERRORS = {
     "401": "unauthenticated",
     "403": "forbidden or consultation_closed",
     "404": "not_found",
-    "409": "edit_conflict, slug_taken, invalid_transition, already_merged, not_open, proposal_changed",
+    "409": "edit_conflict, slug_taken, invalid_transition, already_merged, not_open, proposal_changed, "
+    "already_flagged, already_hidden, not_hidden, no_open_flags, comment_gone",
     "413": "too_large",
     "422": "invalid",
     "429": "rate_limited",

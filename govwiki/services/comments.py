@@ -185,6 +185,11 @@ def versions(session: Session, comment: Comment) -> list[CommentVersion]:
     return list(session.scalars(query.order_by(CommentVersion.replaced_at.desc(), CommentVersion.id.desc())))
 
 
+def bump_discussion(session: Session, page: Page) -> None:
+    """Mark the page's discussion changed (moderation hid or showed a comment): no cache serves it."""
+    _bump(session, page, None, count=0)
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 
