@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 #: seconds of generated API requests in test-fuzz (setup and start-up add ~40 s)
 FUZZ_MAX_TIME ?= 60
 
-.PHONY: install run test test-sqlite test-postgres test-fuzz bench serve-production api-docs pot messages lint format
+.PHONY: install run test test-sqlite test-postgres test-fuzz bench serve-production api-docs pot messages lint format redis-server
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,10 +37,16 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-sqlite: install
+#: the suite starts a private redis-server of its own (tests/redis_server.py); install Debian's
+#: package when the binary is missing (as root, without a prompt: CI has none)
+redis-server:
+	@command -v redis-server >/dev/null || { echo "redis-server is missing; installing Debian's package"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
+
+test-sqlite: install redis-server
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install
+test-postgres: install redis-server
 	GOVWIKI_TEST_POSTGRES=$(TEST_POSTGRES) $(PY) -m pytest $(PYTEST_ARGS)
 
 # schemathesis against a live server on 127.0.0.1 (PostgreSQL, the stricter database): no 500s,

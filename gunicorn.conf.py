@@ -15,3 +15,13 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = os.environ.get("GOVWIKI_ACCESS_LOG", "-")
 forwarded_allow_ips = os.environ.get("GOVWIKI_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    """Warn at start-up when each worker would count rate limits in its own memory."""
+    from govwiki.rate_limits import per_worker_warning
+
+    flask_app = server.app.wsgi()  # loaded already: preload_app
+    warning = per_worker_warning(getattr(flask_app, "config", {}), server.cfg.workers)
+    if warning:
+        server.log.warning(warning)

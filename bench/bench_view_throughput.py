@@ -93,10 +93,11 @@ def ensure_wrk() -> str | None:
     return shutil.which("wrk")
 
 
-def run_wrk(wrk: str, url: str, seconds: int) -> dict:
+def run_wrk(wrk: str, url: str, seconds: int, headers=()) -> dict:
     """Load `url` for `seconds` with wrk; requests/s, latency percentiles and errors."""
+    extra = [argument for header in headers for argument in ("-H", header)]
     out = subprocess.run(
-        [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
+        [wrk, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
@@ -117,13 +118,13 @@ def run_wrk(wrk: str, url: str, seconds: int) -> dict:
 
 def _client(args) -> tuple[int, int]:
     """One load process: GET the path until the deadline; return (ok, failed)."""
-    port, path, deadline = args
+    port, path, deadline, headers = args
     ok = failed = 0
     connection = None
     while time.monotonic() < deadline:
         try:
             connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            connection.request("GET", path)
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             response.read()
             ok, failed = (ok + 1, failed) if response.status == 200 else (ok, failed + 1)
@@ -136,11 +137,12 @@ def _client(args) -> tuple[int, int]:
     return ok, failed
 
 
-def run_python_load(port: int, path: str, seconds: int) -> dict:
+def run_python_load(port: int, path: str, seconds: int, headers=()) -> dict:
     """The fallback load generator: CONNECTIONS processes with keep-alive connections."""
     started = time.monotonic()
     with multiprocessing.Pool(CONNECTIONS) as pool:
-        results = pool.map(_client, [(port, path, started + seconds)] * CONNECTIONS)
+        named = dict(header.split(": ", 1) for header in headers)
+        results = pool.map(_client, [(port, path, started + seconds, named)] * CONNECTIONS)
     elapsed = time.monotonic() - started
     ok = sum(r[0] for r in results)
     return {
@@ -153,10 +155,11 @@ def run_python_load(port: int, path: str, seconds: int) -> dict:
     }
 
 
-def load(wrk: str | None, port: int, path: str, seconds: int) -> dict:
+def load(wrk: str | None, port: int, path: str, seconds: int, headers=()) -> dict:
+    """Load `path` for `seconds`, each request carrying `headers` ("Name: value" strings)."""
     if wrk:
-        return run_wrk(wrk, f"http://127.0.0.1:{port}{path}", seconds)
-    return run_python_load(port, path, seconds)
+        return run_wrk(wrk, f"http://127.0.0.1:{port}{path}", seconds, headers)
+    return run_python_load(port, path, seconds, headers)
 
 
 # --- servers --------------------------------------------------------------------------------
@@ -255,12 +258,20 @@ def prepare_instance(instance: Path) -> str:
 
 
 def measure(
-    folder: Path, wrk: str | None, module: str, chdir: Path, path: str, env: dict, name: str, expect: bytes
+    folder: Path,
+    wrk: str | None,
+    module: str,
+    chdir: Path,
+    path: str,
+    env: dict,
+    name: str,
+    expect: bytes,
+    headers=(),
 ) -> dict:
     with gunicorn(folder, module, chdir, env, name) as (port, process):
         wait_until_serving(port, path, process, expect)
-        load(wrk, port, path, WARMUP)
-        result = load(wrk, port, path, DURATION)
+        load(wrk, port, path, WARMUP, headers)
+        result = load(wrk, port, path, DURATION, headers)
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn ({name}) died during the run")
     return result

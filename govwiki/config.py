@@ -29,10 +29,34 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGES = ("en", "zh")
+    #: where rate-limit counters live: memory:// (per process) or redis://host:port/db (shared)
     RATELIMIT_STORAGE_URI = "memory://"
-    #: writes per client per minute before 429 (registration and sign-in have their own limits)
-    RATELIMIT_WRITES = "120/minute"
+    # A Redis that stops answering must not hang every write: give up on it after half a second
+    # and count in each worker's memory until it answers again (Flask-Limiter logs the switch).
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
+    # Limits per kind of write (govwiki/rate_limits.py), per signed-in user or, signed out, per
+    # address; several windows are separated by ";". Sized for a busy consultation: a person
+    # working hard stays well inside them, a script does not.
+    #: page saves and reverts, web and API together (an expert redrafting saves often)
+    RATELIMIT_EDITS = "30/minute;600/day"
+    #: suggestions submitted
+    RATELIMIT_PROPOSALS = "10/minute;100/day"
+    #: comments and replies posted
+    RATELIMIT_COMMENTS = "10/minute;100/day"
+    #: supports ("+1") given or taken back
+    RATELIMIT_SUPPORTS = "60/minute"
+    #: comments flagged for moderation
+    RATELIMIT_FLAGS = "20/hour"
+    #: sign-in attempts per address (a brake on password guessing)
+    RATELIMIT_SIGN_IN = "20/minute"
+    #: accounts created per address (a brake on spam; a public meeting on one Wi-Fi shares it)
+    RATELIMIT_REGISTRATION = "30/hour"
+    #: every write of the API together, per client, on top of the limits above
+    RATELIMIT_WRITES = "120/minute"
+    #: reverse proxies in front whose X-Forwarded-For is trusted for the client address (0: none)
+    TRUSTED_PROXIES = 0
     #: seconds a diff may spend before it settles for a coarser (still exact) answer
     DIFF_TIMEOUT = DEFAULT_TIMEOUT
     PER_PAGE_DEFAULT = 50
@@ -46,12 +70,20 @@ ENVIRONMENT = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SECRET_KEY": "SECRET_KEY",
     "RATELIMIT_STORAGE_URL": "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_EDITS": "RATELIMIT_EDITS",
+    "RATELIMIT_PROPOSALS": "RATELIMIT_PROPOSALS",
+    "RATELIMIT_COMMENTS": "RATELIMIT_COMMENTS",
+    "RATELIMIT_SUPPORTS": "RATELIMIT_SUPPORTS",
+    "RATELIMIT_FLAGS": "RATELIMIT_FLAGS",
+    "RATELIMIT_SIGN_IN": "RATELIMIT_SIGN_IN",
+    "RATELIMIT_REGISTRATION": "RATELIMIT_REGISTRATION",
     "RATELIMIT_WRITES": "RATELIMIT_WRITES",
+    "TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "MAX_PAGE_BYTES": "MAX_PAGE_BYTES",
     "MAX_COMMENT_BYTES": "MAX_COMMENT_BYTES",
     "TIMEZONE": "TIMEZONE",
 }
-INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES"}
+INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES", "TRUSTED_PROXIES"}
 
 
 def instance_path() -> str:

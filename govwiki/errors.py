@@ -8,9 +8,11 @@ a service, CSRF, a rate limit, an expired session — so no single `raise` has t
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from govwiki.rate_limits import refusal, retry_headers
 from govwiki.services.errors import ServiceError
 
 #: API error codes for werkzeug's HTTP errors
@@ -90,6 +92,13 @@ def _too_large(error: RequestEntityTooLarge):
     return error_response(413, {"code": "too_large", "message": message, "limit": limit})
 
 
+def _rate_limited(error: RateLimitExceeded):
+    """429 with when to try again; a form's text comes back on the error page (the page-edit and
+    suggestion forms show themselves again instead: see their blueprints)."""
+    refused = refusal(error)
+    return error_response(429, refused.to_dict(), retry_headers(refused))
+
+
 def _http_error(error: HTTPException):
     status = error.code or 500
     code = HTTP_CODES.get(status, "error")
@@ -103,4 +112,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(ServiceError, _service_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(HTTPException, _http_error)

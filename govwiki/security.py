@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from govwiki import rate_limits
 from govwiki.extensions import csrf, db, limiter, login_manager
 from govwiki.models import User
 from govwiki.services.errors import NotFound, ServiceError
@@ -32,9 +34,21 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_ENABLED", True)
+    rate_limits.check_settings(app)
     limiter.init_app(app)
+    _trust_proxies(app, app.config["TRUSTED_PROXIES"])
     app.before_request(_refuse_nul_in_address)
     app.after_request(_protective_headers)
+
+
+def _trust_proxies(app: Flask, count: int) -> None:
+    """Take the client address from X-Forwarded-For as set by `count` reverse proxies in front.
+
+    Behind a proxy every request comes from the proxy's address, so signed-out limits (sign-in,
+    registration) would count the whole city as one client; without one the header is the
+    client's own claim and must be ignored, or anyone could pick a fresh address per request."""
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count)
 
 
 def _refuse_nul_in_address() -> None:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import redis
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
@@ -23,6 +24,7 @@ from govwiki.database import throwaway_postgres_database
 from govwiki.extensions import db as _db
 from govwiki.models import Base
 from govwiki.services import accounts, clock, consultations, pages
+from tests.redis_server import private_redis
 
 #: e.g. postgresql://postgres@127.0.0.1:5432/postgres — a throwaway database is made beside it
 POSTGRES_SERVER = os.environ.get("GOVWIKI_TEST_POSTGRES")
@@ -84,6 +86,22 @@ def app_config(database_url, request):
         "SERVER_NAME": "localhost",
         **(marker.kwargs if marker else {}),
     }
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    """The URL of a private redis-server for this run (see tests/redis_server.py)."""
+    with private_redis() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_limits(redis_server, app_config):
+    """Rate limits on and counted in the private Redis, emptied first. Ask for it before `app`."""
+    with redis.Redis.from_url(redis_server) as client:
+        client.flushdb()
+    app_config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_server)
+    return redis_server
 
 
 class FreshContextClient(FlaskClient):

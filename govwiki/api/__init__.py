@@ -11,7 +11,6 @@ from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 
 from govwiki.api import (
-    web_annotations,
     comments,
     consultations,
     moderation,
@@ -20,8 +19,10 @@ from govwiki.api import (
     pages,
     proposals,
     records,
+    web_annotations,
 )
-from govwiki.extensions import csrf, limiter
+from govwiki.extensions import csrf
+from govwiki.rate_limits import limit
 from govwiki.security import bearer_attempted
 from govwiki.services.errors import Unauthenticated
 
@@ -41,17 +42,8 @@ def _check_credentials() -> None:
             csrf.protect()
 
 
-def _write_limit() -> str:
-    return current_app.config["RATELIMIT_WRITES"]
-
-
-def _limit_key() -> str:
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"ip:{request.remote_addr}"
-
-
-limiter.limit(_write_limit, key_func=_limit_key, methods=list(WRITE_METHODS))(api)
+# Every write of the API counts here too, beside its own kind's limit (rate_limits.py).
+limit("writes")(api)
 
 for area in (
     comments,

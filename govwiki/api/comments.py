@@ -7,6 +7,7 @@ from flask import current_app, jsonify, url_for
 from govwiki.api.helpers import actor, db, int_arg, json_body, reject_unknown
 from govwiki.api.serialize import iso, user_ref
 from govwiki.models import Comment
+from govwiki.rate_limits import limit
 from govwiki.routing import Routes
 from govwiki.services import comment_views as views
 from govwiki.services import comments as service
@@ -81,6 +82,7 @@ def list_comments(slug: str):
 
 
 @routes.post("/pages/<slug>/comments")
+@limit("comments")
 def post_comment(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()
@@ -104,6 +106,7 @@ def get_comment(comment_id: int):
 
 
 @routes.patch(f"/comments/<{ID}:comment_id>")
+@limit("comments")
 def edit_comment(comment_id: int):
     comment = service.load_comment(db.session, actor(), comment_id)
     data = json_body()
@@ -122,11 +125,13 @@ def delete_comment(comment_id: int):
 
 
 @routes.post(f"/comments/<{ID}:comment_id>/support")
+@limit("supports")
 def support_comment(comment_id: int):
     return _support(comment_id, True)
 
 
 @routes.delete(f"/comments/<{ID}:comment_id>/support")
+@limit("supports")
 def unsupport_comment(comment_id: int):
     return _support(comment_id, False)
 

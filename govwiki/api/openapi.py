@@ -31,7 +31,11 @@ routes = Routes()
 SCHEMAS = {
     **COMMENT_SCHEMAS,
     **MODERATION_SCHEMAS,
-    "Error": obj(error=obj(code=STRING, message=STRING, fields={"type": "object"})),
+    "Error": obj(
+        error=obj(
+            code=STRING, message=STRING, fields={"type": "object"}, retry_after=INTEGER, rate_limit=STRING
+        )
+    ),
     "User": USER,
     "PageRef": obj(slug=STRING, title=STRING, revision=INTEGER, updated_at=TIME, url=STRING),
     "Consultation": obj(

@@ -6,6 +6,7 @@ from flask import current_app, jsonify
 
 from govwiki.api.helpers import actor, db, int_arg, json_body, listing, pagination
 from govwiki.api.serialize import ops_list, page_dict, revision_dict, user_ref
+from govwiki.rate_limits import limit
 from govwiki.routing import Routes
 from govwiki.services import history, pages
 from govwiki.services.access import load_page
@@ -31,6 +32,7 @@ def get_page(slug: str):
 
 
 @routes.put("/pages/<slug>")
+@limit("edits")
 def save_page(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()
@@ -89,6 +91,7 @@ def blame(slug: str):
 
 
 @routes.post("/pages/<slug>/revert")
+@limit("edits")
 def revert(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()

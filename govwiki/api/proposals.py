@@ -7,6 +7,7 @@ from flask import current_app, jsonify, request, url_for
 from govwiki.api.helpers import actor, db, json_body, listing, pagination, reject_unknown
 from govwiki.api.serialize import iso, ops_list, proposal_fields
 from govwiki.models import Proposal
+from govwiki.rate_limits import limit
 from govwiki.routing import Routes
 from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
@@ -33,6 +34,7 @@ def proposal_dict(proposal: Proposal, state: reviews.OpenState | None = None) ->
 
 
 @routes.post("/pages/<slug>/proposals")
+@limit("proposals")
 def submit_proposal(slug: str):
     page = load_page(db.session, actor(), slug)
     data = json_body()

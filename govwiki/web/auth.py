@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
-from govwiki.extensions import limiter
+from govwiki.rate_limits import limit
 from govwiki.security import actor
 from govwiki.services import accounts
 from govwiki.services.errors import Invalid
@@ -17,13 +17,9 @@ from govwiki.web.views import ID, local_path, session, signed_in
 auth = Blueprint("auth", __name__)
 auth.record_once(templating.install)
 
-#: sign-in and registration attempts per client address (a brake on password guessing and spam)
-SIGN_IN_LIMIT = "20/minute"
-REGISTER_LIMIT = "10/hour"
-
 
 @auth.route("/register", methods=["GET", "POST"])
-@limiter.limit(REGISTER_LIMIT, methods=["POST"])
+@limit("registration")
 def register():
     form = RegisterForm()
     if not form.validate_on_submit():
@@ -45,7 +41,7 @@ def register():
 
 
 @auth.route("/login", methods=["GET", "POST"])
-@limiter.limit(SIGN_IN_LIMIT, methods=["POST"])
+@limit("sign_in")
 def login():
     form = LoginForm(next=local_path(request.args.get("next")) or "")
     if not form.validate_on_submit():

@@ -91,6 +91,7 @@ SERVICE_MESSAGES = (
         "in your browser: go back to the form, shorten the text or split it, and send it again."
     ),
     N_("a word the site's own addresses use; choose another"),
+    N_("Too many in a short time: wait %(seconds)d seconds, then send it again."),  # rate_limits.py
 )
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 
 from govwiki.core.markdown import render_cached
 from govwiki.core.policy import Action
 from govwiki.core.resolution import marked_merge
 from govwiki.errors import error_response
+from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
 from govwiki.services import clock
 from govwiki.services import pages as service
@@ -73,6 +75,7 @@ def revision(slug: str, number: int):
 
 
 @pages.route("/pages/<slug>/edit", methods=["GET", "POST"])
+@limit("edits")
 def edit(slug: str):
     page = load_page(session(), actor(), slug)
     form = EditForm()
@@ -99,6 +102,7 @@ def edit(slug: str):
 
 
 @pages.post("/pages/<slug>/revert")
+@limit("edits")
 def revert(slug: str):
     page = load_page(session(), actor(), slug)
     form = RevertForm()
@@ -155,6 +159,21 @@ def _csrf_refused(error: CSRFError):
             return error_response(400, {"code": "csrf_failed", "message": message, "your_body": body})
         return _editor(page, EditForm(), error_message=message, status=400)
     return error_response(400, {"code": "csrf_failed", "message": error.description})
+
+
+@pages.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded):
+    """Too many saves in a short time: the editor again with the text in the box, and when to
+    try again (a revert's confirmation, with no text, gets the plain error page)."""
+    refused = refusal(error)
+    headers = retry_headers(refused)
+    try:
+        if request.endpoint == "pages.edit":
+            page = load_page(session(), actor(), request.view_args["slug"])
+            return (*_refused(page, EditForm(), refused), headers)
+    except ServiceError:  # no longer readable: the error page still hands the text back
+        pass
+    return error_response(429, refused.to_dict(), headers)
 
 
 #: contributors listed on a page; the rest are counted ("and 12 more")

@@ -12,12 +12,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from wtforms import HiddenField, SubmitField, TextAreaField
 
 from govwiki.core.policy import Action
+from govwiki.errors import error_response
 from govwiki.extensions import db
+from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
 from govwiki.services import pages as page_service
 from govwiki.services import proposal_review as reviews
@@ -93,6 +96,7 @@ class RejectForm(FlaskForm):
 
 
 @proposals.route("/pages/<slug>/proposals/new", methods=["GET", "POST"])
+@limit("proposals")
 def new(slug: str):
     page = load_page(session(), actor(), slug)
     form = ProposalForm()
@@ -286,6 +290,20 @@ def _csrf_refused(error: CSRFError):
         resolve_body=unix_newlines(request.form.get("body")),
         reject_form=RejectForm(),
     )
+
+
+@proposals.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded):
+    """Too many suggestions in a short time: the form again with the text, and when to retry."""
+    refused = refusal(error)
+    headers = retry_headers(refused)
+    try:
+        if request.endpoint == "proposals.new":
+            page = load_page(session(), actor(), request.view_args["slug"])
+            return (*_form_refused(page, ProposalForm(), refused), headers)
+    except ServiceError:  # no longer readable: the error page still hands the text back
+        pass
+    return error_response(429, refused.to_dict(), headers)
 
 
 # --- rendering -----------------------------------------------------------------------------

@@ -190,3 +190,22 @@ def test_unknown_fields_are_refused(client, page, resident, bearer):
     assert response.status_code == 422 and response.get_json()["error"]["fields"] == {
         "colour": "unknown field"
     }
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_COMMENTS="2/minute")
+def test_comments_over_the_limit_are_refused_with_the_text_back(client, page, resident, bearer):
+    headers = bearer(resident)
+    codes = [_post(client, headers, f"comment {n}").status_code for n in range(2)]
+    response = _post(client, headers, "one too many")
+    assert codes == [201, 201] and response.status_code == 429
+    error = response.get_json()["error"]
+    assert error["code"] == "rate_limited" and error["your_body"] == "one too many"
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_SUPPORTS="1/minute")
+def test_supports_over_the_limit_are_429(client, page, resident, make_user, bearer):
+    comment = _comment_id(client, bearer(resident))
+    voter = bearer(make_user("resident", "omar"))
+    assert client.post(f"/api/v1/comments/{comment}/support", headers=voter).status_code == 200
+    assert client.delete(f"/api/v1/comments/{comment}/support", headers=voter).status_code == 429

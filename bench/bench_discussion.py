@@ -1,0 +1,205 @@
+"""A page under discussion: a 20 KB page with 1,000 anchored comments across 60 paragraphs.
+
+Targets (issue 10): the page's signed-out and signed-in views each serve at least 5 % of the
+requests per second of a hello-world Flask app under the same gunicorn (two sync workers), and
+a save on that page (re-anchoring every comment included) has a p50 within +10 ms of a save on
+the same page without comments. The data is made through the services (`comments.post_comment`
+with a quote chosen from the page's reading text), in a fresh instance folder whose schema comes
+from the migrations; the views are loaded with wrk as in bench_view_throughput.
+
+Run it alone: ``python bench/bench_discussion.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_view_throughput as views  # noqa: E402
+import common  # noqa: E402
+
+PARAGRAPHS = 60
+PAGE_CHARS = 20_000
+COMMENTS = 1_000
+SAVES = 60
+VIEW_TARGET = 0.05
+SAVE_SLACK = 0.010  #: seconds a save on the discussed page may add at p50
+CONFIGURATION = {"GOVWIKI_WORKERS": "2", "GOVWIKI_THREADS": "1"}
+
+
+def page_body(rng: random.Random) -> str:
+    """Sixty paragraphs of prose, about 20 KB in all."""
+    paragraphs = []
+    for _ in range(PARAGRAPHS):
+        text = ""
+        while len(text) < PAGE_CHARS // PARAGRAPHS:
+            text += common.sentence(rng) + " "
+        paragraphs.append(text.strip())
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def quote_in(rng: random.Random, paragraph: str) -> tuple[str, int]:
+    """Three to eight consecutive words of the paragraph, and where they start."""
+    words = paragraph.split(" ")
+    first = rng.randrange(max(1, len(words) - 8))
+    quote = " ".join(words[first : first + rng.randint(3, 8)])
+    return quote, len(" ".join(words[:first])) + (1 if first else 0)
+
+
+def prepare(instance: Path) -> dict:
+    """Two pages with the same text, one with 1,000 anchored comments; a resident to sign in."""
+    env = {**os.environ, "GOVWIKI_INSTANCE_PATH": str(instance)}
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+        cwd=common.ROOT, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    from govwiki import create_app
+    from govwiki.core.markdown import render_cached
+    from govwiki.extensions import db
+    from govwiki.services import accounts, comments, pages
+
+    common.cheap_passwords()
+    app = create_app(instance=str(instance))
+    rng = random.Random(10)
+    with app.app_context():
+        session = db.session
+        official = common.make_official(session)
+        consultation = common.make_consultation(session, official, "Street trading")
+        body = page_body(rng)
+        quiet = pages.create_page(session, official, consultation, title="Quiet page", body=body)
+        busy = pages.create_page(session, official, consultation, title="Discussed page", body=body)
+        residents = [
+            accounts.register_user(session, f"resident-{n}", f"resident-{n}@example.org", "password123")
+            for n in range(20)
+        ]
+        head = pages.head_revision(session, busy)
+        paragraphs = render_cached(head.sha256, head.body).paragraphs
+        for n in range(COMMENTS):
+            index = rng.randrange(len(paragraphs))
+            quote, near = quote_in(rng, paragraphs[index])
+            target = comments.Target(paragraph=index, quote=quote, near=near)
+            comments.post_comment(session, residents[n % 20], busy, body=common.sentence(rng), target=target)
+        result = {"quiet": quiet.id, "busy": busy.id, "busy_path": f"/pages/{busy.slug}", "app": app}
+        result["cookie"] = session_cookie(app, residents[0].username)
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+def session_cookie(app, username: str) -> str:
+    """A signed-in resident's session cookie, made by signing in through the app itself."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    response = client.post("/login", data={"login": username, "password": "password123"})
+    assert response.status_code in (302, 303), response.status_code
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    app.config["WTF_CSRF_ENABLED"] = True
+    return f"{cookie.key}={cookie.value}"
+
+
+def measure_saves(app, page_id: int, rng: random.Random) -> list[float]:
+    """SAVES small edits on the page through the service, each in a fresh session."""
+    from govwiki.extensions import db
+    from govwiki.models import Page, User
+    from govwiki.services import pages
+
+    timings: dict[str, list[float]] = {}
+    with app.app_context():
+        for _ in range(SAVES):
+            db.session.remove()
+            session = db.session
+            page = session.get(Page, page_id)
+            actor = session.get(User, page.consultation.created_by_id)
+            head = pages.head_revision(session, page)
+            body = common.apply_edit(head.body, common.small_edit(rng, head.body, PAGE_CHARS))
+            with common.timed(timings, "save"):
+                pages.save_page(
+                    session, actor, page, body=body, summary="Small edit", base_revision=head.number
+                )
+        db.session.remove()
+        db.engine.dispose()
+    return timings["save"]
+
+
+def run() -> dict:
+    wrk = views.ensure_wrk()
+    with common.workspace("discussion") as folder:
+        instance = folder / "instance"
+        data = prepare(instance)
+        (folder / "hello").mkdir()
+        (folder / "hello" / "hello_app.py").write_text(views.HELLO_APP)
+        env = {**CONFIGURATION, "GOVWIKI_INSTANCE_PATH": str(instance)}
+        hello = views.measure(folder, wrk, "hello_app:app", folder / "hello", "/", env, "hello", b"Hello")
+        path = data["busy_path"]
+        signed_out = views.measure(folder, wrk, "app:app", common.ROOT, path, env, "out", views.PAGE_MARK)
+        signed_in = views.measure(
+            folder, wrk, "app:app", common.ROOT, path, env, "in", views.PAGE_MARK, headers=[f"Cookie: {data['cookie']}"]
+        )  # fmt: skip
+        rng = random.Random(11)
+        quiet = measure_saves(data["app"], data["quiet"], rng)
+        busy = measure_saves(data["app"], data["busy"], rng)
+    return {
+        "hello": hello,
+        "views": {"signed out": signed_out, "signed in": signed_in},
+        "saves": {"without comments": quiet, "with 1,000 comments": busy},
+        "tool": "wrk" if wrk else "python",
+        "load": common.load_average(),
+    }
+
+
+def _view_passes(result: dict, row: dict) -> bool:
+    return row["rps"] / result["hello"]["rps"] >= VIEW_TARGET and not row["errors"]
+
+
+def _save_passes(result: dict) -> bool:
+    quiet, busy = result["saves"].values()
+    return common.percentile(busy, 0.5) - common.percentile(quiet, 0.5) <= SAVE_SLACK
+
+
+def report(result: dict) -> str:
+    hello = result["hello"]
+    view_rows = [
+        [name, f"{row['rps']:,.0f} ({row['p50']} / {row['p99']})", f"{row['rps'] / hello['rps']:.1%}",
+         f"{row['errors']} non-2xx", common.verdict(_view_passes(result, row))]
+        for name, row in result["views"].items()
+    ]  # fmt: skip
+    save_rows = [
+        [name, common.ms(common.percentile(t, 0.5)), common.ms(common.percentile(t, 0.99)), len(t)]
+        for name, t in result["saves"].items()
+    ]
+    quiet, busy = result["saves"].values()
+    added = common.percentile(busy, 0.5) - common.percentile(quiet, 0.5)
+    return "\n".join(
+        [
+            f"A {PAGE_CHARS // 1000} KB page of {PARAGRAPHS} paragraphs with {COMMENTS:,} anchored comments. "
+            f"Views: two sync gunicorn workers, {views.DURATION} s of load from {result['tool']} after "
+            f"{views.WARMUP} s of warm-up; hello world under the same gunicorn: {hello['rps']:,.0f} req/s. "
+            f"Load average at the end {result['load']}.",
+            "",
+            common.markdown_table(
+                ["view of the discussed page", "req/s (p50 / p99 latency)", "of hello world",
+                 "errors", f"≥ {VIEW_TARGET:.0%}"],
+                view_rows,
+            ),
+            "",
+            common.markdown_table(["save (small edit, re-anchoring included)", "p50", "p99", "saves"], save_rows),
+            "",
+            f"A save on the discussed page adds {common.ms(added)} at p50 (target ≤ +{SAVE_SLACK * 1000:.0f} ms): "
+            f"**{common.verdict(_save_passes(result))}**.",
+        ]
+    )  # fmt: skip
+
+
+def main(argv=None) -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
+    print(report(run()))
+
+
+if __name__ == "__main__":
+    main()
