@@ -9,6 +9,7 @@ from govwiki.api.comments import ID, comment_dict
 from govwiki.api.helpers import actor, db, json_body, listing, pagination, reject_unknown
 from govwiki.api.serialize import iso, user_ref
 from govwiki.models import Comment, CommentFlag
+from govwiki.rate_limits import limit
 from govwiki.routing import Routes
 from govwiki.services import comment_views as views
 from govwiki.services import comments as comment_service
@@ -19,6 +20,7 @@ routes = Routes()
 
 
 @routes.post(f"/comments/<{ID}:comment_id>/flag")
+@limit("flags")
 def flag_comment(comment_id: int):
     comment = comment_service.load_comment(db.session, actor(), comment_id)
     data = json_body()

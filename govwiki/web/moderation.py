@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 
 from govwiki.core.policy import Action
+from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
 from govwiki.services import comment_views as views
 from govwiki.services import comments as comment_service
@@ -42,6 +44,7 @@ def queue(slug: str):
 
 
 @moderation.route(f"/comments/<{ID}:comment_id>/flag", methods=["GET", "POST"])
+@limit("flags")
 def flag(comment_id: int):
     comment = comment_service.load_comment(session(), actor(), comment_id)
     if request.method == "GET":
@@ -83,6 +86,14 @@ def dismiss(comment_id: int):
     count = service.dismiss_flags(session(), actor(), comment)
     flash(_("Reports dismissed: %(count)d. The comment stays as it is.", count=count), "success")
     return redirect(_back(_queue_url(comment)))
+
+
+@moderation.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded):
+    """Too many reports in a short time: the report form again, the reason still in the box."""
+    refused = refusal(error)
+    comment = comment_service.load_comment(session(), actor(), request.view_args["comment_id"])
+    return (*_form("moderation/flag.html", comment, error=refused, status=429), retry_headers(refused))
 
 
 def comment_url(comment) -> str:

@@ -324,3 +324,13 @@ def test_a_refused_hide_records_nothing(client, session, comment, official, bear
         )
         == 0
     )
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_FLAGS="1/minute")
+def test_flags_are_rate_limited(client, session, page, comment, resident, bearer):
+    second = comments.post_comment(session, page.consultation.created_by, page, body="Another one.").id
+    headers = bearer(resident)
+    assert _flag(client, headers, comment).status_code == 201
+    response = _flag(client, headers, second)
+    assert response.status_code == 429 and response.get_json()["error"]["code"] == "rate_limited"
+    assert "Retry-After" in response.headers

@@ -275,3 +275,17 @@ def test_the_hidden_notice_and_the_audit_sentence_read_in_chinese(
         f'隐藏了“Market rules”上的<a href="/pages/market-rules#comment-{comment.id}">评论 #{comment.id}</a>'
         in text_of(client.get("/consultations/rules/audit?lang=zh"))
     )
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_FLAGS="1/minute")
+def test_too_many_reports_show_the_form_again_with_the_reason(
+    client, login, session, page, comment, resident, text_of
+):
+    second = comments.post_comment(session, page.consultation.created_by, page, body="Another one.")
+    login(resident)
+    assert client.post(f"/comments/{comment.id}/flag", data={"reason": "Rude."}).status_code == 302
+    response = client.post(f"/comments/{second.id}/flag", data={"reason": "Also rude."})
+    html = text_of(response)
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    assert "Too many in a short time" in html and "Also rude.</textarea>" in html
+    assert _flags(session) == 1
