@@ -289,3 +289,14 @@ def test_too_many_reports_show_the_form_again_with_the_reason(
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     assert "Too many in a short time" in html and "Also rude.</textarea>" in html
     assert _flags(session) == 1
+
+
+def test_a_comments_markup_is_sanitized_in_the_queue_and_the_forms(
+    client, login, session, page, official, resident, text_of
+):
+    bad = comments.post_comment(session, resident, page, body=f"{XSS} <script>alert(2)</script>")
+    _report(session, bad, [official])
+    login(official)
+    for path in ("/consultations/rules/moderation", f"/comments/{bad.id}/hide", f"/comments/{bad.id}/flag"):
+        html = text_of(client.get(path))
+        assert XSS not in html and "<script>alert" not in html and "&lt;script&gt;" in html, path
