@@ -34,15 +34,28 @@ def create_app(test_config: dict | None = None, *, instance: str | None = None) 
 
 def _register_blueprints(app: Flask) -> None:
     from govwiki.api import api
+    from govwiki.web.admin import admin
     from govwiki.web.auth import auth
     from govwiki.web.comments import comments
     from govwiki.web.consultations import consultations
     from govwiki.web.inbox import inbox
+    from govwiki.web.moderation import moderation
     from govwiki.web.notifications import notifications
     from govwiki.web.pages import pages
     from govwiki.web.proposals import proposals
     from govwiki.web.records import records
 
-    for blueprint in (auth, consultations, pages, proposals, comments, records, notifications, inbox):
+    for blueprint in (
+        auth,
+        consultations,
+        pages,
+        proposals,
+        comments,
+        records,
+        notifications,
+        inbox,
+        moderation,
+        admin,
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api, url_prefix="/api/v1")

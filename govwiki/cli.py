@@ -60,6 +60,36 @@ def create_token(name: str, label: str) -> None:
     click.echo(token)
 
 
+@govwiki_cli.command("suspend")
+@click.argument("name")
+@click.option(
+    "--reason", default="", help="Required: why (kept in the audit log; the person sees it at sign-in)."
+)
+def suspend(name: str, reason: str) -> None:
+    """Suspend an account: no sign-in, no writes, no API tokens; contributions stay."""
+    from govwiki.services import suspensions
+
+    try:
+        user = suspensions.suspend_user(db.session, None, name, reason=reason)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"{user.username} is suspended")
+
+
+@govwiki_cli.command("unsuspend")
+@click.argument("name")
+@click.option("--reason", default="", help="Why the suspension is lifted (optional, kept in the audit log).")
+def unsuspend(name: str, reason: str) -> None:
+    """Lift a suspension."""
+    from govwiki.services import suspensions
+
+    try:
+        user = suspensions.unsuspend_user(db.session, None, name, reason=reason)
+    except ServiceError as error:
+        _fail(error)
+    click.echo(f"{user.username} is no longer suspended")
+
+
 @govwiki_cli.command("demo")
 def demo() -> None:
     """Load the demo consultation (running it again changes nothing)."""

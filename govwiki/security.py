@@ -63,10 +63,13 @@ def _refuse_nul_in_address() -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    """The session's user, unless deactivated or suspended since signing in: Flask-Login checks
+    `is_active` only at login_user, so a session made before a suspension ends here, at once."""
     try:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
     except ValueError:
         return None
+    return user if user is not None and user.is_active else None
 
 
 @login_manager.request_loader

@@ -14,6 +14,7 @@ from govwiki.api import (
     comments,
     consultations,
     inbox,
+    moderation,
     notifications,
     openapi,
     pages,
@@ -36,7 +37,7 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 def _check_credentials() -> None:
     """A bad token is an error even on reads; cookie-authenticated writes need the CSRF header."""
     if bearer_attempted() and not current_user.is_authenticated:
-        raise Unauthenticated("The API token is unknown or revoked.")
+        raise Unauthenticated("The API token is unknown or revoked, or its account is suspended.")
     if request.method in WRITE_METHODS and current_user.is_authenticated:
         if not g.get("token_authenticated") and current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
@@ -49,6 +50,7 @@ for area in (
     comments,
     consultations,
     inbox,
+    moderation,
     notifications,
     openapi,
     pages,

@@ -8,6 +8,7 @@ from flask import jsonify, url_for
 from govwiki.routing import Routes
 from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
 from govwiki.api.openapi_inbox import INBOX_OPERATIONS, INBOX_SCHEMAS
+from govwiki.api.openapi_moderation import MODERATION_OPERATIONS, MODERATION_SCHEMAS
 from govwiki.api.openapi_types import (
     PAGINATION,
     ref,
@@ -31,6 +32,7 @@ routes = Routes()
 SCHEMAS = {
     **COMMENT_SCHEMAS,
     **INBOX_SCHEMAS,
+    **MODERATION_SCHEMAS,
     "Error": obj(
         error=obj(
             code=STRING, message=STRING, fields={"type": "object"}, retry_after=INTEGER, rate_limit=STRING
@@ -535,6 +537,7 @@ OPERATIONS = [
     ("get", "/openapi.json", "This document", None, 200, {"type": "object"}, []),
     *COMMENT_OPERATIONS,
     *INBOX_OPERATIONS,
+    *MODERATION_OPERATIONS,
 ]
 
 ERRORS = {
@@ -542,7 +545,8 @@ ERRORS = {
     "401": "unauthenticated",
     "403": "forbidden or consultation_closed",
     "404": "not_found",
-    "409": "edit_conflict, slug_taken, invalid_transition, already_merged, not_open, proposal_changed",
+    "409": "edit_conflict, slug_taken, invalid_transition, already_merged, not_open, proposal_changed, "
+    "already_flagged, already_hidden, not_hidden, no_open_flags, comment_gone",
     "413": "too_large",
     "422": "invalid",
     "429": "rate_limited",

@@ -42,7 +42,11 @@ PARTIAL = {
 }
 #: one numbered change: a passage of the base and what the proposal makes of it
 CHANGE = obj(index=INTEGER, start=INTEGER, end=INTEGER, base=STRING, text=STRING)
-USER = obj(username=STRING, display_name=STRING)
+USER = obj(
+    username=STRING,
+    display_name=STRING,
+    suspended={"type": "boolean", "description": "present (true) when an admin suspended the account"},
+)
 # Words changed: inserted/deleted count a Latin word or a CJK character each; the rest split them.
 STATS = obj(
     **dict.fromkeys(

@@ -16,7 +16,10 @@ def iso(moment) -> str | None:
 def user_ref(user: User | None) -> dict | None:
     if user is None:
         return None
-    return {"username": user.username, "display_name": user.display_name}
+    data = {"username": user.username, "display_name": user.display_name}
+    if user.suspended_at is not None:  # their contributions stay, marked
+        data["suspended"] = True
+    return data
 
 
 def consultation_dict(c: Consultation, *, with_pages: bool = True) -> dict:

@@ -53,7 +53,7 @@ def annotation(page: Page, view: views.CommentView) -> dict:
         data["modified"] = c.edited_at.isoformat()
     if c.status != "deleted":
         data["creator"] = {"type": "Person", "name": c.author.display_name, "nickname": c.author.username}
-    if view.body is not None:
+    if view.body is not None and not view.hidden:  # the model has no "hidden" mark: leave it out for all
         data["body"] = {"type": "TextualBody", "value": view.body, "format": "text/markdown"}
     return data
 

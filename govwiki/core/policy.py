@@ -109,6 +109,11 @@ def may_assign_roles(site_role: str | None) -> bool:
     return site_role == "admin"
 
 
+def may_suspend(site_role: str | None) -> bool:
+    """Only admins suspend accounts and lift suspensions."""
+    return site_role == "admin"
+
+
 def decide(site_role: str | None, member_role: str | None, action: Action, s: Situation) -> Decision:
     """Decide whether someone may do `action`; `site_role` None means signed out."""
     official = site_role == "admin" or member_role == "official"

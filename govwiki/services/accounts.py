@@ -81,14 +81,30 @@ def _check_email(session: Session, fields: dict, email) -> str:
     return email
 
 
+class AccountSuspended(Forbidden):
+    """The right password for an account an admin suspended."""
+
+    code = "account_suspended"
+
+
 def authenticate(session: Session, login: str, password: str) -> User | None:
-    """Return the active user with this username or e-mail and password, else None."""
+    """Return the active user with this username or e-mail and password, else None.
+
+    A suspended account is refused with AccountSuspended, but only once the password is right:
+    to anyone else it answers exactly as a wrong password does (no account enumeration)."""
     login = (login or "").strip().lower()
     if text_problems(login):
         return None  # no account has such a name or address, and PostgreSQL cannot compare NUL
     user = session.scalar(select(User).where((User.username == login) | (func.lower(User.email) == login)))
     if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
         return None
+    if user.suspended_at is not None:
+        raise AccountSuspended(
+            Message(
+                "This account is suspended, so it cannot sign in. Reason: %(reason)s",
+                reason=user.suspended_reason,
+            )
+        )
     return user
 
 
@@ -144,11 +160,11 @@ def revoke_token(session: Session, user: User, token_id: int) -> None:
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    """Return the active user a bearer token belongs to, or None if unknown or revoked."""
+    """Return the active user a bearer token belongs to, or None if unknown, revoked or suspended."""
     if not token or len(token) > 200:
         return None
     record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
-    if record is None or record.revoked_at is not None or not record.user.active:
+    if record is None or record.revoked_at is not None or not record.user.is_active:  # suspended too
         return None
     if record.last_used_at is None or utcnow() - record.last_used_at > TOKEN_TOUCH_INTERVAL:
         record.last_used_at = utcnow()

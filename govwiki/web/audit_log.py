@@ -60,16 +60,19 @@ class _Parts:
         user = self.event.actor
         if user is None:
             return escape(_("Someone on the command line"))
-        return self._person_link(user.username, user.display_name)
+        return self._person_link(user.username, user.display_name, user)
 
     def person(self) -> Markup:
         name = self.event.subject_id
         user = self.subjects.users.get(name)
-        return self._person_link(name, user.display_name if user else name)
+        return self._person_link(name, user.display_name if user else name, user)
 
-    def _person_link(self, username: str, shown: str) -> Markup:
+    def _person_link(self, username: str, shown: str, user=None) -> Markup:
         href = url_for("records.contributions", name=username)
-        return _fill('<a class="user" href="%(href)s">%(name)s</a>', href=href, name=shown)
+        link = _fill('<a class="user" href="%(href)s">%(name)s</a>', href=href, name=shown)
+        if user is not None and user.suspended_at is not None:
+            link += _fill(' <span class="suspended-mark">%(mark)s</span>', mark=_("(suspended)"))
+        return link
 
     def consultation(self) -> Markup:
         found = self.subjects.consultations.get(self.event.consultation_id)
@@ -100,6 +103,19 @@ class _Parts:
             '<a href="%(href)s">#%(id)s</a>',
             href=url_for("proposals.show", proposal_id=int(number)),
             id=number,
+        )
+
+    def comment(self) -> Markup:
+        """“comment #12 on “Market rules”” linking to the comment on its page."""
+        page = self.subjects.pages.get(self.details.get("page"))
+        number = self.event.subject_id
+        if page is None:
+            return escape(_("comment #%(id)s", id=number))
+        return _fill(
+            _('<a href="%(href)s">comment #%(id)s</a> on “%(page)s”'),
+            href=url_for("pages.show", slug=page.slug, _anchor=f"comment-{number}"),
+            id=number,
+            page=page.title,
         )
 
     def revision(self, key: str = "revision") -> Markup:
@@ -215,6 +231,54 @@ def _reverted(p: _Parts) -> Markup:
     )
 
 
+def _hidden(p: _Parts) -> Markup:
+    return _fill(
+        _("%(who)s hid %(comment)s. Public reason: %(reason)s"),
+        who=p.who(),
+        comment=p.comment(),
+        reason=redact(str(p.details.get("reason") or "")),
+    )
+
+
+def _unhidden(p: _Parts) -> Markup:
+    return _fill(_("%(who)s showed %(comment)s again."), who=p.who(), comment=p.comment())
+
+
+def _dismissed(p: _Parts) -> Markup:
+    count = p.details.get("flags") if isinstance(p.details.get("flags"), int) else 0
+    # ngettext fills every value itself; each is Markup already (escaped) or a number
+    return Markup(
+        ngettext(
+            "%(who)s dismissed %(num)d report on %(comment)s.",
+            "%(who)s dismissed %(num)d reports on %(comment)s.",
+            count,
+            who=p.who(),
+            comment=p.comment(),
+        )
+    )
+
+
+def _suspended(p: _Parts) -> Markup:
+    return _fill(
+        _("%(who)s suspended the account of %(person)s. Reason: %(reason)s"),
+        who=p.who(),
+        person=p.person(),
+        reason=redact(str(p.details.get("reason") or "")),
+    )
+
+
+def _unsuspended(p: _Parts) -> Markup:
+    reason = redact(str(p.details.get("reason") or ""))
+    if not reason:
+        return _fill(_("%(who)s lifted the suspension of %(person)s."), who=p.who(), person=p.person())
+    return _fill(
+        _("%(who)s lifted the suspension of %(person)s. Reason: %(reason)s"),
+        who=p.who(),
+        person=p.person(),
+        reason=reason,
+    )
+
+
 _SENTENCES = {
     "consultation_created": _created,
     "consultation_updated": _updated,
@@ -226,4 +290,9 @@ _SENTENCES = {
     "proposal_merged": _merged,
     "proposal_partly_merged": _merged,
     "revision_reverted": _reverted,
+    "comment_hidden": _hidden,
+    "comment_unhidden": _unhidden,
+    "comment_flags_dismissed": _dismissed,
+    "user_suspended": _suspended,
+    "user_unsuspended": _unsuspended,
 }

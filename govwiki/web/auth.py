@@ -10,7 +10,7 @@ from govwiki.rate_limits import limit
 from govwiki.security import actor
 from govwiki.services import accounts
 from govwiki.services.errors import Invalid
-from govwiki.web import templating
+from govwiki.web import labels, templating
 from govwiki.web.forms import LoginForm, RegisterForm, TokenForm, attach_errors
 from govwiki.web.views import ID, local_path, session, signed_in
 
@@ -46,7 +46,11 @@ def login():
     form = LoginForm(next=local_path(request.args.get("next")) or "")
     if not form.validate_on_submit():
         return _page("auth/login.html", form)
-    user = accounts.authenticate(session(), form.login.data, form.password.data)
+    try:
+        user = accounts.authenticate(session(), form.login.data, form.password.data)
+    except accounts.AccountSuspended as error:
+        form.form_errors.append(labels.service_text(error.message))
+        return render_template("auth/login.html", form=form), 403
     if user is None:
         form.form_errors.append(_("The username, e-mail address or password is not right."))
         return render_template("auth/login.html", form=form), 401

@@ -58,6 +58,8 @@ TRANSITION_BUTTON = {
 
 ROLE = {"official": _l("Official"), "expert": _l("Invited expert")}
 
+SITE_ROLE = {"resident": _l("Resident"), "official": _l("Official"), "admin": _l("Administrator")}
+
 # Fixed messages the services send back: listed so they are extracted and translated.
 SERVICE_MESSAGES = (
     N_("required"),

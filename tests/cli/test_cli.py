@@ -94,3 +94,43 @@ def test_demo_audit_log_verifies(runner):
     runner.invoke(args=["govwiki", "demo"])
     result = runner.invoke(args=["govwiki", "verify-audit"])
     assert result.exit_code == 0 and "intact" in result.output
+
+
+def test_suspend_and_unsuspend_from_the_command_line(runner, make_user, session):
+    from govwiki.models import AuditEvent
+
+    user = make_user()
+    result = runner.invoke(args=["govwiki", "suspend", user.username, "--reason", "Spam."])
+    session.expire_all()
+    assert result.exit_code == 0 and session.get(User, user.id).suspended_reason == "Spam."
+    assert runner.invoke(args=["govwiki", "unsuspend", user.username]).exit_code == 0
+    session.expire_all()
+    assert session.get(User, user.id).suspended_at is None
+    events = session.query(AuditEvent).order_by(AuditEvent.id).all()
+    assert [(e.action, e.actor_id, e.subject_id) for e in events] == [
+        ("user_suspended", None, user.username),
+        ("user_unsuspended", None, user.username),
+    ]
+
+
+def _one_line_failure(result) -> bool:
+    return result.exit_code != 0 and len(result.output.strip().splitlines()) == 1
+
+
+def test_suspend_without_a_reason_fails_with_one_line(runner, make_user):
+    name = make_user().username
+    assert _one_line_failure(runner.invoke(args=["govwiki", "suspend", name]))
+    assert _one_line_failure(runner.invoke(args=["govwiki", "suspend", name, "--reason", "  "]))
+
+
+def test_suspend_or_unsuspend_of_unknown_people_fails_with_one_line(runner):
+    assert _one_line_failure(runner.invoke(args=["govwiki", "suspend", "ghost", "--reason", "x"]))
+    assert _one_line_failure(runner.invoke(args=["govwiki", "unsuspend", "ghost"]))
+
+
+def test_suspending_twice_or_lifting_nothing_fails_with_one_line(runner, make_user):
+    name = make_user().username
+    assert _one_line_failure(runner.invoke(args=["govwiki", "unsuspend", name]))
+    runner.invoke(args=["govwiki", "suspend", name, "--reason", "Spam."])
+    result = runner.invoke(args=["govwiki", "suspend", name, "--reason", "Spam."])
+    assert _one_line_failure(result) and "already suspended" in result.output
