@@ -151,7 +151,7 @@ def open_flag_counts(session: Session, comment_ids) -> dict[int, int]:
         .where(CommentFlag.comment_id.in_(list(comment_ids)), CommentFlag.resolved_at.is_(None))
         .group_by(CommentFlag.comment_id)
     )
-    return dict(session.execute(query).tuples().all())
+    return {comment_id: count for comment_id, count in session.execute(query)}
 
 
 def flagged_by(session: Session, actor: User | None, comment_ids) -> set[int]:

@@ -25,12 +25,13 @@ from govwiki.core.policy import Action, Decision, decide
 from govwiki.security import actor
 from govwiki.services import clock
 from govwiki.services import discussion as service
+from govwiki.services import moderation
 from govwiki.services import pages as page_service
 from govwiki.services.access import member_role
 from govwiki.services.errors import Conflict, ServiceError
 from govwiki.web.comment_forms import CommentForm
 from govwiki.web.page_cache import PageCache
-from govwiki.web.views import MAX_PAGE_NUMBER, bounded_int, session, whole_number
+from govwiki.web.views import MAX_PAGE_NUMBER, bounded_int, here, session, whole_number
 
 #: threads on one screen of the discussion (`?comments=2` is the second) …
 PER_SCREEN = 20
@@ -169,14 +170,19 @@ def context(page, revision, rendered) -> dict:
         if screen <= len(starts)
         else ()
     )
-    threads = service.threads(
-        session(), actor(), page, plan, shown, moderator=bool(verdicts(Action.MODERATE))
-    )
+    moderator = bool(verdicts(Action.MODERATE))
+    threads = service.threads(session(), actor(), page, plan, shown, moderator=moderator)
+    by_id = _by_id(threads)
     return {
         "prose_html": prose(page, revision, rendered, plan, state),
         "discussion": {
             "threads": threads,
-            "by_id": _by_id(threads),
+            "by_id": by_id,
+            # for the moderation controls of each comment (comments/_moderate.html)
+            "moderator": moderator,
+            "flagged": moderation.flagged_by(session(), actor(), list(by_id)),
+            "open_flags": moderation.open_flag_counts(session(), list(by_id)) if moderator else {},
+            "next": here(),
             "pager": pager,
             "paragraph": filtered,
             "paragraph_text": rendered.paragraphs[filtered] if filtered is not None else None,

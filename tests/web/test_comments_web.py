@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from govwiki.core.threads import MAX_DEPTH
 from govwiki.models import Comment
-from govwiki.services import answers, comments
+from govwiki.services import answers, comments, moderation
 from govwiki.web.discussion import COMMENTS_PER_SCREEN, PER_SCREEN
 
 
@@ -254,3 +254,21 @@ def test_an_answered_comment_is_marked_answered(client, session, page, resident)
     answers.answer_comment(session, page.consultation.created_by, comment, body="At eight.")
     html = _read(client, page)
     assert "badge-answered" in _comment(html, comment.id) and "At eight." in html
+
+
+def test_each_comment_has_its_moderation_controls(client, session, page, resident, make_user, login):
+    comment = comments.post_comment(session, make_user(), page, body="Questionable.")
+    login(resident)
+    assert f"/comments/{comment.id}/flag" in _comment(_read(client, page), comment.id)
+    moderation.flag_comment(session, resident, comment, reason="Off topic")
+    assert "You reported this comment." in _comment(_read(client, page), comment.id)
+    login(page.consultation.created_by)
+    html = _comment(_read(client, page), comment.id)
+    assert "1 open report" in html and f"/comments/{comment.id}/hide" in html
+
+
+def test_a_comment_hidden_by_the_moderation_service_shows_its_reason(client, session, page, make_user):
+    comment = comments.post_comment(session, make_user(), page, body="Rude words.")
+    moderation.hide_comment(session, page.consultation.created_by, comment, reason="Personal attack")
+    html = _read(client, page)
+    assert "Hidden by a moderator: Personal attack" in html and "Rude words." not in html
