@@ -18,6 +18,7 @@ from govwiki.services.access import load_consultation, load_page
 from govwiki.services.errors import Unauthenticated
 from govwiki.services.notifications import Watched
 from govwiki.web.notification_entries import comment_id, sentence, target_url
+from govwiki.web.comment_links import comment_url
 
 routes = Routes()
 
@@ -114,7 +115,7 @@ def _comment_ref(n: Notification) -> dict | None:
     return {
         "id": comment,
         "url": url_for("api.get_comment", comment_id=comment, _external=True),
-        "html_url": url_for("pages.show", slug=n.page.slug, _anchor=f"comment-{comment}", _external=True),
+        "html_url": comment_url(comment, _external=True),
     }
 
 

@@ -17,6 +17,7 @@ from govwiki.models import AuditEvent
 from govwiki.services.audit import Subjects
 from govwiki.services.timeline import redact
 from govwiki.web import labels
+from govwiki.web.comment_links import comment_url
 
 SITE_ROLE = {"resident": _l("resident"), "official": _l("official"), "admin": _l("administrator")}
 #: the consultation fields a `consultation_updated` event lists
@@ -113,7 +114,7 @@ class _Parts:
             return escape(_("comment #%(id)s", id=number))
         return _fill(
             _('<a href="%(href)s">comment #%(id)s</a> on “%(page)s”'),
-            href=url_for("pages.show", slug=page.slug, _anchor=f"comment-{number}"),
+            href=comment_url(int(number)) if str(number).isdigit() else url_for("pages.show", slug=page.slug),
             id=number,
             page=page.title,
         )

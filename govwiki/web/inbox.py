@@ -27,6 +27,7 @@ from govwiki.web import templating
 from govwiki.web.forms import attach_errors, unix_newlines
 from govwiki.web.proposals import STATUS as PROPOSAL_STATUS
 from govwiki.web.views import ID, Pager, gate, here, local_path, page_args, session
+from govwiki.web.comment_links import comment_url
 
 inbox = Blueprint("inbox", __name__)
 inbox.record_once(templating.install)
@@ -40,11 +41,6 @@ class AnswerForm(FlaskForm):
         render_kw={"rows": 5, "spellcheck": "true"},
     )
     submit = SubmitField(_l("Answer as the consultation"))
-
-
-def comment_url(comment, **options) -> str:
-    """Where a comment is read: on its page, at its place in the discussion."""
-    return url_for("pages.show", slug=comment.page.slug, _anchor=f"comment-{comment.id}", **options)
 
 
 @inbox.route(f"/comments/<{ID}:comment_id>/answer", methods=["GET", "POST"])

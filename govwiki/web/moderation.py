@@ -23,6 +23,7 @@ from govwiki.services.access import load_consultation
 from govwiki.services.errors import ServiceError
 from govwiki.web import templating
 from govwiki.web.views import ID, Pager, gate, local_path, page_args, session
+from govwiki.web.comment_links import comment_url
 
 moderation = Blueprint("moderation", __name__)
 moderation.record_once(templating.install)
@@ -104,11 +105,6 @@ def shown(comment, moderator: bool) -> views.CommentView:
     if view.html is not None:
         view.html = Markup(view.html)
     return view
-
-
-def comment_url(comment) -> str:
-    """Where a comment is read: its page, scrolled to it."""
-    return url_for("pages.show", slug=comment.page.slug, _anchor=f"comment-{comment.id}")
 
 
 def _queue_url(comment) -> str:

@@ -16,6 +16,7 @@ from flask_babel import gettext as _, ngettext
 from govwiki.models import Notification
 from govwiki.services import clock
 from govwiki.web import labels
+from govwiki.web.comment_links import comment_url
 
 #: people named in a sentence before "and N others"
 NAMES_SHOWN = 3
@@ -200,8 +201,9 @@ def target_url(row: Notification, *, external: bool = False) -> str:
         return url_for("consultations.show", slug=row.consultation.slug, **links)
     if row.kind in COMMENT_KINDS:
         comment = comment_id(row)
-        anchor = {"_anchor": f"comment-{comment}"} if comment is not None else {}
-        return url_for("pages.show", slug=row.page.slug, **anchor, **links)
+        if comment is not None:
+            return comment_url(comment, **links)
+        return url_for("pages.show", slug=row.page.slug, **links)
     return _proposal_url(row, details, links)
 
 

@@ -16,7 +16,7 @@ from govwiki.services.report_markdown import to_markdown
 from govwiki.services.access import load_consultation
 from govwiki.services.errors import refusal
 from govwiki.web import audit_log, templating
-from govwiki.web.inbox import comment_url
+from govwiki.web.comment_links import comment_url
 from govwiki.web.present import diff_layout
 from govwiki.web.views import Pager, page_args, session, sign_in_url
 

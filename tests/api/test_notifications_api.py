@@ -184,7 +184,7 @@ def test_comment_notifications_link_to_the_comment_in_the_api_and_on_its_page(
     [item] = client.get("/api/v1/notifications", headers=bearer(resident)).get_json()["items"]
     assert (item["kind"], item["count"], item["page"]["slug"]) == ("comment_replied", 1, page.slug)
     assert item["comment"]["id"] == reply and item["comment"]["url"].endswith(f"/api/v1/comments/{reply}")
-    assert item["comment"]["html_url"].endswith(f"/pages/{page.slug}#comment-{reply}")
+    assert item["comment"]["html_url"].endswith(f"/comments/{reply}")
     assert item["html_url"] == item["comment"]["html_url"]
     assert item["text"] == f"1 reply to your comment on “Market rules” today by {official.display_name}"
     assert "Which stalls?" not in str(item)

@@ -53,7 +53,7 @@ def test_new_comments_on_a_watched_page_are_one_sentence_leading_to_the_first(
     html = text_of(client.get("/notifications"))
     assert "2 new comments on “Market rules” today by Rosa Resident, Omar" in html
     response = client.post(f"/notifications/{_only_entry(session, official).id}")
-    assert response.headers["Location"].endswith(f"/pages/{page.slug}#comment-{first.id}")
+    assert response.headers["Location"].endswith(f"/comments/{first.id}")
 
 
 def test_a_reply_to_my_comment_says_who_replied_and_leads_to_the_reply(
@@ -66,7 +66,7 @@ def test_a_reply_to_my_comment_says_who_replied_and_leads_to_the_reply(
     assert f"1 reply to your comment on “Market rules” today by {official.display_name}" in html
     entry = _only_entry(session, resident)
     response = client.get(f"/notifications/{entry.id}")
-    assert response.headers["Location"].endswith(f"/pages/{page.slug}#comment-{reply.id}")
+    assert response.headers["Location"].endswith(f"/comments/{reply.id}")
 
 
 def test_entries_of_an_earlier_day_name_the_day(
@@ -103,7 +103,7 @@ def test_an_official_response_says_what_the_official_did(
     login(resident)
     assert f"{official.display_name} {sentence}" in text_of(client.get("/notifications"))
     response = client.post(f"/notifications/{_only_entry(session, resident).id}")
-    assert response.headers["Location"].endswith(f"/pages/{page.slug}#comment-{target.id}")
+    assert response.headers["Location"].endswith(f"/comments/{target.id}")
 
 
 @pytest.mark.parametrize(

@@ -45,9 +45,7 @@ def test_posting_the_form_publishes_an_official_reply(client, login, session, qu
     login(official)
     response = client.post(f"/comments/{question.id}/answer", data={"body": "Because of the night market."})
     reply = session.query(Comment).filter_by(parent_id=question.id).one()
-    assert response.status_code == 302 and response.location.endswith(
-        f"/pages/market-rules#comment-{reply.id}"
-    )
+    assert response.status_code == 302 and response.location.endswith(f"/comments/{reply.id}")
     session.refresh(question)
     assert reply.official and question.answered_by_id == official.id
 
@@ -55,7 +53,7 @@ def test_posting_the_form_publishes_an_official_reply(client, login, session, qu
 def test_an_empty_form_only_marks_the_comment_answered(client, login, session, question, official):
     login(official)
     response = client.post(f"/comments/{question.id}/answer", data={"body": "  "})
-    assert response.location.endswith(f"#comment-{question.id}")
+    assert response.location.endswith(f"/comments/{question.id}")
     session.refresh(question)
     assert question.answered_at is not None and session.query(Comment).count() == 1
 
@@ -100,7 +98,7 @@ def test_the_inbox_lists_comments_and_proposals_with_links(client, login, receiv
     login(official)
     html = text_of(client.get("/consultations/market/inbox"))
     assert html.index("And Sundays?") < html.index("Close at 22:00") < html.index("Why so late?")
-    assert f'href="/pages/market-rules#comment-{question.id}"' in html
+    assert f'href="/comments/{question.id}"' in html
     assert f'href="/proposals/{proposal.id}"' in html and f'href="/comments/{later.id}/answer"' in html
     assert html.count("badge-unread") == 3 and "3 unread" in html
 
@@ -185,12 +183,12 @@ def test_comments_on_the_timeline_and_in_the_report(client, session, received, o
     reply = answer_comment(session, official, question, body="Because of the **night market**.")
     timeline = text_of(client.get("/consultations/market/history"))
     assert "answered a comment on" in timeline and "<strong>night market</strong>" in timeline
-    assert f'href="/pages/market-rules#comment-{reply.id}"' in timeline
+    assert f'href="/comments/{reply.id}"' in timeline
     report = text_of(client.get("/consultations/market/report"))
     assert "Official responses to comments" in report and "<strong>night market</strong>" in report
-    assert "Why so late?" in report and f'href="/pages/market-rules#comment-{question.id}"' in report
+    assert "Why so late?" in report and f'href="/comments/{question.id}"' in report
     markdown = text_of(client.get("/consultations/market/report.md"))
-    assert f"(<http://localhost/pages/market-rules#comment-{question.id}>)" in markdown
+    assert f"(<http://localhost/comments/{question.id}>)" in markdown
 
 
 def test_hidden_comments_are_not_quoted_on_the_timeline_or_the_report(

@@ -52,7 +52,7 @@ def test_a_report_is_sent_and_leads_back_to_the_comment(client, login, session, 
     login(resident)
     response = client.post(f"/comments/{comment.id}/flag", data={"reason": "Insulting."})
     assert response.status_code == 302
-    assert response.location.endswith(f"/pages/market-rules#comment-{comment.id}")
+    assert response.location.endswith(f"/comments/{comment.id}")
     assert _flags(session) == 1
 
 
@@ -97,7 +97,7 @@ def test_the_queue_shows_reported_comments_with_reasons_counts_and_a_link(
     login(official)
     html = text_of(client.get("/consultations/rules/moderation"))
     assert TEXT in html and "Rude to vendors." in html and "Insulting." in html
-    assert "2 open reports" in html and f'href="/pages/market-rules#comment-{comment.id}"' in html
+    assert "2 open reports" in html and f'href="/comments/{comment.id}"' in html
     assert "Rosa Resident" in html
     assert html.index("Insulting.") < html.index("Rude to vendors.")  # newest first
 
@@ -207,7 +207,7 @@ def test_the_hide_reason_is_escaped_in_the_audit_log(client, login, session, com
     login(official)
     html = text_of(client.get("/consultations/rules/audit"))
     assert XSS not in html and escaped(XSS) in html
-    assert f'hid <a href="/pages/market-rules#comment-{comment.id}">comment #{comment.id}</a>' in html
+    assert f'hid <a href="/comments/{comment.id}">comment #{comment.id}</a>' in html
 
 
 def test_showing_again_and_dismissing_from_the_web(client, login, session, comment, official, resident):
@@ -271,9 +271,8 @@ def test_the_hidden_notice_and_the_audit_sentence_read_in_chinese(
     login(resident)
     assert "已被管理人员隐藏：辱骂他人" in text_of(client.get(f"/comments/{comment.id}/flag?lang=zh"))
     login(official)
-    assert (
-        f'隐藏了“Market rules”上的<a href="/pages/market-rules#comment-{comment.id}">评论 #{comment.id}</a>'
-        in text_of(client.get("/consultations/rules/audit?lang=zh"))
+    assert f'隐藏了“Market rules”上的<a href="/comments/{comment.id}">评论 #{comment.id}</a>' in text_of(
+        client.get("/consultations/rules/audit?lang=zh")
     )
 
 
