@@ -9,7 +9,7 @@ rather than attached to other words.
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from govwiki.core import anchors
@@ -33,13 +33,21 @@ _COLUMNS = (
 
 def reanchor_page(session: Session, page_id: int, old: Revision, new: Revision) -> int:
     """Move the page's anchored comments from `old` to `new` (the new head); return how many changed."""
-    rows = session.execute(
-        select(*_COLUMNS).where(Comment.page_id == page_id, Comment.anchor_paragraph.is_not(None))
-    ).all()
-    if not rows:
-        return 0
+    anchored = (Comment.page_id == page_id) & Comment.anchor_paragraph.is_not(None)
+    if session.scalar(select(Comment.id).where(anchored).limit(1)) is None:
+        return 0  # nothing to move: a page without comments pays one indexed look-up
     before = render_cached(old.sha256, old.body).paragraphs
     after = render_cached(new.sha256, new.body).paragraphs
+    query = select(*_COLUMNS).where(anchored)
+    edited = _edited_paragraphs(before, after)
+    if edited is not None:
+        # Same paragraphs in the same places but for `edited`: a comment on any other paragraph
+        # points at text that did not change, where it is, so only these (and outdated ones,
+        # whose text may have come back) need the diff.
+        query = query.where(or_(Comment.placed_paragraph.in_(edited), Comment.placed_paragraph.is_(None)))
+    rows = session.execute(query).all()
+    if not rows:
+        return 0
     remap = anchors.Remap(before, after)  # one diff for every comment of the page
     changes = _quoted_changes(remap, [r for r in rows if r.anchor_quote is not None])
     # a paragraph comment whose paragraph is gone stays outdated: there is no quote to look for
@@ -48,6 +56,13 @@ def reanchor_page(session: Session, page_id: int, old: Revision, new: Revision) 
     if changes:
         session.execute(update(Comment), changes)
     return len(changes)
+
+
+def _edited_paragraphs(before, after) -> list[int] | None:
+    """The paragraphs whose text changed in place, or None when paragraphs came or went."""
+    if len(before) != len(after):
+        return None
+    return [index for index, (was, now) in enumerate(zip(before, after)) if was != now]
 
 
 def _quoted_changes(remap: anchors.Remap, rows) -> list[dict]:

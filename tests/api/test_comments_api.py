@@ -300,3 +300,12 @@ def test_a_paragraph_comment_whose_paragraph_went_stays_outdated_through_later_s
     assert _anchor(client, comment)["outdated"]
     _save(client, editor, without + "\nA new last paragraph.\n", 2)
     assert _anchor(client, comment)["outdated"]
+
+
+def test_an_edit_inside_a_paragraph_moves_its_quotes_and_leaves_the_others(client, page, resident, bearer):
+    headers = bearer(resident)
+    notice = _comment_id(client, headers, "Why thirty?", anchor={"quote": "30 days"})
+    permit = _comment_id(client, headers, "Which permit?", anchor={"quote": "a permit"})
+    _save(client, bearer(page.consultation.created_by), BASE.replace("is 30 days", "is now 30 days"), 1)
+    assert _anchor(client, notice)["current"] == {"paragraph": 1, "start": 25, "end": 32}
+    assert _anchor(client, permit)["current"] == {"paragraph": 0, "start": 18, "end": 26}
