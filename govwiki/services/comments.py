@@ -201,8 +201,12 @@ def page_comments(session: Session, page: Page, *, paragraph: int | None = None)
     return [c for c in comments if root_of[c.id] in roots]
 
 
-def versions(session: Session, comment: Comment) -> list[CommentVersion]:
-    """The comment's earlier texts, newest first."""
+def versions(session: Session, actor: User | None, comment: Comment) -> list[CommentVersion]:
+    """The comment's earlier texts, newest first: for the consultation's officials only."""
+    verdict = decision(session, actor, comment.page.consultation, Action.MODERATE)
+    if not verdict:  # the policy's reason: signed out is a 401, like every other refusal
+        only = Message("Only the consultation's officials read earlier versions of comments.")
+        raise refusal(verdict.reason, only if verdict.reason == "forbidden" else None)
     query = select(CommentVersion).where(CommentVersion.comment_id == comment.id)
     return list(session.scalars(query.order_by(CommentVersion.replaced_at.desc(), CommentVersion.id.desc())))
 

@@ -13,6 +13,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from flask_limiter import RateLimitExceeded
+from markupsafe import Markup
 
 from govwiki.core.messages import Message
 from govwiki.core.policy import Action, may_change_own
@@ -88,6 +89,17 @@ def create(slug: str):
     flash(_("Your comment was posted."), "posted")
     cookie[SENT_DRAFT] = draft_key(page, form)
     return redirect(url_for(".show", comment_id=comment.id))
+
+
+@comments.get(f"/comments/<{ID}:comment_id>/versions")
+def versions(comment_id: int):
+    """The earlier texts of an edited or deleted comment, for the consultation's officials."""
+    comment = service.load_comment(session(), actor(), comment_id)
+    earlier = [
+        (version, Markup(comment_views.comment_html(version.body)))
+        for version in service.versions(session(), actor(), comment)
+    ]
+    return render_template("comments/versions.html", comment=comment, page=comment.page, earlier=earlier)
 
 
 @comments.get(f"/comments/<{ID}:comment_id>")
