@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_discussion  # noqa: E402
 import bench_save_history  # noqa: E402
 import bench_save_pages  # noqa: E402
 import bench_view_throughput  # noqa: E402
@@ -112,6 +113,7 @@ def summary(results: dict) -> str:
                 common.verdict(all(result["verdict"].values())),
             ]
         )
+    rows += bench_discussion.summary_rows(results["discussion"])
     return common.markdown_table(["target", "measured", "verdict"], rows)
 
 
@@ -131,7 +133,8 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "",
         "Measured by `make bench` (`bench/run_all.py`), which rewrites this file except for the "
         "Findings section. Each benchmark also runs alone: `python bench/bench_save_history.py`, "
-        "`bench_diff.py`, `bench_view_throughput.py`, `bench_save_pages.py`, each with `--postgres` to add PostgreSQL.",
+        "`bench_diff.py`, `bench_view_throughput.py`, `bench_save_pages.py` (those two with `--postgres` to add "
+        "PostgreSQL), `bench_discussion.py`.",
         "",
         "## Machine",
         "",
@@ -172,6 +175,10 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "## 4. Save latency as the number of pages grows",
         "",
         "\n\n".join(bench_save_pages.report(result) for result in results["pages"]),
+        "",
+        "## 5. A page under discussion",
+        "",
+        bench_discussion.report(results["discussion"]),
         "",
         "## Findings",
         "",
@@ -215,6 +222,7 @@ def main(argv=None) -> None:
 
     results["diff"] = step("Diff of two 1 MB revisions", run_diff, diff_report)
     results["view"] = step("Page view throughput", bench_view_throughput.run, bench_view_throughput.report)
+    results["discussion"] = step("A page under discussion", bench_discussion.run, bench_discussion.report)
     results["pages"] = step(
         "Save latency by number of pages",
         lambda: common.on_each_database(bench_save_pages.run, postgres=not args.no_postgres),
