@@ -62,7 +62,7 @@ def prepare(instance: Path) -> dict:
     from govwiki import create_app
     from govwiki.core.markdown import render_cached
     from govwiki.extensions import db
-    from govwiki.services import accounts, comments, pages
+    from govwiki.services import accounts, comments, notifications, pages
 
     common.cheap_passwords()
     app = create_app(instance=str(instance))
@@ -78,6 +78,10 @@ def prepare(instance: Path) -> dict:
             accounts.register_user(session, f"resident-{n}", f"resident-{n}@example.org", "password123")
             for n in range(20)
         ]
+        # Commenting watches the page for its author: the quiet page gets the same watchers, so that
+        # the two saves differ by what comments cost a save (re-anchoring), not by notifications.
+        for resident in residents:
+            notifications.watch(session, resident, page=quiet)
         head = pages.head_revision(session, busy)
         paragraphs = render_cached(head.sha256, head.body).paragraphs
         for n in range(COMMENTS):
