@@ -50,6 +50,19 @@ def decision(session: Session, actor: User | None, consultation: Consultation, a
     )
 
 
+class Verdicts:
+    """The policy's answers for one person on one consultation, looking up their membership
+    once for every action asked (a page view asks about half a dozen)."""
+
+    def __init__(self, session: Session, actor: User | None, consultation: Consultation) -> None:
+        self._role = actor.role if actor is not None else None
+        self._member = member_role(session, actor, consultation)
+        self._situation = consultation.situation(clock.now())
+
+    def __call__(self, action: Action) -> Decision:
+        return decide(self._role, self._member, action, self._situation)
+
+
 def require(
     session: Session, actor: User | None, consultation: Consultation, action: Action, **details
 ) -> None:

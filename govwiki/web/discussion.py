@@ -21,13 +21,13 @@ from markupsafe import Markup
 from govwiki.core import anchors
 from govwiki.core.markdown import render_cached
 from govwiki.core.passages import decorate
-from govwiki.core.policy import Action, Decision, decide
+from govwiki.core.policy import Action
 from govwiki.security import actor
 from govwiki.services import clock
 from govwiki.services import discussion as service
 from govwiki.services import moderation
 from govwiki.services import pages as page_service
-from govwiki.services.access import member_role
+from govwiki.services import access
 from govwiki.services.errors import Conflict, ServiceError
 from govwiki.web.comment_forms import CommentForm
 from govwiki.web.page_cache import PageCache
@@ -86,24 +86,15 @@ def outline(page) -> service.Outline:
     return found
 
 
-class Verdicts:
-    """The policy's answers for the visitor on one consultation, with one look-up of their
-    membership for all the discussion's actions (the page view asks about five)."""
-
-    def __init__(self, consultation) -> None:
-        who = actor()
-        self._role = who.role if who else None
-        self._member = member_role(session(), who, consultation)
-        self._situation = consultation.situation(clock.now())
-
-    def __call__(self, action: Action) -> Decision:
-        return decide(self._role, self._member, action, self._situation)
+def visitor_verdicts(consultation) -> access.Verdicts:
+    """The visitor's verdicts on the consultation (one membership look-up for them all)."""
+    return access.Verdicts(session(), actor(), consultation)
 
 
-def comment_state(page, verdicts: Verdicts | None = None) -> str:
+def comment_state(page, verdicts: access.Verdicts | None = None) -> str:
     """Whether the visitor can comment: "open", "sign_in" (signed out, comments welcome),
     "closed" (the consultation is not accepting comments) or "forbidden"."""
-    verdict = (verdicts or Verdicts(page.consultation))(Action.COMMENT)
+    verdict = (verdicts or visitor_verdicts(page.consultation))(Action.COMMENT)
     if verdict:
         return "open"
     if verdict.reason == "unauthenticated":
@@ -158,7 +149,7 @@ def paragraph_arg(rendered) -> int | None:
 def context(page, revision, rendered) -> dict:
     """What the page view needs for its discussion section and its marked-up text."""
     plan = outline(page)
-    verdicts = Verdicts(page.consultation)
+    verdicts = visitor_verdicts(page.consultation)
     state = comment_state(page, verdicts)
     filtered = paragraph_arg(rendered) if revision.number == page.head_number else None
     roots = plan.roots_on(filtered)

@@ -86,8 +86,8 @@ class Pager:
 
 def allowed(consultation, *actions: Action) -> dict[str, Decision]:
     """Ask the policy about each action, keyed by its name (`can.edit` in templates)."""
-    who = actor()
-    return {action.value: access.decision(db.session, who, consultation, action) for action in actions}
+    verdicts = access.Verdicts(db.session, actor(), consultation)
+    return {action.value: verdicts(action) for action in actions}
 
 
 def page_permissions(page) -> dict[str, Decision]:
