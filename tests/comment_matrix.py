@@ -18,6 +18,8 @@ services, and what is tested here is what people may do to them, not how they ca
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from itertools import product
@@ -141,8 +143,15 @@ def expected(role: str, action: str, state: str, policy: str, visibility: str) -
     return row[STATES.index(state)]
 
 
+def tested_policies() -> tuple[str, ...]:
+    """Every edit policy on SQLite; on PostgreSQL only `comment`. The answers are the policy's and
+    the service's, the same under every edit policy (the table has no policy column), so the
+    second database checks that the writes and refusals behave there without tripling its run."""
+    return POLICIES[:1] if os.environ.get("GOVWIKI_TEST_POSTGRES") else POLICIES
+
+
 def cases() -> list[tuple[str, str, str, str, str]]:
-    return list(product(ROLES, ACTIONS, STATES, POLICIES, VISIBILITIES))
+    return list(product(ROLES, ACTIONS, STATES, tested_policies(), VISIBILITIES))
 
 
 def params() -> list:
@@ -249,7 +258,7 @@ def after_success(before: Discussion, action: str, world: CommentWorld, role: st
 
 
 def worlds_needed() -> list[tuple[str, str, str]]:
-    return sorted(product(STATES, POLICIES, VISIBILITIES))
+    return sorted(product(STATES, tested_policies(), VISIBILITIES))
 
 
 # Module fixtures for the comment matrix (imported into the test module beside tests.matrix's).
