@@ -119,15 +119,11 @@ def edit_comment(
         raise Conflict("comment_gone", Message("This comment can no longer be edited."), your_body=body)
     if body == comment.body:
         return comment
-    at = clock.now()
-    session.add(
-        CommentVersion(
-            comment_id=comment.id, body=comment.body, written_at=comment.edited_at or comment.created_at,
-            replaced_at=at,
-        )
-    )  # fmt: skip
+    at = _keep_version(session, comment)
     comment.body, comment.edited_at = body, at
     _bump(session, comment.page, None, count=0)
+    # decided again as the edit commits, so an edit racing the consultation's close cannot land
+    require_at_commit(session, actor, comment.page.consultation, Action.COMMENT, your_body=body)
     session.commit()
     return comment
 
@@ -137,13 +133,7 @@ def delete_comment(session: Session, actor: User | None, comment: Comment) -> Co
     _require_own(session, actor, comment)
     if comment.status == "deleted":
         return comment
-    at = clock.now()
-    session.add(
-        CommentVersion(
-            comment_id=comment.id, body=comment.body, written_at=comment.edited_at or comment.created_at,
-            replaced_at=at,
-        )
-    )  # fmt: skip
+    at = _keep_version(session, comment)
     counted = comment.status != "deleted"
     comment.body, comment.status, comment.deleted_at = "", "deleted", at
     _bump(session, comment.page, None, count=-1 if counted else 0)
@@ -275,6 +265,14 @@ def _anchor(comment: Comment, head, target: Target, body: str) -> None:
     if not isinstance(target.paragraph, int) or not 0 <= target.paragraph < len(paragraphs):
         raise Invalid({"paragraph": Message("must be a paragraph of the current page")}, your_body=body)
     comment.anchor_paragraph = comment.placed_paragraph = target.paragraph
+
+
+def _keep_version(session: Session, comment: Comment):
+    """Keep the comment's current text as an earlier version; return the moment it is replaced."""
+    at = clock.now()
+    written = comment.edited_at or comment.created_at
+    session.add(CommentVersion(comment_id=comment.id, body=comment.body, written_at=written, replaced_at=at))
+    return at
 
 
 def _bump(session: Session, page: Page, head_number: int | None, *, count: int) -> None:
