@@ -24,6 +24,7 @@ from govwiki.models import Comment, Consultation, InboxRead, Membership, Page, P
 from govwiki.services import clock
 from govwiki.services.access import require
 from govwiki.services.errors import Invalid
+from govwiki.services.union_pages import page_of_union
 from govwiki.services.upsert import insert_or_ignore
 
 KINDS = ("comment", "proposal")
@@ -87,14 +88,7 @@ def inbox(
 ) -> tuple[list[InboxItem], int]:
     """One page of what the consultation received, newest first, and the exact total."""
     require(session, actor, consultation, Action.ANSWER)
-    union = union_all(*_sources(consultation, filters)).subquery()
-    total = session.scalar(select(func.count()).select_from(union))
-    rows = session.execute(
-        select(union.c.kind, union.c.id)
-        .order_by(union.c.at.desc(), union.c.rank.desc(), union.c.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    rows, total = page_of_union(session, _sources(consultation, filters), page, per_page)
     return _load(session, actor, rows), total
 
 

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, String, func, literal_column, or_, select, union_all
+from sqlalchemy import Integer, String, func, literal_column, or_, select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from govwiki.core import policy
@@ -30,6 +30,7 @@ from govwiki.core.policy import Decision
 from govwiki.models import AuditEvent, Comment, Consultation, Page, Proposal, Revision, User
 from govwiki.services import access, clock, discussion_record
 from govwiki.services.errors import refusal
+from govwiki.services.union_pages import page_of_union
 
 #: audit actions shown on the public timeline (the rest are told by other tables, or private)
 TIMELINE_ACTIONS = ("status_changed", "member_added", "consultation_created", "consultation_updated")
@@ -80,19 +81,6 @@ def _source(kind: str, at, row_id, *conditions, joins=()):
     return query.where(*conditions)
 
 
-def _page_of_rows(session: Session, sources, page: int, per_page: int) -> tuple[list, int]:
-    """Sort and page the union of `sources` in SQL; return that page's (kind, id) rows and the total."""
-    union = union_all(*sources).subquery()
-    total = session.scalar(select(func.count()).select_from(union))
-    rows = session.execute(
-        select(union.c.kind, union.c.id)
-        .order_by(union.c.at.desc(), union.c.rank.desc(), union.c.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return rows, total
-
-
 def consultation_history(
     session: Session, consultation: Consultation, page: int = 1, per_page: int = 50
 ) -> tuple[list[TimelineItem], int]:
@@ -134,7 +122,7 @@ def consultation_history(
             joins=[(Page, Page.id == Comment.page_id)],
         ),
     ]
-    rows, total = _page_of_rows(session, sources, page, per_page)
+    rows, total = page_of_union(session, sources, page, per_page)
     return _load(session, rows), total
 
 
@@ -180,7 +168,7 @@ def user_contributions(
             ],
         ),
     ]
-    rows, total = _page_of_rows(session, sources, page, per_page)
+    rows, total = page_of_union(session, sources, page, per_page)
     return _load(session, rows), total
 
 
