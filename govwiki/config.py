@@ -59,6 +59,8 @@ class Defaults:
     TRUSTED_PROXIES = 0
     #: seconds a diff may spend before it settles for a coarser (still exact) answer
     DIFF_TIMEOUT = DEFAULT_TIMEOUT
+    #: bytes of finished page views each worker keeps (web/page_cache.py), least recently used out
+    PAGE_CACHE_BYTES = 64 * 1024 * 1024
     PER_PAGE_DEFAULT = 50
     PER_PAGE_MAX = 200
     #: IANA name of the zone pages show times in and deadlines are entered in (the API keeps UTC)
@@ -82,8 +84,9 @@ ENVIRONMENT = {
     "MAX_PAGE_BYTES": "MAX_PAGE_BYTES",
     "MAX_COMMENT_BYTES": "MAX_COMMENT_BYTES",
     "TIMEZONE": "TIMEZONE",
+    "PAGE_CACHE_BYTES": "PAGE_CACHE_BYTES",
 }
-INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES", "TRUSTED_PROXIES"}
+INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES", "TRUSTED_PROXIES", "PAGE_CACHE_BYTES"}
 
 
 def instance_path() -> str:

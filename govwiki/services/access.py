@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select, true
+from sqlalchemy import event, exists, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from govwiki.core import policy
@@ -13,15 +13,34 @@ from govwiki.services.errors import NotFound, refusal
 from govwiki.core.messages import Message
 
 
+#: where a session keeps the memberships it looked up (session.info), until its next write
+_MEMBERSHIPS = "govwiki_member_roles"
+
+
 def member_role(session: Session, actor: User | None, consultation: Consultation) -> str | None:
-    """Return the actor's role in the consultation ('official', 'expert') or None."""
+    """Return the actor's role in the consultation ('official', 'expert') or None.
+
+    A view asks several times (reading the page, its tabs, its discussion): the answer is kept in
+    the session until it writes anything, commits or rolls back, so a change of membership is
+    always seen by the next question."""
     if actor is None:
         return None
-    return session.scalar(
-        select(Membership.role).where(
-            Membership.consultation_id == consultation.id, Membership.user_id == actor.id
+    known = session.info.setdefault(_MEMBERSHIPS, {})
+    key = (consultation.id, actor.id)
+    if key not in known:
+        known[key] = session.scalar(
+            select(Membership.role).where(
+                Membership.consultation_id == consultation.id, Membership.user_id == actor.id
+            )
         )
-    )
+    return known[key]
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_memberships(session: Session, *_) -> None:
+    session.info.pop(_MEMBERSHIPS, None)
 
 
 def readable_filter(actor: User | None):
@@ -55,12 +74,19 @@ class Verdicts:
     once for every action asked (a page view asks about half a dozen)."""
 
     def __init__(self, session: Session, actor: User | None, consultation: Consultation) -> None:
+        self._signed_in = actor is not None
         self._role = actor.role if actor is not None else None
         self._member = member_role(session, actor, consultation)
         self._situation = consultation.situation(clock.now())
 
     def __call__(self, action: Action) -> Decision:
         return decide(self._role, self._member, action, self._situation)
+
+    @property
+    def kind(self) -> tuple[bool, str | None, str | None]:
+        """Everything the answers depend on besides the consultation's situation: two visitors
+        of one kind get the same answer to every question (signed in, site role, membership)."""
+        return (self._signed_in, self._role, self._member)
 
 
 def require(

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from govwiki.core import threads as tree
-from govwiki.models import Comment, Page, User
+from govwiki.models import Comment, CommentFlag, CommentSupport, Page, User
 from govwiki.services import comment_views
 from govwiki.services import comments as service
 
@@ -142,3 +142,36 @@ def threads(
 def _nest(node: tree.Node[comment_views.CommentView]) -> comment_views.CommentView:
     node.item.replies = [_nest(child) for child in node.replies]
     return node.item
+
+
+@dataclass(frozen=True)
+class OwnMark:
+    """A comment whose actions differ for one reader from a stranger's, and why."""
+
+    comment: Comment
+    supported: bool
+    reported: bool
+
+
+def own_marks(session: Session, actor: User | None, comment_ids) -> dict[int, OwnMark]:
+    """Of `comment_ids`, the comments `actor` wrote, supports or reported (one query): the only
+    ones whose actions a page shared by many readers must draw for this reader."""
+    ids = list(comment_ids)
+    if actor is None or not ids:
+        return {}
+    supported = (
+        select(CommentSupport.id)
+        .where(CommentSupport.comment_id == Comment.id, CommentSupport.user_id == actor.id)
+        .exists()
+    )
+    reported = (
+        select(CommentFlag.id)
+        .where(CommentFlag.comment_id == Comment.id, CommentFlag.user_id == actor.id)
+        .exists()
+    )
+    rows = session.execute(
+        select(Comment, supported, reported).where(
+            Comment.id.in_(ids), or_(Comment.author_id == actor.id, supported, reported)
+        )
+    )
+    return {c.id: OwnMark(c, bool(s), bool(r)) for c, s, r in rows}

@@ -5,7 +5,8 @@ officials hide it with a public reason, show it again, or dismiss its reports.
 by one person, the insert that loses inserts nothing and its caller hears `already_flagged`.
 Hiding and showing move the comment's status with a guarded UPDATE (WHERE status = the status it
 must have), so two officials acting at once never both do it, and each bumps the page's
-discussion_version so that no cached page keeps the old text. Every moderator action is an event
+discussion_version so that no cached page keeps the old text (reports and dismissals bump it
+too: the moderators' copies of a page count the open reports). Every moderator action is an event
 in the audit log naming the comment and the reason, never its text: the audit log is read more
 widely than a hidden text may be (SECURITY.md 9), and the comment row keeps the text anyway.
 """
@@ -58,6 +59,7 @@ def flag_comment(session: Session, actor: User | None, comment: Comment, *, reas
             "already_flagged",
             Message("You have already reported this comment; the moderators have your report."),
         )
+    bump_discussion(session, comment.page)  # moderators' copies of the page count open reports
     session.commit()
     return session.scalars(
         select(CommentFlag).where(CommentFlag.comment_id == comment.id, CommentFlag.user_id == actor.id)
@@ -106,6 +108,7 @@ def dismiss_flags(session: Session, actor: User | None, comment: Comment) -> int
             "no_open_flags", Message("This comment has no open reports (someone may have dealt with them).")
         )
     _record(session, actor, "comment_flags_dismissed", comment, flags=dismissed)
+    bump_discussion(session, comment.page)
     session.commit()
     return dismissed
 

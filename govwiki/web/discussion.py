@@ -10,6 +10,7 @@ The personal parts (support state, one's own buttons) are rendered per request.
 
 from __future__ import annotations
 
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -29,8 +30,9 @@ from govwiki.services import moderation
 from govwiki.services import pages as page_service
 from govwiki.services import access
 from govwiki.services.errors import Conflict, ServiceError
+from govwiki.web import skeleton
 from govwiki.web.comment_forms import CommentForm
-from govwiki.web.page_cache import PageCache
+from govwiki.core.bounded_cache import BoundedCache
 from govwiki.web.views import MAX_PAGE_NUMBER, bounded_int, here, session, whole_number
 
 #: threads on one screen of the discussion (`?comments=2` is the second) …
@@ -72,8 +74,25 @@ def screen_starts(plan: service.Outline, roots) -> tuple[int, ...]:
     return tuple(starts)
 
 
-def _cache(name: str) -> PageCache:
-    return current_app.extensions.setdefault(f"govwiki_discussion_{name}", PageCache(max_entries=512))
+#: bytes each of the discussion's caches (outlines, marked-up texts) may hold per worker
+CACHE_BYTES = 16 * 1024 * 1024
+
+
+def _cache(name: str) -> BoundedCache:
+    found = current_app.extensions.get(f"govwiki_discussion_{name}")
+    if found is None:
+        found = BoundedCache(512, CACHE_BYTES, _weight)
+        current_app.extensions[f"govwiki_discussion_{name}"] = found
+    return found
+
+
+def _weight(value) -> int:
+    """Bytes an entry holds, roughly: text by its size, an outline by the comments it maps."""
+    if isinstance(value, str):
+        return sys.getsizeof(value)
+    if isinstance(value, service.Outline):
+        return 200 * (len(value.paragraph_of) + sum(map(len, value.members.values())) + len(value.counts))
+    return sys.getsizeof(value) + 8 * len(value)
 
 
 def outline(page) -> service.Outline:
@@ -161,30 +180,44 @@ def context(page, revision, rendered) -> dict:
         if screen <= len(starts)
         else ()
     )
-    moderator = bool(verdicts(Action.MODERATE))
-    threads = service.threads(session(), actor(), page, plan, shown, moderator=moderator)
+    # building a page shared by every reader of this kind: the comments as a stranger sees them
+    reader = skeleton.viewer()
+    threads = service.threads(session(), reader, page, plan, shown, moderator=bool(verdicts(Action.MODERATE)))
     by_id = _by_id(threads)
     return {
         "prose_html": prose(page, revision, rendered, plan, state),
         "discussion": {
+            **actions_context(verdicts, state, reader, list(by_id)),
             "threads": threads,
             "by_id": by_id,
-            # for the moderation controls of each comment (comments/_moderate.html)
-            "moderator": moderator,
-            "flagged": moderation.flagged_by(session(), actor(), list(by_id)),
-            "open_flags": moderation.open_flag_counts(session(), list(by_id)) if moderator else {},
-            "next": here(),
             "pager": pager,
             "paragraph": filtered,
             "paragraph_text": rendered.paragraphs[filtered] if filtered is not None else None,
-            "state": state,
-            "can_support": bool(verdicts(Action.SUPPORT)),
-            "can_answer": bool(verdicts(Action.ANSWER)),
             "total": page.comment_count,
             "thread_count": len(roots),
         },
         "comment_form": _form(page, paragraph=filtered) if state == "open" else None,
         "blank_comment_form": _form(page) if state == "open" else None,
+    }
+
+
+def actions_context(
+    verdicts: access.Verdicts, state: str, reader, comment_ids: list[int], *, flagged: set[int] | None = None
+) -> dict:
+    """What the actions under the comments `comment_ids` need to know (comments/_actions.html);
+    `flagged`: those of them the reader reported, when the caller knows already."""
+    moderator = bool(verdicts(Action.MODERATE))
+    if flagged is None:
+        flagged = moderation.flagged_by(session(), reader, comment_ids)
+    return {
+        "state": state,
+        "can_support": bool(verdicts(Action.SUPPORT)),
+        "can_answer": bool(verdicts(Action.ANSWER)),
+        # for the moderation controls of each comment (comments/_moderate.html)
+        "moderator": moderator,
+        "flagged": flagged,
+        "open_flags": moderation.open_flag_counts(session(), comment_ids) if moderator else {},
+        "next": here(),
     }
 
 

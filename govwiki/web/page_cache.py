@@ -1,54 +1,51 @@
-"""Finished HTML of pages as signed-out readers see them.
+"""Finished page views, kept as skeletons shared by every reader of one kind.
 
-Most readers are signed out, and for them a page's HTML depends only on things named in the
-key: the page and its head revision, the consultation's last change and whether it accepts
-contributions now, the number of open suggestions, the discussion's version (bumped by every
-new, edited, deleted, supported or hidden comment) and the language. Rendering the full layout
-costs far more than checking those, so the HTML is kept per key (bounded, least recently used
-first out). A key that no longer matches is simply never asked for again.
+A page's view depends on things named in its key: the page and its head revision, the
+consultation's last change and whether it accepts contributions now, the number of open
+suggestions, the discussion's version (bumped by every new, edited, deleted, supported, reported
+or hidden comment), the language, and the kind of reader (signed out; signed in with a site role
+and a membership: `access.Verdicts.kind`, everything the permission policy decides on besides
+the consultation). Rendering the full layout costs far more than checking those, so the view is
+kept per key as a skeleton (web/skeleton.py) whose personal parts are filled per request. A key
+that no longer matches is simply never asked for again; the cache is bounded by entries and by
+bytes (GOVWIKI_PAGE_CACHE_BYTES), least recently used first out.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from collections.abc import Callable
 
 from flask import current_app, request, session
 
-MAX_ENTRIES = 2048
+from govwiki.core.bounded_cache import BoundedCache
+from govwiki.web import skeleton
+
+MAX_ENTRIES = 4096
+#: session keys that make a view one-off (a flashed message; a draft the page must forget)
+ONE_OFF = ("_flashes", "govwiki_comment_draft_sent")
 
 
-class PageCache:
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
-        self._entries: OrderedDict[tuple, str] = OrderedDict()
-        self._lock = threading.Lock()
-        self._max = max_entries
-
-    def get(self, key: tuple) -> str | None:
-        with self._lock:
-            html = self._entries.get(key)
-            if html is not None:
-                self._entries.move_to_end(key)
-            return html
-
-    def put(self, key: tuple, html: str) -> None:
-        with self._lock:
-            self._entries[key] = html
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-
-def cache() -> PageCache:
+def cache() -> BoundedCache[skeleton.Skeleton]:
     """This app's cache (one per app, so two apps in one process never share HTML)."""
-    return current_app.extensions.setdefault("govwiki_page_cache", PageCache())
+    found = current_app.extensions.get("govwiki_page_cache")
+    if found is None:
+        limit = current_app.config["PAGE_CACHE_BYTES"]
+        found = BoundedCache(MAX_ENTRIES, limit, lambda shared: shared.weight)
+        current_app.extensions["govwiki_page_cache"] = found
+    return found
 
 
-def cacheable(signed_in: bool) -> bool:
-    """Only plain signed-out views: no query (it would echo into links), no pending messages."""
-    allowed_args = set(request.args) <= {"lang"}
-    return not signed_in and allowed_args and "_flashes" not in session
+def cacheable() -> bool:
+    """Only plain views: no query (it would echo into links), no one-off message or draft."""
+    return set(request.args) <= {"lang"} and not any(name in session for name in ONE_OFF)
+
+
+def serve(
+    key: tuple, render: Callable[[], str], filler: Callable[[skeleton.Skeleton], skeleton.Filler]
+) -> str:
+    """The view under `key` for this request: the cached skeleton (built by `render` the first
+    time) with its personal parts drawn by the filler `filler(skeleton)` makes."""
+    shared = cache().get(key)
+    if shared is None:
+        shared = cache().put(key, skeleton.build(render))
+    return skeleton.fill(shared, filler(shared))

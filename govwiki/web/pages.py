@@ -24,7 +24,7 @@ from govwiki.services import pages as service
 from govwiki.services.proposal_review import count_open
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
-from govwiki.web import confirm, discussion, history, page_cache, templating
+from govwiki.web import confirm, discussion, history, page_cache, personal_parts, templating
 from govwiki.web.forms import EditForm, RevertForm, attach_errors
 from govwiki.web.present import conflict_passages
 from govwiki.web.views import ID, gate, page_permissions, revision_arg, session
@@ -37,8 +37,8 @@ history.routes.register_on(pages)
 @pages.get("/pages/<slug>")
 def show(slug: str):
     page = load_page(session(), actor(), slug)
-    if page_cache.cacheable(actor() is not None):
-        return _show_to_readers(page)
+    if page_cache.cacheable():
+        return _show_shared(page)
     number = revision_arg("revision")
     revision = (
         service.head_revision(session(), page)
@@ -53,25 +53,29 @@ def _with_discussion(page, revision) -> dict:
     return {**context, **discussion.context(page, revision, context["rendered"])}
 
 
-def _show_to_readers(page):
-    """The current revision as signed-out readers see it, from the page cache when it can."""
+def _show_shared(page):
+    """The current revision from the page cache: the view as every reader of this kind sees it,
+    with this reader's own parts drawn in (web/personal_parts.py)."""
     consultation = page.consultation
+    verdicts = discussion.visitor_verdicts(consultation)
     key = (
         page.id,
         page.head_number,
+        page.updated_at,
         consultation.updated_at,
         consultation.situation(clock.now()).accepting,
         count_open(session(), page),
         page.discussion_version,
         str(get_locale()),
+        verdicts.kind,
     )
-    html = page_cache.cache().get(key)
-    if html is None:
-        html = render_template(
+
+    def render() -> str:
+        return render_template(
             "pages/show.html", **_with_discussion(page, service.head_revision(session(), page))
         )
-        page_cache.cache().put(key, html)
-    return html
+
+    return page_cache.serve(key, render, personal_parts.page_filler(page, verdicts))
 
 
 @pages.get(f"/pages/<slug>/revisions/<{ID}:number>")

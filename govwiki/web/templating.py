@@ -11,7 +11,7 @@ from govwiki.core import moments
 from govwiki.core.policy import TRANSITIONS
 from govwiki.security import actor
 from govwiki.services import clock
-from govwiki.web import labels
+from govwiki.web import labels, skeleton
 from govwiki.web.views import sign_in_url
 
 #: the `lang` attribute for each interface language
@@ -33,6 +33,7 @@ def install(state) -> None:
     app.add_template_global(TRANSITIONS, "transitions")
     app.add_template_global(lang_url)
     app.add_template_global(sign_in_url)
+    skeleton.install(app)
 
 
 def _context() -> dict:

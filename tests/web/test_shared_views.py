@@ -1,0 +1,186 @@
+"""Signed-in readers share one cached copy of a page view per kind of reader, and still see only
+their own name, token, watch state and comment actions (web/skeleton.py, web/personal_parts.py)."""
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from govwiki.extensions import db
+from govwiki.services import comments, consultations, moderation, notifications, pages, proposals
+
+from tests.web.test_comments_display import hide
+
+
+@pytest.fixture
+def reader(app):
+    """A web client signed in as `user` (each call a browser of its own)."""
+
+    def sign_in(user):
+        client = app.test_client()
+        with client.session_transaction() as flask_session:
+            flask_session["_user_id"] = str(user.id)
+            flask_session["_fresh"] = True
+        return client
+
+    return sign_in
+
+
+def _view(client, page) -> str:
+    response = client.get(f"/pages/{page.slug}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _cache(app):
+    return app.extensions["govwiki_page_cache"]
+
+
+def _actions(html: str, comment) -> str:
+    """The actions under one comment in a page's HTML."""
+    found = re.search(rf'id="comment-{comment.id}".*?<div class="comment-actions">(.*?)</div>', html, re.S)
+    assert found, f"comment {comment.id} is not on the page"
+    return found.group(1)
+
+
+def test_two_residents_share_one_copy_and_each_sees_their_own_name(app, reader, make_page, make_user):
+    page = make_page()
+    anna, bo = make_user(display_name="Anna Resident"), make_user(display_name="Bo Resident")
+    first, second = _view(reader(anna), page), _view(reader(bo), page)
+    assert len(_cache(app)) == 1, "one copy for every resident"
+    assert "Anna Resident" in first and "Anna Resident" not in second
+    assert "Bo Resident" in second and "Bo Resident" not in first
+
+
+def test_every_reader_gets_their_own_notification_count(app, session, reader, make_page, make_user):
+    page = make_page()
+    anna, bo = make_user(), make_user()
+    notifications.watch(session, anna, page=page)
+    _view(reader(bo), page)  # the copy is built for Bo, who has no notifications
+    pages.save_page(session, page.consultation.created_by, page, body="Changed.\n", base_revision=1)
+    assert 'class="count-badge"' in _view(reader(anna), page)
+    assert 'class="count-badge"' not in _view(reader(bo), page)
+
+
+def test_each_reader_gets_their_own_watch_button(session, reader, make_page, make_user):
+    page = make_page()
+    anna, bo = make_user(), make_user()
+    notifications.watch(session, anna, page=page)
+    assert "Stop watching this page" in _view(reader(anna), page)
+    html = _view(reader(bo), page)
+    assert "Watch this page" in html and "Stop watching this page" not in html
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=True)
+def test_every_form_of_a_shared_copy_carries_the_readers_own_token(app, reader, make_page, make_user):
+    page = make_page()
+    anna, bo = make_user(), make_user()
+    anna_client, bo_client = reader(anna), reader(bo)
+    anna_tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', _view(anna_client, page)))
+    bo_html = _view(bo_client, page)
+    bo_tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', bo_html))
+    assert anna_tokens and bo_tokens and not anna_tokens & bo_tokens
+    assert len(_cache(app)) == 1
+    (token,) = bo_tokens
+    response = bo_client.post(
+        f"/pages/{page.slug}/comments",
+        data={"csrf_token": token, "body": "Posted with my token.", "revision": 1},
+    )
+    assert response.status_code in (302, 303)
+
+
+def test_only_the_author_gets_edit_and_delete(session, reader, make_page, make_user):
+    page = make_page()
+    author, other = make_user(), make_user()
+    comment = comments.post_comment(session, author, page, body="My own words.")
+    _view(reader(other), page)  # built for someone else first
+    mine = _actions(_view(reader(author), page), comment)
+    assert "Edit" in mine and "Delete" in mine and "support-form" not in mine
+    theirs = _actions(_view(reader(other), page), comment)
+    assert "Edit" not in theirs and "Delete" not in theirs and "support-form" in theirs
+
+
+def test_only_the_supporter_sees_their_support_pressed(session, reader, make_page, make_user):
+    page = make_page()
+    supporter, other = make_user(), make_user()
+    comment = comments.post_comment(session, make_user(), page, body="Worth it.")
+    comments.support_comment(session, supporter, comment)
+    assert 'aria-pressed="true"' in _actions(_view(reader(supporter), page), comment)
+    assert 'aria-pressed="false"' in _actions(_view(reader(other), page), comment)
+
+
+def test_only_the_reporter_sees_their_report(session, reader, make_page, make_user):
+    page = make_page()
+    reporter, other = make_user(), make_user()
+    comment = comments.post_comment(session, make_user(), page, body="Questionable.")
+    moderation.flag_comment(session, reporter, comment, reason="Off topic")
+    assert "You reported this comment." in _view(reader(reporter), page)
+    html = _view(reader(other), page)
+    assert "You reported this comment." not in html and "Report</a>" in html
+
+
+def test_an_official_and_a_resident_never_share_a_copy(app, session, reader, make_page, make_user):
+    page = make_page()
+    comment = comments.post_comment(session, make_user(), page, body="Words only officials may read now.")
+    hide(session, comment, "Rude")
+    official_html = _view(reader(page.consultation.created_by), page)
+    resident_html = _view(reader(make_user()), page)
+    assert "Words only officials may read now." in official_html
+    assert "Words only officials may read now." not in resident_html
+    assert len(_cache(app)) == 2
+
+
+def test_moderators_see_a_new_report_at_once(session, reader, make_page, make_user):
+    page = make_page()
+    official = reader(page.consultation.created_by)
+    comment = comments.post_comment(session, make_user(), page, body="Reported soon.")
+    assert "open report" not in _view(official, page)
+    moderation.flag_comment(session, make_user(), comment, reason="Spam")
+    assert "1 open report" in _view(official, page)
+
+
+def test_a_new_member_is_served_their_own_kind_of_copy(
+    session, reader, make_consultation, make_page, make_user
+):
+    consultation = make_consultation(edit_policy="comment")
+    page = make_page(consultation)
+    person = make_user()
+    client = reader(person)
+    assert f"/pages/{page.slug}/edit" not in _view(client, page)
+    consultations.add_member(session, consultation.created_by, consultation, person, "expert")
+    assert f"/pages/{page.slug}/edit" in _view(client, page)
+
+
+def _statements(client, page) -> int:
+    seen = []
+
+    def count(*_):
+        seen.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        _view(client, page)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_signed_in_view_asks_a_bounded_number_of_queries(session, reader, make_page, make_user):
+    """Its queries never grow with comments, proposals or revisions."""
+    page = make_page(body="One.\n\nTwo.\n")
+    person = make_user()
+    client = reader(person)
+    comments.post_comment(session, person, page, body="Mine.")
+    _view(client, page)
+    small = _statements(client, page)
+    for number in range(1, 11):
+        pages.save_page(
+            session, page.consultation.created_by, page, body=f"One {number}.\n\nTwo.\n", base_revision=number
+        )
+        proposals.submit_proposal(
+            session, make_user(), page, body=f"Other {number}.\n", base_revision=1, summary="s"
+        )
+        comments.post_comment(session, make_user(), page, body=f"Comment {number}.")
+        comments.post_comment(session, person, page, body=f"Mine {number}.")
+    _view(client, page)
+    assert _statements(client, page) == small <= 8
