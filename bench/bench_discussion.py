@@ -31,6 +31,8 @@ SAVES = 60
 VIEW_TARGET = 0.05
 SAVE_SLACK = 0.010  #: seconds a save on the discussed page may add at p50
 CONFIGURATION = {"GOVWIKI_WORKERS": "2", "GOVWIKI_THREADS": "1"}
+#: the User-Agent of signed-in requests, the same at sign-in and under load (session protection)
+AGENT = "govwiki-bench"
 
 
 def page_body(rng: random.Random) -> str:
@@ -98,11 +100,15 @@ def prepare(instance: Path) -> dict:
 
 
 def session_cookie(app, username: str) -> str:
-    """A signed-in resident's session cookie, made by signing in through the app itself."""
+    """A signed-in resident's session cookie, made by signing in through the app itself, from
+    the address and with the User-Agent of the measured requests (AGENT): Flask-Login's session
+    protection would otherwise see every request as coming from elsewhere and rewrite the cookie."""
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
-    response = client.post("/login", data={"login": username, "password": "password123"})
+    like_wrk = {"headers": {"User-Agent": AGENT}, "environ_base": {"REMOTE_ADDR": "127.0.0.1"}}
+    response = client.post("/login", data={"login": username, "password": "password123"}, **like_wrk)
     assert response.status_code in (302, 303), response.status_code
+    client.get(response.headers["Location"], **like_wrk)  # as a browser would: the message is shown once
     cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
     app.config["WTF_CSRF_ENABLED"] = True
     return f"{cookie.key}={cookie.value}"
@@ -143,7 +149,7 @@ def run() -> dict:
         hello = views.measure(folder, wrk, "hello_app:app", folder / "hello", "/", env, "hello", b"Hello")
         path = data["busy_path"]
         signed_out = views.measure(folder, wrk, "app:app", common.ROOT, path, env, "out", views.PAGE_MARK)
-        cookie = [f"Cookie: {data['cookie']}"]
+        cookie = [f"Cookie: {data['cookie']}", f"User-Agent: {AGENT}"]
         signed_in = views.measure(
             folder, wrk, "app:app", common.ROOT, path, env, "in", views.PAGE_MARK, cookie
         )

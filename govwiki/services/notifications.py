@@ -342,13 +342,24 @@ def _mine(user: User):
 
 def unread_count(session: Session, user: User) -> int:
     """How many of the user's visible entries are unread (one COUNT query)."""
-    query = (
+    return session.scalar(_unread(user))
+
+
+def header_facts(session: Session, user: User, page: Page) -> tuple[int, bool]:
+    """The user's unread count and whether they watch `page`, in one query: the personal parts
+    of a page view (the header's badge, the watch button) ask for nothing else."""
+    watching = select(Watch.id).where(Watch.user_id == user.id, _target(None, page)).exists()
+    unread, watches = session.execute(select(_unread(user).scalar_subquery(), watching)).one()
+    return unread, bool(watches)
+
+
+def _unread(user: User):
+    return (
         select(func.count(Notification.id))
         .select_from(Notification)
         .outerjoin(Consultation, Consultation.id == Notification.consultation_id)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None), _visible(user))
     )
-    return session.scalar(query)
 
 
 def list_notifications(

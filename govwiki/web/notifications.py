@@ -56,13 +56,15 @@ def _unread_notifications() -> int:
     return g.unread_notifications
 
 
-def watch_state(target) -> WatchState | None:
-    """The watch button for a consultation or page; None for signed-out visitors."""
+def watch_state(target, watching: bool | None = None) -> WatchState | None:
+    """The watch button for a consultation or page (`watching`: whether the visitor watches it,
+    when the caller knows already); None for signed-out visitors."""
     who = actor()
     if who is None:
         return None
     kind = "page" if isinstance(target, Page) else "consultation"
-    watching = service.is_watching(session(), who, **{kind: target})
+    if watching is None:
+        watching = service.is_watching(session(), who, **{kind: target})
     verb = "unwatch" if watching else "watch"
     labels_for = {
         ("page", False): _("Watch this page"),

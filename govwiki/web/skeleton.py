@@ -132,6 +132,12 @@ def _cut(html: str):
     yield html[position:]
 
 
+def shareable(html: str) -> str:
+    """`html` rendered for this request, with its CSRF token made a place for another's."""
+    token = g.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+    return html.replace(token, _TOKEN) if token else html
+
+
 def fill(skeleton: Skeleton, filler: Filler) -> str:
     """The page for the current request: every hole filled, every form with this session's token."""
     token = None

@@ -33,7 +33,9 @@ def test_holes_keep_the_strangers_version_and_drop_the_builders_own(app):
     (header,) = [p for p in built.pieces if isinstance(p, skeleton.Hole) and p.name == "header"]
     assert mine.key == "7" and "<b>stranger</b>" in mine.default
     assert header.default is None
-    assert all(token not in (p if isinstance(p, str) else getattr(p, "default", None) or "") for p in built.pieces)
+    assert all(
+        token not in (p if isinstance(p, str) else getattr(p, "default", None) or "") for p in built.pieces
+    )
 
 
 def test_filling_puts_this_requests_token_in_every_form(app):
