@@ -126,3 +126,14 @@ def test_the_discussion_version_is_part_of_the_key(app, client, session, make_pa
     (new,) = [k for k in keys if k != key]
     changed = [n for n, (a, b) in enumerate(zip(key, new)) if a != b]
     assert changed == [6], "only the discussion version tells the two apart"
+
+
+@pytest.mark.config(PAGE_CACHE_BYTES=20_000)
+def test_the_cache_holds_no_more_bytes_than_configured(app, client, make_page):
+    """A page view is larger than 20 KB here: it is served, and not kept."""
+    page = make_page(body="Long text. " * 1000 + "\n")
+    assert "Long text." in _read(client, page)
+    assert (
+        len(app.extensions["govwiki_page_cache"]) == 0
+        and app.extensions["govwiki_page_cache"].bytes_held == 0
+    )
