@@ -2,45 +2,34 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, exists, or_, select, true
+from sqlalchemy import exists, func, literal, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from govwiki.core import policy
 from govwiki.core.policy import Action, Decision, decide
-from govwiki.models import Consultation, Membership, Page, User
+from govwiki.models import Consultation, Membership, Page, Proposal, User
 from govwiki.services import clock
+from govwiki.services.session_memo import remember, remembered
 from govwiki.services.errors import NotFound, refusal
 from govwiki.core.messages import Message
 
 
-#: where a session keeps the memberships it looked up (session.info), until its next write
-_MEMBERSHIPS = "govwiki_member_roles"
-
-
 def member_role(session: Session, actor: User | None, consultation: Consultation) -> str | None:
-    """Return the actor's role in the consultation ('official', 'expert') or None.
-
-    A view asks several times (reading the page, its tabs, its discussion): the answer is kept in
-    the session until it writes anything, commits or rolls back, so a change of membership is
-    always seen by the next question."""
+    """Return the actor's role in the consultation ('official', 'expert') or None (asked once per
+    transaction: a view asks several times, and a change of membership is seen at once)."""
     if actor is None:
         return None
-    known = session.info.setdefault(_MEMBERSHIPS, {})
-    key = (consultation.id, actor.id)
-    if key not in known:
-        known[key] = session.scalar(
-            select(Membership.role).where(
-                Membership.consultation_id == consultation.id, Membership.user_id == actor.id
-            )
+    return remembered(
+        session, ("member", consultation.id, actor.id), lambda: _member_query(session, actor, consultation)
+    )
+
+
+def _member_query(session: Session, actor: User, consultation: Consultation) -> str | None:
+    return session.scalar(
+        select(Membership.role).where(
+            Membership.consultation_id == consultation.id, Membership.user_id == actor.id
         )
-    return known[key]
-
-
-@event.listens_for(Session, "after_flush")
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_memberships(session: Session, *_) -> None:
-    session.info.pop(_MEMBERSHIPS, None)
+    )
 
 
 def readable_filter(actor: User | None):
@@ -114,6 +103,40 @@ def load_page(session: Session, actor: User | None, slug: str) -> Page:
         raise NotFound(Message("No such page."))
     require(session, actor, page.consultation, Action.READ)
     return page
+
+
+def load_page_to_show(session: Session, actor: User | None, slug: str) -> Page:
+    """`load_page` for the page view, which also needs the reader's membership and the number of
+    open suggestions: all three in one query (each kept for the rest of the transaction)."""
+    member = (
+        select(Membership.role)
+        .where(Membership.consultation_id == Page.consultation_id, Membership.user_id == actor.id)
+        .scalar_subquery()
+        if actor is not None
+        else literal(None)
+    )
+    row = session.execute(
+        select(Page, open_count(Page.id), member)
+        .options(joinedload(Page.consultation))
+        .where(Page.slug == slug)
+    ).first()
+    if row is None:
+        raise NotFound(Message("No such page."))
+    page, count, role = row
+    remember(session, ("open_proposals", page.id), count)
+    if actor is not None:
+        remember(session, ("member", page.consultation_id, actor.id), role)
+    require(session, actor, page.consultation, Action.READ)
+    return page
+
+
+def open_count(page_id):
+    """The number of open suggestions on the page `page_id` (a column or a value), as SQL."""
+    return (
+        select(func.count(Proposal.id))
+        .where(Proposal.page_id == page_id, Proposal.status == "open")
+        .scalar_subquery()
+    )
 
 
 def require_at_commit(

@@ -22,6 +22,8 @@ from govwiki.models import Page, Proposal, Revision
 from govwiki.services.errors import Invalid
 from govwiki.services.pages import get_revision, head_revision
 from govwiki.services.validation import one_of
+from govwiki.services.access import open_count
+from govwiki.services.session_memo import remembered
 
 #: what a proposal can be: open until merged, rejected or withdrawn
 STATUSES = ("open", "merged", "rejected", "withdrawn")
@@ -122,7 +124,10 @@ def list_proposals(
 
 
 def count_open(session: Session, page: Page) -> int:
-    return session.scalar(select(func.count()).where(Proposal.page_id == page.id, Proposal.status == "open"))
+    """The page's open suggestions (asked once per transaction: the page view asks twice)."""
+    return remembered(
+        session, ("open_proposals", page.id), lambda: session.scalar(select(open_count(page.id)))
+    )
 
 
 def open_states(session: Session, page: Page) -> dict[int, OpenState]:

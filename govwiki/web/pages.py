@@ -22,7 +22,7 @@ from govwiki.security import actor
 from govwiki.services import clock
 from govwiki.services import pages as service
 from govwiki.services.proposal_review import count_open
-from govwiki.services.access import load_page
+from govwiki.services.access import load_page, load_page_to_show
 from govwiki.services.errors import EditConflict, ServiceError
 from govwiki.web import confirm, discussion, history, page_cache, personal_parts, templating
 from govwiki.web.forms import EditForm, RevertForm, attach_errors
@@ -36,7 +36,7 @@ history.routes.register_on(pages)
 
 @pages.get("/pages/<slug>")
 def show(slug: str):
-    page = load_page(session(), actor(), slug)
+    page = load_page_to_show(session(), actor(), slug)
     if page_cache.cacheable():
         return _show_shared(page)
     number = revision_arg("revision")
