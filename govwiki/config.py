@@ -63,6 +63,9 @@ class Defaults:
     PER_PAGE_MAX = 200
     #: IANA name of the zone pages show times in and deadlines are entered in (the API keeps UTC)
     TIMEZONE = "UTC"
+    #: seconds a shared cache (a reverse proxy) may answer signed-out readers from its copy; what
+    #: is personal to one visitor is never shared (govwiki/http_cache.py)
+    PUBLIC_MAX_AGE = 60
 
 
 #: GOVWIKI_<NAME> environment variables and the config key each one sets
@@ -82,8 +85,9 @@ ENVIRONMENT = {
     "MAX_PAGE_BYTES": "MAX_PAGE_BYTES",
     "MAX_COMMENT_BYTES": "MAX_COMMENT_BYTES",
     "TIMEZONE": "TIMEZONE",
+    "PUBLIC_MAX_AGE": "PUBLIC_MAX_AGE",
 }
-INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES", "TRUSTED_PROXIES"}
+INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES", "TRUSTED_PROXIES", "PUBLIC_MAX_AGE"}
 
 
 def instance_path() -> str:
