@@ -61,7 +61,7 @@ def _cache_headers(response: Response) -> Response:
         return response
     response.vary.update(VARY)
     if request.method not in READS or response.status_code >= 400:
-        response.cache_control.no_store = True
+        response.headers["Cache-Control"] = "no-store"
         return response
     _drop_unused_csrf_secret(response)
     personal = _personal(response)
@@ -69,11 +69,9 @@ def _cache_headers(response: Response) -> Response:
         if personal:
             _forbid_sharing(response)
     elif personal:
-        response.cache_control.private = True
-        response.cache_control.no_cache = True
+        response.headers["Cache-Control"] = "private, no-cache"
     else:
-        response.cache_control.public = True
-        response.cache_control.max_age = current_app.config["PUBLIC_MAX_AGE"]
+        response.headers["Cache-Control"] = f"public, max-age={current_app.config['PUBLIC_MAX_AGE']}"
     if response.status_code == 200 and response.is_sequence:
         _make_conditional(response)
     return response
