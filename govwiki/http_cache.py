@@ -53,6 +53,7 @@ def last_modified(moment: datetime) -> None:
 
 
 def _cache_headers(response: Response) -> Response:
+    """Say who may keep this answer and for how long; give a read its validators (or a 304)."""
     if response.direct_passthrough:
         # Static files (send_file) bring their own validators and Cache-Control; keep them,
         # unless this answer sets a cookie (a ?lang= choice is remembered on any request).
