@@ -18,13 +18,14 @@ def create_app(test_config: dict | None = None, *, instance: str | None = None) 
     )
     load_config(app, test_config)
 
-    from govwiki import database, security, i18n, errors
+    from govwiki import database, errors, http_cache, i18n, security
 
     database.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     _register_blueprints(app)
     errors.init_app(app)
+    http_cache.init_app(app)
 
     from govwiki.cli import govwiki_cli
 

@@ -65,6 +65,9 @@ class Defaults:
     PER_PAGE_MAX = 200
     #: IANA name of the zone pages show times in and deadlines are entered in (the API keeps UTC)
     TIMEZONE = "UTC"
+    #: seconds a shared cache (a reverse proxy) may answer signed-out readers from its copy; what
+    #: is personal to one visitor is never shared (govwiki/http_cache.py)
+    PUBLIC_MAX_AGE = 60
 
 
 #: GOVWIKI_<NAME> environment variables and the config key each one sets
@@ -85,8 +88,15 @@ ENVIRONMENT = {
     "MAX_COMMENT_BYTES": "MAX_COMMENT_BYTES",
     "TIMEZONE": "TIMEZONE",
     "PAGE_CACHE_BYTES": "PAGE_CACHE_BYTES",
+    "PUBLIC_MAX_AGE": "PUBLIC_MAX_AGE",
 }
-INTEGER_KEYS = {"MAX_PAGE_BYTES", "MAX_COMMENT_BYTES", "TRUSTED_PROXIES", "PAGE_CACHE_BYTES"}
+INTEGER_KEYS = {
+    "MAX_PAGE_BYTES",
+    "MAX_COMMENT_BYTES",
+    "TRUSTED_PROXIES",
+    "PAGE_CACHE_BYTES",
+    "PUBLIC_MAX_AGE",
+}
 
 
 def instance_path() -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import jsonify, url_for
 
 from govwiki.routing import Routes
+from govwiki.api.openapi_caching import with_validators
 from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
 from govwiki.api.openapi_inbox import INBOX_OPERATIONS, INBOX_SCHEMAS
 from govwiki.api.openapi_moderation import MODERATION_OPERATIONS, MODERATION_SCHEMAS
@@ -582,7 +583,7 @@ def _operation(method, path, summary, request, status, response, parameters) -> 
             "required": True,
             "content": {"application/json": {"schema": ref(request)}},
         }
-    return operation
+    return with_validators(operation, path, str(status)) if method == "get" else operation
 
 
 def document(server_url: str) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 
+from govwiki import http_cache
 from govwiki.api.helpers import actor, db, int_arg, json_body, listing, pagination
 from govwiki.api.serialize import ops_list, page_dict, revision_dict, user_ref
 from govwiki.rate_limits import limit
@@ -65,9 +66,10 @@ def get_revision(slug: str, number: int):
 @routes.get("/pages/<slug>/diff")
 def diff(slug: str):
     page = load_page(db.session, actor(), slug)
-    result = history.diff_revisions(
-        db.session, page, int_arg("from"), int_arg("to"), timeout=current_app.config["DIFF_TIMEOUT"]
-    )
+    old, new = int_arg("from"), int_arg("to")
+    result = history.diff_revisions(db.session, page, old, new, timeout=current_app.config["DIFF_TIMEOUT"])
+    if old is not None and new is not None:  # two fixed revisions: this answer never changes
+        http_cache.last_modified(max(result.old.created_at, result.new.created_at))
     return jsonify(
         {
             "from": result.old.number,
