@@ -7,7 +7,8 @@ the same page without comments. The data is made through the services (`comments
 with a quote chosen from the page's reading text), in a fresh instance folder whose schema comes
 from the migrations; the views are loaded with wrk as in bench_view_throughput.
 
-Run it alone: ``python bench/bench_discussion.py``.
+Run it alone: ``python bench/bench_discussion.py`` (``--saves-only``: the saves without the
+views, a minute less and no wrk or gunicorn).
 """
 
 from __future__ import annotations
@@ -132,6 +133,16 @@ def measure_saves(app, page_id: int, rng: random.Random) -> list[float]:
     return timings["save"]
 
 
+def run_saves() -> dict:
+    """Only the saves: the discussed page against the same page without comments."""
+    with common.workspace("discussion") as folder:
+        data = prepare(folder / "instance")
+        rng = random.Random(11)
+        quiet = measure_saves(data["app"], data["quiet"], rng)
+        busy = measure_saves(data["app"], data["busy"], rng)
+    return {"saves": {"without comments": quiet, "with 1,000 comments": busy}, "load": common.load_average()}
+
+
 def run() -> dict:
     wrk = views.ensure_wrk()
     with common.workspace("discussion") as folder:
@@ -192,6 +203,24 @@ def summary_rows(result: dict) -> list[list[str]]:
     ]
 
 
+def saves_report(result: dict) -> str:
+    """The table of saves and its verdict."""
+    save_rows = [
+        [name, common.ms(common.percentile(t, 0.5)), common.ms(common.percentile(t, 0.99)), len(t)]
+        for name, t in result["saves"].items()
+    ]
+    quiet, busy = result["saves"].values()
+    added = common.percentile(busy, 0.5) - common.percentile(quiet, 0.5)
+    return "\n".join(
+        [
+            common.markdown_table(["save (small edit, re-anchoring included)", "p50", "p99", "saves"], save_rows),
+            "",
+            f"A save on the discussed page adds {common.ms(added)} at p50 (target ≤ +{SAVE_SLACK * 1000:.0f} ms): "
+            f"**{common.verdict(_save_passes(result))}**.",
+        ]
+    )  # fmt: skip
+
+
 def report(result: dict) -> str:
     hello = result["hello"]
     view_rows = [
@@ -199,12 +228,6 @@ def report(result: dict) -> str:
          f"{row['errors']} non-2xx", common.verdict(_view_passes(result, row))]
         for name, row in result["views"].items()
     ]  # fmt: skip
-    save_rows = [
-        [name, common.ms(common.percentile(t, 0.5)), common.ms(common.percentile(t, 0.99)), len(t)]
-        for name, t in result["saves"].items()
-    ]
-    quiet, busy = result["saves"].values()
-    added = common.percentile(busy, 0.5) - common.percentile(quiet, 0.5)
     return "\n".join(
         [
             f"A {PAGE_CHARS // 1000} KB page of {PARAGRAPHS} paragraphs with {COMMENTS:,} anchored comments. "
@@ -225,17 +248,19 @@ def report(result: dict) -> str:
             )
             + ".",
             "",
-            common.markdown_table(["save (small edit, re-anchoring included)", "p50", "p99", "saves"], save_rows),
-            "",
-            f"A save on the discussed page adds {common.ms(added)} at p50 (target ≤ +{SAVE_SLACK * 1000:.0f} ms): "
-            f"**{common.verdict(_save_passes(result))}**.",
+            saves_report(result),
         ]
     )  # fmt: skip
 
 
 def main(argv=None) -> None:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args(argv)
-    print(report(run()))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--saves-only", action="store_true", help="measure the saves, not the views")
+    if parser.parse_args(argv).saves_only:
+        result = run_saves()
+        print(f"Load average at the end {result['load']}.\n\n{saves_report(result)}")
+    else:
+        print(report(run()))
 
 
 if __name__ == "__main__":
