@@ -15,7 +15,7 @@ holds is marked outdated rather than attached to other words.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -42,7 +42,19 @@ _COLUMNS = (
     Comment.placed_start,
     Comment.placed_end,
 )
-_comments = Comment.__table__
+_comments, _pages = Comment.__table__, Page.__table__
+# Built once: these run on every save and every first read, and building costs more than running.
+_ANCHORED = (_comments.c.page_id == bindparam("page_id")) & _comments.c.anchor_paragraph.is_not(None)
+_FOLLOW = (
+    _pages.update()
+    .where(_pages.c.id == bindparam("page_id"), ~select(_comments.c.id).where(_ANCHORED).exists())
+    .values(anchored_number=bindparam("number"))
+)
+_CLAIM = (
+    _pages.update()
+    .where(_pages.c.id == bindparam("page_id"), _pages.c.anchored_number == bindparam("start"))
+    .values(anchored_number=bindparam("number"))
+)
 _PLACE = (
     _comments.update()
     .where(_comments.c.id == bindparam("comment_id"))
@@ -64,12 +76,7 @@ def follow_head(session: Session, page: Page, number: int) -> None:
     comments point nowhere has nothing to carry, so it is anchored on the new head at once."""
     # A statement of its own, after the head update: it sees every comment committed before
     # that update took the row, and a comment committing later finds the head moved and retries.
-    moved = session.execute(
-        update(Page)
-        .where(Page.id == page.id, ~select(Comment.id).where(_anchored(page.id)).exists())
-        .values(anchored_number=number)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    moved = session.execute(_FOLLOW, {"page_id": page.id, "number": number}).rowcount
     if moved == 1:
         set_committed_value(page, "anchored_number", number)
 
@@ -122,12 +129,7 @@ def _claim(session: Session, page: Page, number: int) -> int | None:
     transaction got it there first (the row stays ours until the commit, so nobody else can)."""
     start = page.anchored_number
     while start < number:
-        claimed = session.execute(
-            update(Page)
-            .where(Page.id == page.id, Page.anchored_number == start)
-            .values(anchored_number=number)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        claimed = session.execute(_CLAIM, {"page_id": page.id, "start": start, "number": number}).rowcount
         if claimed == 1:
             return start
         # someone moved it (on PostgreSQL we waited for their commit): see where to
