@@ -177,9 +177,10 @@ class Remap:
 
     def placements(self, items: Sequence[tuple[Anchor, Placement]]) -> list[Placement]:
         """Return each item's placement in the new revision (rules 1-3), in order."""
-        placed = []
+        placed, new_text = [], self._map.new_text
         for anchor, placement in items:
-            found = self._place(anchor, placement)
+            # Every rule ends by checking the new text holds the quote: without it, none can.
+            found = self._place(anchor, placement) if anchor.quote in new_text else None
             placed.append(OUTDATED if found is None else self._verified(found, anchor.quote))
         return placed
 

@@ -3,8 +3,9 @@
 A comment records the page revision it was written on and, when it is about a passage, the
 anchor as the W3C Web Annotation model has it (exact quote, 32 characters of prefix and suffix,
 paragraph and offsets in that revision's reading text: see core.anchors). The `placed_*` columns
-say where it points in the page's current head; every save re-anchors the page's comments in
-its own transaction (services.discussion_anchors), so reading a page never does that work.
+say where it points in the revision its page's `anchored_number` names: a save leaves them
+there, and the first read of the new head moves them to it, once for every reader
+(services.discussion_anchors).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class Comment(Base):
     #: offset of the quote in the whole reading text (TextPositionSelector)
     anchor_position: Mapped[int | None] = mapped_column(Integer)
 
-    # Where the anchor points in the page's head (re-anchored on every save).
+    # Where the anchor points in the revision `Page.anchored_number` names (the head, once read).
     placed_paragraph: Mapped[int | None] = mapped_column(Integer)
     placed_start: Mapped[int | None] = mapped_column(Integer)
     placed_end: Mapped[int | None] = mapped_column(Integer)

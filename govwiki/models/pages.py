@@ -39,6 +39,9 @@ class Page(Base):
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     #: bumped by every change to the page's discussion: part of every cache key for the page
     discussion_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: the revision its comments' `placed_*` columns describe: saves leave it behind, and the
+    #: first read of a new head brings the comments up to it (services.discussion_anchors)
+    anchored_number: Mapped[int] = mapped_column(Integer, default=0)
 
     consultation: Mapped[Consultation] = relationship(back_populates="pages")
 

@@ -2,10 +2,12 @@
 
 A comment is written on the page's head. Posting moves the page's discussion counters with a
 guarded update (`WHERE head_number = <the head we anchored on>`), the same guard a save moves,
-so a comment and a save never miss each other: either the save sees the comment and re-anchors
-it (services.discussion_anchors), or the comment sees the new head and anchors on it (the
-attempt runs again). "Once per person" for supports is the unique constraint of
-comment_supports, with the counter on the comment moved only by the insert that got the row.
+so a comment and a save never miss each other: either the comment lands before the save and is
+carried to the new revision with the others (services.discussion_anchors), or it sees the new
+head and anchors on it (the attempt runs again). A comment about a passage or a paragraph first
+brings the others to the head it anchors on, in the same transaction. "Once per person" for
+supports is the unique constraint of comment_supports, with the counter on the comment moved
+only by the insert that got the row.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from govwiki.core.markdown import render_cached
 from govwiki.core.messages import Message
 from govwiki.core.policy import Action, may_change_own
 from govwiki.models import Comment, CommentSupport, CommentVersion, Page, User
-from govwiki.services import clock, notifications
+from govwiki.services import clock, discussion_anchors, notifications
 from govwiki.services.access import decision, require, require_at_commit
 from govwiki.services.errors import Conflict, Invalid, NotFound, refusal
 from govwiki.services.pages import head_revision
@@ -52,6 +54,7 @@ def load_comment(session: Session, actor: User | None, comment_id) -> Comment:
     if comment is None:
         raise NotFound(Message("No such comment."))
     require(session, actor, comment.page.consultation, Action.READ)
+    discussion_anchors.bring_to_head(session, comment.page)  # it may say where it points
     return comment
 
 
@@ -94,7 +97,10 @@ def store_comment(
     allows `action`; `prepare(comment)` adds the use case's own writes to the same transaction."""
 
     def attempt() -> Comment:
-        comment = _new_comment(session, actor, page, body, parent_id, target)
+        head = head_revision(session, page)
+        if parent_id is None and (target.paragraph is not None or target.quote):
+            discussion_anchors.bring_to(session, page, head.number)  # placed beside the others
+        comment = _new_comment(session, actor, page, head, body, parent_id, target)
         _bump(session, page, comment.revision_number, count=1)
         require_at_commit(session, actor, page.consultation, action, your_body=body)
         if prepare is not None:
@@ -180,6 +186,7 @@ def supported_by(session: Session, actor: User | None, comment_ids) -> set[int]:
 
 def page_comments(session: Session, page: Page, *, paragraph: int | None = None) -> list[Comment]:
     """The page's comments, oldest first; with `paragraph`, the threads placed on it in the head."""
+    discussion_anchors.bring_to_head(session, page)
     query = select(Comment).where(Comment.page_id == page.id).order_by(Comment.created_at, Comment.id)
     comments = list(session.scalars(query))
     if paragraph is None:
@@ -217,8 +224,7 @@ def bump_discussion(session: Session, page: Page) -> None:
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _new_comment(session, actor, page, body, parent_id, target: Target) -> Comment:
-    head = head_revision(session, page)
+def _new_comment(session, actor, page, head, body, parent_id, target: Target) -> Comment:
     comment = Comment(
         page_id=page.id, author_id=actor.id, revision_number=head.number, body=body, created_at=clock.now()
     )

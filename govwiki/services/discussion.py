@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from govwiki.core import threads as tree
 from govwiki.models import Comment, CommentFlag, CommentSupport, Page, User
-from govwiki.services import comment_views
+from govwiki.services import comment_views, discussion_anchors
 from govwiki.services import comments as service
 
 
@@ -60,6 +60,7 @@ _COLUMNS = (
 
 def outline(session: Session, page: Page) -> Outline:
     """Read the outline of the page's discussion (one query over a few columns)."""
+    discussion_anchors.bring_to_head(session, page)
     query = select(*_COLUMNS).where(Comment.page_id == page.id).order_by(Comment.created_at, Comment.id)
     roots, members, paragraph_of = [], defaultdict(list), {}
     counts: dict[int, int] = defaultdict(int)
@@ -124,6 +125,7 @@ def threads(
     ids = [comment_id for root in roots for comment_id in plan.members.get(root, ())]
     if not ids:
         return []
+    discussion_anchors.bring_to_head(session, page)
     query = (
         select(Comment)
         .where(Comment.page_id == page.id, Comment.id.in_(ids))

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 from govwiki.core.messages import Message
 from govwiki.core.policy import Action
 from govwiki.models import Comment, Consultation, InboxRead, Membership, Page, Proposal, User
-from govwiki.services import clock
+from govwiki.services import clock, discussion_anchors
 from govwiki.services.access import require
 from govwiki.services.errors import Invalid
 from govwiki.services.union_pages import page_of_union
@@ -219,6 +219,7 @@ def _require_received(session: Session, consultation: Consultation, wanted: list
 
 def _load(session: Session, actor: User, rows) -> list[InboxItem]:
     ids = {kind: [row_id for k, row_id in rows if k == kind] for kind in KINDS}
+    discussion_anchors.bring_comments_to_head(session, ids["comment"])  # they say where they point
     comments = _by_id(session, Comment, ids["comment"], Comment.author, Comment.page)
     proposals = _by_id(session, Proposal, ids["proposal"], Proposal.author, Proposal.page, skip=Proposal.body)
     read = _read_set(session, actor, rows)

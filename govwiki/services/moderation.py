@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 from govwiki.core.messages import Message
 from govwiki.core.policy import Action
 from govwiki.models import Comment, CommentFlag, Consultation, Page, User
-from govwiki.services import audit, clock
+from govwiki.services import audit, clock, discussion_anchors
 from govwiki.services.access import require
 from govwiki.services.comments import bump_discussion
 from govwiki.services.errors import Conflict
@@ -126,6 +126,7 @@ def moderation_queue(
         .limit(per_page)
     ).all()
     ids = [row.comment_id for row in rows]
+    discussion_anchors.bring_comments_to_head(session, ids)  # they say where they point
     comments = {
         c.id: c
         for c in session.scalars(

@@ -273,8 +273,8 @@ def _append(
     session.add(revision)
     _count_contribution(session, page, new.author, at)
     session.flush()
-    if head is not None:
-        discussion_anchors.reanchor_page(session, page.id, head, revision)
+    # The comments stay where they are until the first read of this revision moves them.
+    discussion_anchors.follow_head(session, page, number)
     notifications.revision_saved(session, page, revision, new.writer)
     return revision
 

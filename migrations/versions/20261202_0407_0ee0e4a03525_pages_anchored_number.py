@@ -1,0 +1,34 @@
+"""Pages: anchored_number, the revision their comments are placed in (re-anchoring moves to the first read).
+
+Until now every save re-anchored the page's comments, so their placements describe the head:
+existing pages start anchored at their head.
+
+Revision ID: 0ee0e4a03525
+Revises: 62ff371f27b7
+Create Date: 2026-12-02 04:07:38.059733
+
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = "0ee0e4a03525"
+down_revision = "62ff371f27b7"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("pages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("anchored_number", sa.Integer(), nullable=False, server_default="0"))
+    op.execute("UPDATE pages SET anchored_number = head_number")
+
+
+def downgrade():
+    # The older code re-anchors from the head at the next save. A lagging quote no longer found
+    # where its placement says is looked for again by its stored context (core.anchors, rule 3),
+    # so none is attached to other words; a lagging paragraph comment may keep an old number.
+    with op.batch_alter_table("pages", schema=None) as batch_op:
+        batch_op.drop_column("anchored_number")
