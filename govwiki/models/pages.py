@@ -71,6 +71,14 @@ class Revision(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     #: body length in UTF-8 bytes
     size: Mapped[int] = mapped_column(Integer)
+    #: body length in characters (code points)
+    chars: Mapped[int] = mapped_column(Integer)
+    #: words in the body: each Latin word and each CJK letter is one (core.diff_views.count_words)
+    words: Mapped[int] = mapped_column(Integer)
+    #: words inserted and deleted since the parent revision (all of them for the first), counted
+    #: like the diff's stats at save time, so listing history never diffs anything
+    words_added: Mapped[int] = mapped_column(Integer)
+    words_removed: Mapped[int] = mapped_column(Integer)
     #: run-length attribution covering the body, (length, revision number) runs packed by
     #: core.blame.pack_blame; loaded only when asked for (page views never need it)
     blame: Mapped[str | list] = mapped_column(JSON, deferred=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 
+from govwiki.core.diff_cache import view_once
 from govwiki.routing import Routes
 from govwiki.security import actor
 from govwiki.services import history as service
@@ -42,6 +43,7 @@ def diff(slug: str):
     )
     view = "side" if request.args.get("view") == "side" else "inline"
     full = request.args.get("full") == "1"
+    old, new = result.old.sha256, result.new.sha256
     return render_template(
         "pages/diff.html",
         page=page,
@@ -49,7 +51,7 @@ def diff(slug: str):
         view=view,
         full=full,
         can=page_permissions(page),
-        shown=diff_layout(result.ops, view, full),
+        shown=view_once(old, new, (view, full), lambda: diff_layout(result.ops, view, full)),
         changed=any(piece.op != "equal" for piece in result.ops),
     )
 

@@ -1,0 +1,102 @@
+"""A per-process cache of immutable results, bounded by entry count and by bytes held.
+
+Rendered Markdown and diffs between revisions are pure functions of texts that never change
+once saved, so their results are kept under keys derived from the texts' sha256 (and the
+version of the code that made them) and never need invalidating: a new revision has a new
+hash, and so a new key. What remains is memory. Each gunicorn worker holds its own cache, so
+the limit that matters is bytes, not entries: a diff of two 1 MB revisions weighs a thousand
+times a diff of two paragraphs. Sizes are estimated with `deep_size` (CPython's object sizes,
+walked through the plain shapes the cached values have), and least recently used entries leave
+first.
+
+Cached values are shared between requests and threads: treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+Value = TypeVar("Value")
+
+
+class BoundedCache(Generic[Value]):
+    """A thread-safe LRU bounded by entry count and by approximate bytes held."""
+
+    def __init__(
+        self, max_entries: int, max_bytes: int, size_of: Callable[[object], int] | None = None
+    ) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self._size_of = size_of or deep_size
+        self._items: OrderedDict[Hashable, tuple[Value, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Value | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
+
+    def put(self, key: Hashable, value: Value) -> Value:
+        """Store ``value`` unless another thread got there first; return the cached one."""
+        size = self._size_of(value)
+        with self._lock:
+            if key in self._items:
+                return self._items[key][0]
+            if size > self.max_bytes:
+                return value
+            self._items[key] = (value, size)
+            self._bytes += size
+            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
+            return value
+
+    def get_or_make(self, key: Hashable, make: Callable[[], Value]) -> Value:
+        """The cached value under ``key``, made (outside the lock) and stored when missing."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        return self.put(key, make())
+
+    @property
+    def bytes_held(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+def deep_size(value: object) -> int:
+    """Approximate bytes held by ``value`` and what it contains.
+
+    Walks strings, numbers, lists, tuples, dicts and dataclasses (the shapes cached results
+    have); strings and small ints that several entries share are counted in each, which errs
+    on the side of holding less.
+    """
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        total += sys.getsizeof(item)
+        if isinstance(item, (str, bytes, int, float, bool)) or item is None:
+            continue
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return total
