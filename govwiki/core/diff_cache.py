@@ -13,6 +13,7 @@ a page does not flicker between two renderings of one change.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from govwiki.core.diff_views import diff_stats, word_delta
 
 #: part of every key: bump it whenever the diff or a view of it may change for the same texts
 DIFF_VERSION = "1"
+#: the key of the empty text (what a page had before its first revision)
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 #: this process's diffs and their views; a diff of two 1 MB texts holds about 4 MB
 _cache: BoundedCache = BoundedCache(max_entries=256, max_bytes=32 * 1024 * 1024)

@@ -18,7 +18,7 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, defer, joinedload, selectinload, undefer
+from sqlalchemy.orm import Session, defer, joinedload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from govwiki.core.blame import carry_packed, initial_blame, pack_blame, repack_blame
@@ -410,8 +410,8 @@ def list_revisions(
             # what history lists is stored beside the body (sizes, words changed): a row of a
             # 1 MB page costs what a row of a short one does, and reading a body here raises
             defer(Revision.body, raiseload=True),
-            selectinload(Revision.author),
-            selectinload(Revision.merged_by),
+            joinedload(Revision.author),
+            joinedload(Revision.merged_by),
         )
         .where(Revision.page_id == page.id, Revision.number <= top, Revision.number > top - per_page)
         .order_by(Revision.number.desc())

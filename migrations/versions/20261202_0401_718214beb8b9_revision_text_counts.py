@@ -24,6 +24,21 @@ branch_labels = None
 depends_on = None
 
 COLUMNS = ("chars", "words", "words_added", "words_removed")
+#: the revision's other columns before the long ones, as the model declares them
+SHORT_COLUMNS = (
+    "id",
+    "page_id",
+    "number",
+    "parent_number",
+    "author_id",
+    "merged_by_id",
+    "proposal_id",
+    "reverted_to",
+    "merged_from_base",
+    "summary",
+    "sha256",
+    "size",
+)
 BATCH = 200  #: rows per UPDATE round trip
 
 
@@ -32,9 +47,23 @@ def upgrade():
         for name in COLUMNS:  # a default only while existing rows are counted
             batch_op.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
     _count_existing(op.get_bind())
-    with op.batch_alter_table("revisions", schema=None) as batch_op:
+    with op.batch_alter_table("revisions", schema=None, **_long_columns_last()) as batch_op:
         for name in COLUMNS:
             batch_op.alter_column(name, server_default=None)
+
+
+def _long_columns_last() -> dict:
+    """On SQLite, rebuild the table with the body and the blame as its last columns.
+
+    SQLite reads a row's columns in order, and a column stored after a 100 KB body costs
+    reading the body's overflow pages: listing history read every listed body without
+    selecting it. (PostgreSQL keeps long values out of line, TOAST, so the order does not
+    matter there and the table is left as it is.)
+    """
+    if op.get_bind().dialect.name != "sqlite":
+        return {}
+    order = (*SHORT_COLUMNS, *COLUMNS, "created_at", "body", "blame")
+    return {"recreate": "always", "partial_reordering": [order]}
 
 
 def _count_existing(connection) -> None:

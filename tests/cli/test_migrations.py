@@ -3,6 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect as sa_inspect
 from flask_migrate import downgrade, upgrade
 
 from govwiki import create_app
@@ -125,3 +126,13 @@ def test_the_text_counts_of_existing_revisions_are_backfilled_as_saves_count_the
     upgrade()
     assert db.session.execute(select(*columns).order_by(Revision.number)).all() == saved
     assert saved[1][2:] == (3 + 5, 6, 1)  # "four" and 区政府公示 in, "three" out
+
+
+def test_revisions_keep_their_long_columns_last(fresh_app):
+    # SQLite reads the columns after a long body through the body's overflow pages.
+    upgrade()
+    with db.engine.connect() as connection:
+        columns = [c["name"] for c in sa_inspect(connection).get_columns("revisions")]
+    if db.engine.dialect.name == "sqlite":
+        assert columns[-2:] == ["body", "blame"]
+    assert [c.name for c in Base.metadata.tables["revisions"].columns][-2:] == ["body", "blame"]
