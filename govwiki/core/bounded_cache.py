@@ -44,9 +44,12 @@ class BoundedCache(Generic[Value]):
             self._items.move_to_end(key)
             return item[0]
 
-    def put(self, key: Hashable, value: Value) -> Value:
-        """Store ``value`` unless another thread got there first; return the cached one."""
-        size = self._size_of(value)
+    def put(self, key: Hashable, value: Value, size_of: Callable[[Value], int] | None = None) -> Value:
+        """Store ``value`` unless another thread got there first; return the cached one.
+
+        ``size_of`` estimates this value's bytes when its kind has a quicker way than the
+        cache's own."""
+        size = (size_of or self._size_of)(value)
         with self._lock:
             if key in self._items:
                 return self._items[key][0]
@@ -59,12 +62,14 @@ class BoundedCache(Generic[Value]):
                 self._bytes -= dropped
             return value
 
-    def get_or_make(self, key: Hashable, make: Callable[[], Value]) -> Value:
+    def get_or_make(
+        self, key: Hashable, make: Callable[[], Value], size_of: Callable[[Value], int] | None = None
+    ) -> Value:
         """The cached value under ``key``, made (outside the lock) and stored when missing."""
         found = self.get(key)
         if found is not None:
             return found
-        return self.put(key, make())
+        return self.put(key, make(), size_of)
 
     @property
     def bytes_held(self) -> int:

@@ -14,12 +14,13 @@ a page does not flicker between two renderings of one change.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from govwiki.core.bounded_cache import BoundedCache
+from govwiki.core.bounded_cache import BoundedCache, deep_size
 from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp, diff_texts
-from govwiki.core.diff_views import diff_stats, word_delta
+from govwiki.core.diff_views import diff_stats
 
 #: part of every key: bump it whenever the diff or a view of it may change for the same texts
 DIFF_VERSION = "1"
@@ -37,15 +38,14 @@ class Diff:
     ops: tuple[DiffOp, ...]
     #: diff_views.diff_stats of the ops: words inserted and deleted, Latin and CJK apart
     stats: dict[str, int]
-    #: how many more words the new text has than the old (diff_views.word_delta)
-    word_delta: int
 
 
 def diff_once(
     old_key: str, new_key: str, texts: Callable[[], tuple[str, str]], *, timeout: float = DEFAULT_TIMEOUT
 ) -> Diff:
     """The diff of two texts named by their sha256; `texts` is called only when it is not cached."""
-    return _cache.get_or_make(("diff", DIFF_VERSION, old_key, new_key), lambda: _diff(*texts(), timeout))
+    key = ("diff", DIFF_VERSION, old_key, new_key)
+    return _cache.get_or_make(key, lambda: _diff(*texts(), timeout), size_of=_size_of_diff)
 
 
 def view_once(old_key: str, new_key: str, view: Hashable, build: Callable[[], object]):
@@ -55,7 +55,18 @@ def view_once(old_key: str, new_key: str, view: Hashable, build: Callable[[], ob
 
 def _diff(old: str, new: str, timeout: float) -> Diff:
     ops = tuple(diff_texts(old, new, timeout=timeout))
-    return Diff(ops, diff_stats(ops), word_delta(ops))
+    return Diff(ops, diff_stats(ops))
+
+
+def _size_of_diff(diff: Diff) -> int:
+    """deep_size of a Diff, known from its shape (walking 10,000 pieces of a 1 MB diff is not
+    free on the first view)."""
+    pieces = sum(sys.getsizeof(piece.text) for piece in diff.ops)
+    return pieces + _PER_PIECE * len(diff.ops) + deep_size(diff.stats) + 200
+
+
+# a piece, its slot in the tuple and its op name (counted each time, as deep_size does)
+_PER_PIECE = sys.getsizeof(DiffOp("equal", "")) + 8 + sys.getsizeof("insert")
 
 
 def clear_diff_cache() -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from govwiki.core.blame import carry_packed, initial_blame, pack_blame, repack_blame
 from govwiki.core.diff_cache import Diff, diff_once
-from govwiki.core.diff_views import count_words
+from govwiki.core.diff_views import count_words, word_delta
 from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
 from govwiki.core.resolution import has_conflict_markers, marked_merge
@@ -292,7 +292,7 @@ def _change_from(head: Revision | None, body: str, sha256: str) -> Diff | None:
 
 def _text_counts(head: Revision | None, body: str, change: Diff | None) -> dict[str, int]:
     """Sizes and word counts stored with a revision; only the changed lines are counted."""
-    words = count_words(body) if change is None else head.words + change.word_delta
+    words = count_words(body) if change is None else head.words + word_delta(change.ops)
     added = words if change is None else change.stats["inserted"]
     removed = 0 if change is None else change.stats["deleted"]
     return {

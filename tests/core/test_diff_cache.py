@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 
 from govwiki.core import diff_cache, diff_views
+from govwiki.core.bounded_cache import deep_size
 from govwiki.core.diff import DiffOp, diff_texts
 from govwiki.core.diff_views import count_words, word_delta
 from tests.core.test_diff import revisions
@@ -31,19 +32,26 @@ def test_a_diff_is_made_once_and_its_texts_read_once():
     first = diff_cache.diff_once("sha-a", "sha-b", _texts("one two", "one three", calls))
     second = diff_cache.diff_once("sha-a", "sha-b", _texts("one two", "one three", calls))
     assert first is second and calls == [1]
-    assert first.stats["inserted"] == first.stats["deleted"] == 1 and first.word_delta == 0
+    assert first.stats["inserted"] == first.stats["deleted"] == 1
 
 
 def test_the_two_directions_are_two_diffs():
     forward = diff_cache.diff_once("a", "b", lambda: ("x", "x y"))
     backward = diff_cache.diff_once("b", "a", lambda: ("x y", "x"))
-    assert forward.word_delta == 1 and backward.word_delta == -1
+    assert (forward.stats["inserted"], backward.stats["deleted"]) == (1, 1)
+    assert forward.ops != backward.ops
 
 
 def test_the_key_holds_the_diff_version(monkeypatch):
     first = diff_cache.diff_once("a", "b", lambda: ("x", "y"))
     monkeypatch.setattr(diff_cache, "DIFF_VERSION", diff_cache.DIFF_VERSION + "-next")
     assert diff_cache.diff_once("a", "b", lambda: ("x", "y")) is not first
+
+
+def test_the_size_a_diff_is_counted_at_is_its_deep_size():
+    old = "".join(f"Clause {i}: the fee is {i} yuan.\n" for i in range(300))
+    found = diff_cache.diff_once("a", "b", lambda: (old, old.replace("fee", "charge", 40)))
+    assert 0.8 <= diff_cache._size_of_diff(found) / deep_size(found) <= 1.25
 
 
 def test_views_are_kept_apart_by_name_and_from_the_diff():
