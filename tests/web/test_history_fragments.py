@@ -4,7 +4,7 @@ changed."""
 
 from __future__ import annotations
 
-from govwiki.services import pages, suspensions
+from govwiki.services import consultations, pages, suspensions
 
 LONG = "".join(f"Clause {i}: stalls pay the fee.\n" for i in range(40))
 
@@ -83,3 +83,27 @@ def test_the_side_labels_name_the_revisions_compared(client, session, make_page,
     first = text_of(client.get(f"/pages/{page.slug}/diff?from=1&to=2&view=side"))
     second = text_of(client.get(f"/pages/{page.slug}/diff?from=3&to=2&view=side"))
     assert ">Revision 1</th>" in first and ">Revision 3</th>" in second
+
+
+def test_history_of_a_draft_stays_hidden_once_its_rows_are_kept(
+    client, session, make_page, make_consultation, official, make_user, login, bearer
+):
+    page = make_page(make_consultation(status="draft"), body="Secret plan.\n")
+    login(official)
+    assert client.get(f"/pages/{page.slug}/history").status_code == 200
+    resident = make_user()
+    login(resident)
+    assert client.get(f"/pages/{page.slug}/history").status_code == 404
+    assert client.get(f"/api/v1/pages/{page.slug}/revisions", headers=bearer(resident)).status_code == 404
+
+
+def test_history_rows_follow_a_change_of_status(
+    client, session, make_page, make_consultation, official, login, text_of
+):
+    consultation = make_consultation()
+    page = make_page(consultation, body="v1\n")
+    save(session, official, page, "v2\n")
+    login(official)
+    assert "Revert to this" in text_of(client.get(f"/pages/{page.slug}/history"))
+    consultations.update_consultation(session, official, consultation, {"status": "withdrawn"})
+    assert "Revert to this" not in text_of(client.get(f"/pages/{page.slug}/history"))
