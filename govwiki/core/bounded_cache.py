@@ -1,4 +1,4 @@
-"""A per-process cache of immutable results, bounded by entry count and by bytes held.
+"""A thread-safe least-recently-used cache bounded by entry count and by the bytes it holds.
 
 Rendered Markdown and diffs between revisions are pure functions of texts that never change
 once saved, so their results are kept under keys derived from the texts' sha256 (and the
@@ -25,13 +25,15 @@ Value = TypeVar("Value")
 
 
 class BoundedCache(Generic[Value]):
-    """A thread-safe LRU bounded by entry count and by approximate bytes held."""
+    """A thread-safe LRU bounded by entry count and by approximate bytes held.
 
-    def __init__(
-        self, max_entries: int, max_bytes: int, size_of: Callable[[object], int] | None = None
-    ) -> None:
+    ``weigh`` tells a value's bytes (default: `deep_size`); a value larger than the whole
+    budget is returned without being kept.
+    """
+
+    def __init__(self, max_entries: int, max_bytes: int, weigh: Callable[[Value], int] | None = None) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._size_of = size_of or deep_size
+        self._weigh = weigh or deep_size
         self._items: OrderedDict[Hashable, tuple[Value, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -44,15 +46,32 @@ class BoundedCache(Generic[Value]):
             self._items.move_to_end(key)
             return item[0]
 
-    def put(self, key: Hashable, value: Value, size_of: Callable[[Value], int] | None = None) -> Value:
-        """Store ``value`` unless another thread got there first; return the cached one.
+    def put(self, key: Hashable, value: Value, weigh: Callable[[Value], int] | None = None) -> Value:
+        """Store ``value`` under ``key`` (replacing an older one) and return it.
 
-        ``size_of`` estimates this value's bytes when its kind has a quicker way than the
-        cache's own."""
-        size = (size_of or self._size_of)(value)
+        ``weigh`` tells this value's bytes when its kind has a quicker way than the cache's."""
+        return self._store(key, value, (weigh or self._weigh)(value), replace=True)
+
+    def get_or_make(
+        self, key: Hashable, make: Callable[[], Value], weigh: Callable[[Value], int] | None = None
+    ) -> Value:
+        """The value under ``key``, made (outside the lock) and kept when missing. Of two
+        threads that make it at once, the first to finish wins and both get its value, so a
+        cached object is shared, never duplicated."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        value = make()
+        return self._store(key, value, (weigh or self._weigh)(value), replace=False)
+
+    def _store(self, key: Hashable, value: Value, size: int, *, replace: bool) -> Value:
         with self._lock:
-            if key in self._items:
-                return self._items[key][0]
+            old = self._items.get(key)
+            if old is not None and not replace:
+                return old[0]
+            if old is not None:
+                del self._items[key]
+                self._bytes -= old[1]
             if size > self.max_bytes:
                 return value
             self._items[key] = (value, size)
@@ -62,14 +81,10 @@ class BoundedCache(Generic[Value]):
                 self._bytes -= dropped
             return value
 
-    def get_or_make(
-        self, key: Hashable, make: Callable[[], Value], size_of: Callable[[Value], int] | None = None
-    ) -> Value:
-        """The cached value under ``key``, made (outside the lock) and stored when missing."""
-        found = self.get(key)
-        if found is not None:
-            return found
-        return self.put(key, make(), size_of)
+    def keys(self) -> list:
+        """The keys held, least recently used first (for inspection)."""
+        with self._lock:
+            return list(self._items)
 
     @property
     def bytes_held(self) -> int:

@@ -45,7 +45,7 @@ def diff_once(
 ) -> Diff:
     """The diff of two texts named by their sha256; `texts` is called only when it is not cached."""
     key = ("diff", DIFF_VERSION, old_key, new_key)
-    return _cache.get_or_make(key, lambda: _diff(*texts(), timeout), size_of=_size_of_diff)
+    return _cache.get_or_make(key, lambda: _diff(*texts(), timeout), _size_of_diff)
 
 
 def view_once(old_key: str, new_key: str, view: Hashable, build: Callable[[], object]):

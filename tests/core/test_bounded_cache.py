@@ -1,4 +1,5 @@
-"""The one bounded cache behind rendered Markdown and diffs: LRU, a byte limit, honest sizes."""
+"""The caches of derived data hold at most so many entries and so many bytes, and the bytes they
+count are the bytes they hold."""
 
 from __future__ import annotations
 
@@ -43,10 +44,51 @@ def test_get_or_make_makes_a_missing_value_once():
     assert first is second and calls == [1]
 
 
-def test_the_first_of_two_puts_of_one_key_wins():
+def test_get_or_make_keeps_what_another_thread_stored_while_it_was_making():
     cache = BoundedCache(max_entries=10, max_bytes=10**6)
-    kept = cache.put("k", ["first"])
-    assert cache.put("k", ["second"]) is kept and cache.get("k") == ["first"]
+
+    def make():
+        cache.put("k", ["stored meanwhile"])
+        return ["made"]
+
+    assert cache.get_or_make("k", make) == ["stored meanwhile"] and cache.get("k") == ["stored meanwhile"]
+
+
+# --- with a weigh function of the caller's (as the page caches use it) ---------------------
+
+
+def _cache(entries=10, size=100):
+    return BoundedCache(entries, size, len)
+
+
+def test_the_least_recently_used_entry_goes_first_when_the_bytes_run_out():
+    cache = _cache(size=10)
+    cache.put("a", "aaaa")
+    cache.put("b", "bbbb")
+    assert cache.get("a") == "aaaa"  # now b is the oldest
+    cache.put("c", "cccc")
+    assert cache.get("b") is None and cache.get("a") == "aaaa" and cache.get("c") == "cccc"
+    assert cache.bytes_held == 8
+
+
+def test_the_entry_count_is_bounded_too():
+    cache = _cache(entries=2)
+    for key in "abc":
+        cache.put(key, key)
+    assert cache.keys() == ["b", "c"]
+
+
+def test_a_value_larger_than_the_budget_is_returned_but_not_kept():
+    cache = _cache(size=3)
+    assert cache.put("big", "four") == "four"
+    assert cache.get("big") is None and len(cache) == 0 and cache.bytes_held == 0
+
+
+def test_replacing_an_entry_counts_its_bytes_once():
+    cache = _cache(size=10)
+    cache.put("a", "aaaa")
+    cache.put("a", "aaaaaa")
+    assert cache.bytes_held == 6 and cache.get("a") == "aaaaaa"
 
 
 def test_clear_empties_it():
