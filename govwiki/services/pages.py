@@ -398,6 +398,10 @@ def get_revision(session: Session, page: Page, number, *, with_body: bool = True
     return revision
 
 
+#: what lists show of the people beside each entry (the rest of a user row loads if asked for)
+_SHOWN_OF_PEOPLE = (User.id, User.username, User.display_name, User.suspended_at)
+
+
 def list_revisions(
     session: Session, page: Page, *, page_no: int = 1, per_page: int = 50
 ) -> tuple[list[Revision], int]:
@@ -410,8 +414,8 @@ def list_revisions(
             # what history lists is stored beside the body (sizes, words changed): a row of a
             # 1 MB page costs what a row of a short one does, and reading a body here raises
             defer(Revision.body, raiseload=True),
-            joinedload(Revision.author),
-            joinedload(Revision.merged_by),
+            joinedload(Revision.author).load_only(*_SHOWN_OF_PEOPLE),
+            joinedload(Revision.merged_by).load_only(*_SHOWN_OF_PEOPLE),
         )
         .where(Revision.page_id == page.id, Revision.number <= top, Revision.number > top - per_page)
         .order_by(Revision.number.desc())
