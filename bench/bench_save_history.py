@@ -90,6 +90,7 @@ def grow(session, page_id: int, people: list[int], target: int, rng: random.Rand
     page = session.get(Page, page_id)
     head = pages.head_revision(session, page, with_blame=True)
     body, blame, number = head.body, [list(span) for span in unpack_blame(head.blame)], head.number
+    words = head.words
     counts: dict[int, int] = {}
     at = utcnow()
     while number < target:
@@ -97,6 +98,8 @@ def grow(session, page_id: int, people: list[int], target: int, rng: random.Rand
         for _ in range(min(BATCH, target - number)):
             start, end, replacement = common.small_edit(rng, body, PAGE_CHARS)
             number += 1
+            text_counts = common.edit_counts(body, words, (start, end, replacement))
+            words = text_counts["words"]
             body = body[:start] + replacement + body[end:]
             blame = splice_blame(blame, start, end, len(replacement), number)
             author_id = author_of(people, number)
@@ -112,6 +115,7 @@ def grow(session, page_id: int, people: list[int], target: int, rng: random.Rand
                     "body": body,
                     "sha256": hashlib.sha256(encoded).hexdigest(),
                     "size": len(encoded),
+                    **text_counts,
                     "blame": pack_blame(blame),
                     "created_at": at + timedelta(microseconds=number),
                 }

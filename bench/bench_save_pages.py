@@ -91,6 +91,7 @@ def _insert_pages(session, consultation_id: int, author_id: int, first: int, cou
                 "body": body,
                 "sha256": hashlib.sha256(encoded).hexdigest(),
                 "size": len(encoded),
+                **common.first_counts(body),
                 "blame": [[len(body), 1]],
                 "created_at": at,
             }

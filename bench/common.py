@@ -27,6 +27,8 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from govwiki import create_app  # noqa: E402
 from govwiki.config import normalise_database_url  # noqa: E402
+from govwiki.core.diff import DELETE, EQUAL, INSERT, DiffOp  # noqa: E402
+from govwiki.core.diff_views import count_words, diff_stats, word_delta  # noqa: E402
 from govwiki.database import throwaway_postgres_database  # noqa: E402
 from govwiki.extensions import db  # noqa: E402
 from govwiki.models import Base  # noqa: E402
@@ -205,6 +207,31 @@ def _word_at(body: str, position: int) -> tuple[int, int]:
 def apply_edit(body: str, edit: tuple[int, int, str]) -> str:
     start, end, replacement = edit
     return body[:start] + replacement + body[end:]
+
+
+def first_counts(body: str) -> dict[str, int]:
+    """The text counts a save stores with a page's first revision (for bulk inserts)."""
+    words = count_words(body)
+    return {"chars": len(body), "words": words, "words_added": words, "words_removed": 0}
+
+
+def edit_counts(body: str, words: int, edit: tuple[int, int, str]) -> dict[str, int]:
+    """The text counts a save stores for `edit` on `body` (which has `words` words), counted
+    from the edit as a diff, as a save counts them from its own diff."""
+    start, end, replacement = edit
+    ops = [
+        DiffOp(EQUAL, body[:start]),
+        DiffOp(DELETE, body[start:end]),
+        DiffOp(INSERT, replacement),
+        DiffOp(EQUAL, body[end:]),
+    ]
+    stats = diff_stats(ops)
+    return {
+        "chars": len(body) - (end - start) + len(replacement),
+        "words": words + word_delta(ops),
+        "words_added": stats["inserted"],
+        "words_removed": stats["deleted"],
+    }
 
 
 # --- statistics and tables ------------------------------------------------------------------

@@ -83,6 +83,11 @@ SCHEMAS = {
         summary=STRING,
         created_at=TIME,
         size=INTEGER,
+        characters=INTEGER,
+        words=INTEGER,
+        # words inserted and deleted since the parent revision (each Latin word and each CJK
+        # character counts one), counted at save time; all of the text for the first revision
+        changes=obj(inserted=INTEGER, deleted=INTEGER),
         sha256=STRING,
         parent={"type": "integer", "nullable": True},
         merged_by=MAYBE_USER,

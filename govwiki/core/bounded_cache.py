@@ -1,30 +1,44 @@
 """A thread-safe least-recently-used cache bounded by entry count and by the bytes it holds.
 
-Every cache of derived data in GovWiki (rendered revisions, finished page HTML) keeps values that
-can be large and numerous: a count alone would let a few big pages take a worker's memory, so each
-entry is weighed when it is stored and the oldest are dropped until both limits hold. A value
-larger than the whole byte budget is returned without being kept.
+Rendered Markdown and diffs between revisions are pure functions of texts that never change
+once saved, so their results are kept under keys derived from the texts' sha256 (and the
+version of the code that made them) and never need invalidating: a new revision has a new
+hash, and so a new key. What remains is memory. Each gunicorn worker holds its own cache, so
+the limit that matters is bytes, not entries: a diff of two 1 MB revisions weighs a thousand
+times a diff of two paragraphs. Sizes are estimated with `deep_size` (CPython's object sizes,
+walked through the plain shapes the cached values have), and least recently used entries leave
+first.
+
+Cached values are shared between requests and threads: treat them as read-only.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-V = TypeVar("V")
+Value = TypeVar("Value")
 
 
-class BoundedCache(Generic[V]):
-    def __init__(self, max_entries: int, max_bytes: int, weigh: Callable[[V], int]) -> None:
+class BoundedCache(Generic[Value]):
+    """A thread-safe LRU bounded by entry count and by approximate bytes held.
+
+    ``weigh`` tells a value's bytes (default: `deep_size`); a value larger than the whole
+    budget is returned without being kept.
+    """
+
+    def __init__(self, max_entries: int, max_bytes: int, weigh: Callable[[Value], int] | None = None) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._weigh = weigh
-        self._items: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
+        self._weigh = weigh or deep_size
+        self._items: OrderedDict[Hashable, tuple[Value, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> V | None:
+    def get(self, key: Hashable) -> Value | None:
         with self._lock:
             item = self._items.get(key)
             if item is None:
@@ -32,12 +46,31 @@ class BoundedCache(Generic[V]):
             self._items.move_to_end(key)
             return item[0]
 
-    def put(self, key: Hashable, value: V) -> V:
-        """Store ``value`` under ``key`` (replacing an older one) and return it."""
-        size = self._weigh(value)
+    def put(self, key: Hashable, value: Value, weigh: Callable[[Value], int] | None = None) -> Value:
+        """Store ``value`` under ``key`` (replacing an older one) and return it.
+
+        ``weigh`` tells this value's bytes when its kind has a quicker way than the cache's."""
+        return self._store(key, value, (weigh or self._weigh)(value), replace=True)
+
+    def get_or_make(
+        self, key: Hashable, make: Callable[[], Value], weigh: Callable[[Value], int] | None = None
+    ) -> Value:
+        """The value under ``key``, made (outside the lock) and kept when missing. Of two
+        threads that make it at once, the first to finish wins and both get its value, so a
+        cached object is shared, never duplicated."""
+        found = self.get(key)
+        if found is not None:
+            return found
+        value = make()
+        return self._store(key, value, (weigh or self._weigh)(value), replace=False)
+
+    def _store(self, key: Hashable, value: Value, size: int, *, replace: bool) -> Value:
         with self._lock:
-            old = self._items.pop(key, None)
+            old = self._items.get(key)
+            if old is not None and not replace:
+                return old[0]
             if old is not None:
+                del self._items[key]
                 self._bytes -= old[1]
             if size > self.max_bytes:
                 return value
@@ -47,11 +80,6 @@ class BoundedCache(Generic[V]):
                 _, (_, dropped) = self._items.popitem(last=False)
                 self._bytes -= dropped
             return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
 
     def keys(self) -> list:
         """The keys held, least recently used first (for inspection)."""
@@ -64,3 +92,31 @@ class BoundedCache(Generic[V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+def deep_size(value: object) -> int:
+    """Approximate bytes held by ``value`` and what it contains.
+
+    Walks strings, numbers, lists, tuples, dicts and dataclasses (the shapes cached results
+    have); strings and small ints that several entries share are counted in each, which errs
+    on the side of holding less.
+    """
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        total += sys.getsizeof(item)
+        if isinstance(item, (str, bytes, int, float, bool)) or item is None:
+            continue
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item):
+            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return total

@@ -13,6 +13,40 @@ _LATIN_WORD = re.compile(rf"[^\W_{CJK}]+")
 _CJK_LETTER = re.compile(rf"[{CJK}](?<![\W_])")
 
 
+def count_words(text: str) -> int:
+    """Count words as diff_stats does: each Latin word and each CJK letter is one."""
+    return len(_LATIN_WORD.findall(text)) + len(_CJK_LETTER.findall(text))
+
+
+def word_delta(ops: Iterable[DiffOp]) -> int:
+    """How many more words the new text has than the old, from their diff (an exact one).
+
+    A word never spans a line break, so counts add up line by line: only the lines a change
+    touches are counted, on both sides, and a 100 KB text with one word changed costs one line.
+    The lines of a changed region run from the last kept line break before it to the first
+    kept line break after it, where both texts are at the start of a line again.
+    """
+    delta, old, new, changed = 0, [], [], False
+    for piece in ops:
+        if piece.op != EQUAL:
+            (new if piece.op == INSERT else old).append(piece.text)
+            changed = True
+            continue
+        first_break = piece.text.find("\n")
+        if first_break < 0:
+            old.append(piece.text)
+            new.append(piece.text)
+            continue
+        if changed:
+            head = piece.text[: first_break + 1]
+            delta += count_words("".join(new) + head) - count_words("".join(old) + head)
+        tail = piece.text[piece.text.rfind("\n") + 1 :]
+        old, new, changed = [tail], [tail], False
+    if changed:
+        delta += count_words("".join(new)) - count_words("".join(old))
+    return delta
+
+
 def diff_stats(ops: Iterable[DiffOp]) -> dict[str, int]:
     """Count inserted and deleted words: Latin words and CJK characters, apart and together.
 

@@ -25,9 +25,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-import sys
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import markdown as md_lib  # the library: absolute imports cannot resolve to this module
@@ -36,6 +34,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
+from govwiki.core.bounded_cache import BoundedCache
 from govwiki.core.markdown_limits import TooMuchWork, bound_work
 from govwiki.core.markdown_paragraphs import ATTRIBUTE as PARAGRAPH_ATTRIBUTE
 from govwiki.core.markdown_paragraphs import browser_text, number_blocks
@@ -241,64 +240,13 @@ def _toc_item(token: dict) -> dict:
 # --- cache ------------------------------------------------------------------------------------
 
 
-class _RenderCache:
-    """A thread-safe LRU bounded by entry count and by approximate bytes held."""
-
-    def __init__(self, max_entries: int, max_bytes: int) -> None:
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._items: OrderedDict[str, tuple[Rendered, int]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Rendered | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                return None
-            self._items.move_to_end(key)
-            return item[0]
-
-    def put(self, key: str, value: Rendered) -> Rendered:
-        """Store ``value`` unless another thread got there first; return the cached one."""
-        size = _approx_size(value)
-        with self._lock:
-            if key in self._items:
-                return self._items[key][0]
-            if size > self.max_bytes:
-                return value
-            self._items[key] = (value, size)
-            self._bytes += size
-            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self._bytes -= dropped
-            return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-
-
-def _approx_size(rendered: Rendered) -> int:
-    def toc_size(items: list[dict]) -> int:
-        return sum(
-            200 + sys.getsizeof(i["id"]) + sys.getsizeof(i["name"]) + toc_size(i["children"]) for i in items
-        )
-
-    paragraphs = sys.getsizeof(rendered.paragraphs) + sum(sys.getsizeof(p) for p in rendered.paragraphs)
-    return sys.getsizeof(rendered.html) + toc_size(rendered.toc) + paragraphs
-
-
-_cache = _RenderCache(max_entries=512, max_bytes=64 * 1024 * 1024)
+#: rendered revisions and comments of this process (each worker has its own)
+_cache: BoundedCache[Rendered] = BoundedCache(max_entries=512, max_bytes=64 * 1024 * 1024)
 
 
 def render_cached(key: str, text: str) -> Rendered:
     """Render ``text``, cached under ``key``, which must identify it (a revision's sha256)."""
-    full_key = f"{RENDERER_VERSION}:{key}"
-    found = _cache.get(full_key)
-    if found is not None:
-        return found
-    return _cache.put(full_key, render_markdown(text))  # rendered outside the lock
+    return _cache.get_or_make(f"{RENDERER_VERSION}:{key}", lambda: render_markdown(text))
 
 
 def clear_render_cache() -> None:

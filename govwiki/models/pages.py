@@ -70,14 +70,27 @@ class Revision(Base):
     #: the editor's base revision when the save was merged over newer revisions
     merged_from_base: Mapped[int | None] = mapped_column(Integer)
     summary: Mapped[str] = mapped_column(String(500), default="")
-    body: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     #: body length in UTF-8 bytes
     size: Mapped[int] = mapped_column(Integer)
+    #: body length in characters (code points)
+    chars: Mapped[int] = mapped_column(Integer)
+    #: words in the body: each Latin word and each CJK letter is one (core.diff_views.count_words)
+    words: Mapped[int] = mapped_column(Integer)
+    #: words inserted and deleted since the parent revision (all of them for the first), counted
+    #: like the diff's stats at save time, so listing history never diffs anything
+    words_added: Mapped[int] = mapped_column(Integer)
+    words_removed: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The long columns come last, the body (read by every page view) before the blame (read by
+    # saves and blame views): SQLite keeps a row's columns in order and a long text spills
+    # into overflow pages, so reading a column stored after a 100 KB body means reading the
+    # body's pages, and a history listing that selects no body would read them all the same.
+    #: the text (Markdown)
+    body: Mapped[str] = mapped_column(Text)
     #: run-length attribution covering the body, (length, revision number) runs packed by
     #: core.blame.pack_blame; loaded only when asked for (page views never need it)
     blame: Mapped[str | list] = mapped_column(JSON, deferred=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     merged_by: Mapped[User | None] = relationship(foreign_keys=[merged_by_id])

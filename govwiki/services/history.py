@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from govwiki.core.blame import blame_spans, unpack_blame
-from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp, diff_texts
-from govwiki.core.diff_views import diff_stats
+from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp
+from govwiki.core.diff_cache import diff_once
 from govwiki.models import Page, Revision, User
 from govwiki.services.pages import get_revision, page_head_number
 
@@ -18,7 +18,8 @@ from govwiki.services.pages import get_revision, page_head_number
 class RevisionDiff:
     old: Revision
     new: Revision
-    ops: list[DiffOp]
+    #: shared with every other view of the same two texts: read-only
+    ops: tuple[DiffOp, ...]
     stats: dict
 
 
@@ -37,10 +38,12 @@ def diff_revisions(
         to_number = page_head_number(session, page)
     if from_number is None:
         from_number = max(1, to_number - 1)
-    old = get_revision(session, page, from_number)
-    new = get_revision(session, page, to_number)
-    ops = diff_texts(old.body, new.body, timeout=timeout)
-    return RevisionDiff(old, new, ops, diff_stats(ops))
+    old = get_revision(session, page, from_number, with_body=False)
+    new = get_revision(session, page, to_number, with_body=False)
+    # Revisions never change: the diff is computed once per process, and the bodies are read
+    # only when it is not cached yet.
+    found = diff_once(old.sha256, new.sha256, lambda: (old.body, new.body), timeout=timeout)
+    return RevisionDiff(old, new, found.ops, dict(found.stats))
 
 
 def blame_revision(session: Session, page: Page, number=None) -> tuple[Revision, list[BlameSpan]]:

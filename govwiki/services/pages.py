@@ -18,11 +18,12 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload, undefer
+from sqlalchemy.orm import Session, defer, joinedload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from govwiki.core.blame import carry_packed, initial_blame, pack_blame, repack_blame
-from govwiki.core.diff import diff_texts
+from govwiki.core.diff_cache import Diff, diff_once
+from govwiki.core.diff_views import count_words, word_delta
 from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
 from govwiki.core.resolution import has_conflict_markers, marked_merge
@@ -254,6 +255,8 @@ def _append(
     require_at_commit(session, new.writer, page.consultation, new.action, your_body=new.your_body)
     set_committed_value(page, "head_number", number)
     set_committed_value(page, "updated_at", at)
+    sha256 = hashlib.sha256(new.body.encode("utf-8")).hexdigest()
+    change = _change_from(head, new.body, sha256)
     revision = Revision(
         page_id=page.id,
         number=number,
@@ -265,10 +268,10 @@ def _append(
         proposal_id=new.proposal_id,
         summary=new.summary,
         body=new.body,
-        sha256=hashlib.sha256(new.body.encode("utf-8")).hexdigest(),
-        size=len(new.body.encode("utf-8")),
-        blame=_blame_for(head, new, number),
+        sha256=sha256,
+        blame=_blame_for(head, new, number, change),
         created_at=at,
+        **_text_counts(head, new.body, change),
     )
     session.add(revision)
     _count_contribution(session, page, new.author, at)
@@ -279,13 +282,34 @@ def _append(
     return revision
 
 
-def _blame_for(head: Revision | None, new: NewRevision, number: int) -> str:
+def _change_from(head: Revision | None, body: str, sha256: str) -> Diff | None:
+    """The diff from the head to the new text: blame and the stored counts come from it, and
+    it goes into the diff cache, where the first look at this change will find it."""
+    if head is None:
+        return None
+    return diff_once(head.sha256, sha256, lambda: (head.body, body))
+
+
+def _text_counts(head: Revision | None, body: str, change: Diff | None) -> dict[str, int]:
+    """Sizes and word counts stored with a revision; only the changed lines are counted."""
+    words = count_words(body) if change is None else head.words + word_delta(change.ops)
+    added = words if change is None else change.stats["inserted"]
+    removed = 0 if change is None else change.stats["deleted"]
+    return {
+        "size": len(body.encode("utf-8")),
+        "chars": len(body),
+        "words": words,
+        "words_added": added,
+        "words_removed": removed,
+    }
+
+
+def _blame_for(head: Revision | None, new: NewRevision, number: int, change: Diff | None) -> str:
     if new.blame is not None:  # a revert restores its target's attribution as it was
         return repack_blame(new.blame)
     if head is None:
         return pack_blame(initial_blame(new.body, number))
-    ops = diff_texts(head.body, new.body)
-    return carry_packed(head.blame, ops, number)
+    return carry_packed(head.blame, change.ops, number)
 
 
 def _count_contribution(session: Session, page: Page, author: User, at) -> None:
@@ -360,14 +384,22 @@ def page_head_number(session: Session, page: Page) -> int:
     return session.scalar(select(Page.head_number).where(Page.id == page.id))
 
 
-def get_revision(session: Session, page: Page, number) -> Revision:
-    """Return revision `number` of the page, or raise NotFound."""
+def get_revision(session: Session, page: Page, number, *, with_body: bool = True) -> Revision:
+    """Return revision `number` of the page, or raise NotFound; without its body (read on first
+    use, one query) when `with_body` is false."""
     if not isinstance(number, int) or isinstance(number, bool):
         raise NotFound(Message("No such revision."))
-    revision = session.scalar(select(Revision).where(Revision.page_id == page.id, Revision.number == number))
+    query = select(Revision).where(Revision.page_id == page.id, Revision.number == number)
+    if not with_body:
+        query = query.options(defer(Revision.body))
+    revision = session.scalar(query)
     if revision is None:
         raise NotFound(Message("This page has no revision %(number)d.", number=number))
     return revision
+
+
+#: what lists show of the people beside each entry (the rest of a user row loads if asked for)
+_SHOWN_OF_PEOPLE = (User.id, User.username, User.display_name, User.suspended_at)
 
 
 def list_revisions(
@@ -378,7 +410,13 @@ def list_revisions(
     top = total - (page_no - 1) * per_page
     items = session.scalars(
         select(Revision)
-        .options(selectinload(Revision.author), selectinload(Revision.merged_by))
+        .options(
+            # what history lists is stored beside the body (sizes, words changed): a row of a
+            # 1 MB page costs what a row of a short one does, and reading a body here raises
+            defer(Revision.body, raiseload=True),
+            joinedload(Revision.author).load_only(*_SHOWN_OF_PEOPLE),
+            joinedload(Revision.merged_by).load_only(*_SHOWN_OF_PEOPLE),
+        )
         .where(Revision.page_id == page.id, Revision.number <= top, Revision.number > top - per_page)
         .order_by(Revision.number.desc())
     )

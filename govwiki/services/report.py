@@ -18,8 +18,8 @@ from datetime import datetime
 from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.orm import Session, defer, selectinload
 
-from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp, diff_texts
-from govwiki.core.diff_views import diff_stats
+from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp
+from govwiki.core.diff_cache import EMPTY_SHA256, diff_once
 from govwiki.models import Comment, Consultation, Page, Proposal, Revision, User
 from govwiki.services import clock, comment_views, discussion_record, inbox, snapshots
 
@@ -83,7 +83,7 @@ class PageChange:
     opened: Revision | None
     final: Revision
     final_kind: str
-    ops: list[DiffOp]
+    ops: tuple[DiffOp, ...]  # shared through the diff cache: read-only
     stats: dict
     #: the page was added after the consultation opened: its first revision is the opened text
     added_later: bool = False
@@ -263,9 +263,16 @@ def page_changes(
         final_number = adopted.get(page.id, page.head_number)
         start = revisions.get((page.id, opened.get(page.id)))
         final = revisions[(page.id, final_number)]
-        ops = diff_texts(start.body if start else "", final.body, timeout=timeout)
+        found = diff_once(
+            start.sha256 if start else EMPTY_SHA256,
+            final.sha256,
+            lambda: (start.body if start else "", final.body),
+            timeout=timeout,
+        )
         kind = "adopted" if page.id in adopted else "current"
-        changes.append(PageChange(page, start, final, kind, ops, diff_stats(ops), page.id in added_later))
+        changes.append(
+            PageChange(page, start, final, kind, found.ops, dict(found.stats), page.id in added_later)
+        )
     return changes
 
 
@@ -275,6 +282,6 @@ def _revisions(session: Session, wanted: set[tuple[int, int]]) -> dict[tuple[int
     query = (
         select(Revision)
         .where(tuple_(Revision.page_id, Revision.number).in_(sorted(wanted)))
-        .options(selectinload(Revision.author))
+        .options(selectinload(Revision.author), defer(Revision.body))  # read only for a new diff
     )
     return {(r.page_id, r.number): r for r in session.scalars(query)}

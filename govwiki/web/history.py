@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 
+from govwiki.core.diff_cache import view_once
 from govwiki.routing import Routes
 from govwiki.security import actor
 from govwiki.services import history as service
 from govwiki.services import pages as page_service
 from govwiki.services.access import load_page
+from govwiki.web.fragments import fragment
 from govwiki.web.present import blame_bands, blame_sources, diff_layout
 from govwiki.web.views import Pager, page_args, page_permissions, revision_arg, session
 
@@ -24,14 +26,42 @@ def history(slug: str):
     page = load_page(session(), actor(), slug)
     number, per_page = page_args()
     revisions, total = page_service.list_revisions(session(), page, page_no=number, per_page=per_page)
-    return render_template(
-        "pages/history.html",
-        page=page,
-        revisions=revisions,
-        head_number=total,
-        pager=Pager(number, per_page, total),
-        can=page_permissions(page),
+    can = page_permissions(page)
+    shown = {
+        "page": page,
+        "revisions": revisions,
+        "head_number": total,
+        "can": {"revert": bool(can["revert"])},
+    }
+    rows = fragment(
+        "history-rows",
+        (page.slug, total, bool(can["revert"]), *map(_row_key, revisions)),
+        lambda: render_template("pages/_history_rows.html", **shown),
     )
+    return render_template(
+        "pages/history.html", rows=rows, pager=Pager(number, per_page, total), **{**shown, "can": can}
+    )
+
+
+def _row_key(revision) -> tuple:
+    """Everything one history row shows: the revision's own (immutable) fields and its people."""
+    return (
+        revision.number,
+        revision.parent_number,
+        revision.created_at,
+        revision.summary,
+        revision.size,
+        revision.words_added,
+        revision.words_removed,
+        revision.proposal_id,
+        _person_key(revision.author),
+        _person_key(revision.merged_by),
+    )
+
+
+def _person_key(user) -> tuple | None:
+    """What a user link shows of someone, which they or an admin may change at any time."""
+    return None if user is None else (user.id, user.username, user.display_name, user.suspended_at)
 
 
 @routes.get("/pages/<slug>/diff")
@@ -49,9 +79,20 @@ def diff(slug: str):
         view=view,
         full=full,
         can=page_permissions(page),
-        shown=diff_layout(result.ops, view, full),
+        shown_html=_diff_html(result, view, full),
         changed=any(piece.op != "equal" for piece in result.ops),
     )
+
+
+def _diff_html(result, view: str, full: bool):
+    """The diff itself as HTML, made once per language: its layout once for all of them."""
+    old, new = result.old, result.new
+
+    def render():
+        shown = view_once(old.sha256, new.sha256, (view, full), lambda: diff_layout(result.ops, view, full))
+        return render_template(f"pages/_diff_{view}.html", diff=result, shown=shown)
+
+    return fragment("diff", (old.sha256, new.sha256, view, full, old.number, new.number), render)
 
 
 @routes.get("/pages/<slug>/blame")

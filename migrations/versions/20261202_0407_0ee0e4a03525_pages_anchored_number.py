@@ -4,7 +4,7 @@ Until now every save re-anchored the page's comments, so their placements descri
 existing pages start anchored at their head.
 
 Revision ID: 0ee0e4a03525
-Revises: 62ff371f27b7
+Revises: 718214beb8b9
 Create Date: 2026-12-02 04:07:38.059733
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0ee0e4a03525"
-down_revision = "62ff371f27b7"
+down_revision = "718214beb8b9"
 branch_labels = None
 depends_on = None
 

@@ -174,6 +174,14 @@ def test_history_is_paginated_newest_first(client, page, owner_headers):
     assert data["items"][0]["author"]["username"] == "olivia-official" and data["items"][0]["parent"] == 2
 
 
+def test_history_lists_the_words_each_revision_changed_without_bodies(client, page, owner_headers):
+    _put(client, owner_headers, BODY.replace("30 days", "45 days, 区政府公示"), 1)
+    newest, first = client.get("/api/v1/pages/draft-rules/revisions").get_json()["items"]
+    assert (first["words"], first["changes"]) == (11, {"inserted": 11, "deleted": 0})
+    assert (newest["words"], newest["changes"]) == (16, {"inserted": 6, "deleted": 1})
+    assert newest["characters"] == len(BODY) + 7 and "body" not in newest
+
+
 def test_old_revision_with_body(client, page, owner_headers):
     _put(client, owner_headers, "changed\n", 1)
     data = client.get("/api/v1/pages/draft-rules/revisions/1").get_json()

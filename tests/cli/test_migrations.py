@@ -3,6 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect as sa_inspect
 from flask_migrate import downgrade, upgrade
 
 from govwiki import create_app
@@ -102,3 +103,36 @@ def test_the_default_sqlite_files_are_readable_by_their_owner_only(tmp_path, mon
         db.engine.dispose()
     assert files == ["govwiki.sqlite3", "govwiki.sqlite3-shm", "govwiki.sqlite3-wal"]
     assert modes == dict.fromkeys(files, "0o600")
+
+
+def test_the_text_counts_of_existing_revisions_are_backfilled_as_saves_count_them(fresh_app):
+    from sqlalchemy import select
+
+    from govwiki.models import Revision
+    from govwiki.services import accounts, consultations, pages
+
+    upgrade()
+    official = accounts.register_user(db.session, "olga", "olga@example.org", "password123", role="official")
+    consultation = consultations.create_consultation(db.session, official, title="C", edit_policy="edit")
+    page = pages.create_page(db.session, official, consultation, title="P", body="One two three.\n")
+    for number, body in enumerate(
+        ["One two four.\n区政府公示。\n", "Four.\n区政府在公示三十日后。\n", "Gone.\n"], 1
+    ):
+        pages.save_page(db.session, official, page, body=body, base_revision=number)
+    columns = (Revision.number, Revision.chars, Revision.words, Revision.words_added, Revision.words_removed)
+    saved = db.session.execute(select(*columns).order_by(Revision.number)).all()
+    db.session.remove()
+    downgrade(revision="62ff371f27b7")  # as before the counts existed
+    upgrade()
+    assert db.session.execute(select(*columns).order_by(Revision.number)).all() == saved
+    assert saved[1][2:] == (3 + 5, 6, 1)  # "four" and 区政府公示 in, "three" out
+
+
+def test_revisions_keep_their_long_columns_last(fresh_app):
+    # SQLite reads the columns after a long body through the body's overflow pages.
+    upgrade()
+    with db.engine.connect() as connection:
+        columns = [c["name"] for c in sa_inspect(connection).get_columns("revisions")]
+    if db.engine.dialect.name == "sqlite":
+        assert columns[-2:] == ["body", "blame"]
+    assert [c.name for c in Base.metadata.tables["revisions"].columns][-2:] == ["body", "blame"]

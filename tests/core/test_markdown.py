@@ -335,28 +335,6 @@ def test_cache_key_includes_the_renderer_version(monkeypatch):
     assert render_cached("sha-a", "# Hi") is not first
 
 
-def test_cache_evicts_the_least_recently_used_entry():
-    cache = markdown_module._RenderCache(max_entries=2, max_bytes=10**9)
-    a, b, c = (Rendered(html=x, toc=[]) for x in "abc")
-    cache.put("a", a), cache.put("b", b)
-    cache.get("a")
-    cache.put("c", c)
-    assert cache.get("b") is None and cache.get("a") is a and cache.get("c") is c
-
-
-def test_cache_stays_under_its_byte_limit():
-    cache = markdown_module._RenderCache(max_entries=100, max_bytes=10_000)
-    for i in range(20):
-        cache.put(str(i), Rendered(html="x" * 3_000, toc=[]))
-    assert cache._bytes <= 10_000 and len(cache._items) == 3
-
-
-def test_cache_does_not_keep_an_entry_larger_than_its_limit():
-    cache = markdown_module._RenderCache(max_entries=100, max_bytes=1_000)
-    cache.put("big", Rendered(html="x" * 5_000, toc=[]))
-    assert cache.get("big") is None
-
-
 def test_concurrent_renders_of_one_key_share_one_object():
     results, barrier = [], threading.Barrier(8)
 

@@ -239,3 +239,13 @@ def test_contributions_escape_the_display_name(client, make_user, text_of):
     make_user(username="mallory", display_name=XSS)
     html = text_of(client.get("/users/mallory/contributions"))
     assert XSS not in html and escaped(XSS) in html
+
+
+def test_timeline_entries_of_revisions_show_the_words_they_changed(
+    client, session, make_consultation, make_page, official, text_of
+):
+    page = make_page(make_consultation(slug="stalls"), body="The market opens at dawn.\n")
+    pages.save_page(session, official, page, body="The market opens at noon, daily.\n", base_revision=1)
+    html = text_of(client.get("/consultations/stalls/history"))
+    entry = html.split(f'href="/pages/{page.slug}/diff?from=1&amp;to=2"')[1].split("</p>")[0]
+    assert "+2</span>" in entry and "−1</span>" in entry
