@@ -13,7 +13,8 @@ from govwiki.routing import Routes
 from govwiki.security import actor
 from govwiki.services import history as service
 from govwiki.services import pages as page_service
-from govwiki.services.access import load_page
+from govwiki.services.access import Verdicts, load_page
+from govwiki.web import page_cache, personal_parts
 from govwiki.web.fragments import fragment
 from govwiki.web.present import blame_bands, blame_sources, diff_layout
 from govwiki.web.views import Pager, page_args, page_permissions, revision_arg, session
@@ -33,14 +34,29 @@ def history(slug: str):
         "head_number": total,
         "can": {"revert": bool(can["revert"])},
     }
+    row_keys = tuple(map(_row_key, revisions))
     rows = fragment(
         "history-rows",
-        (page.slug, total, bool(can["revert"]), *map(_row_key, revisions)),
+        (page.slug, total, bool(can["revert"]), *row_keys),
         lambda: render_template("pages/_history_rows.html", **shown),
     )
-    return render_template(
-        "pages/history.html", rows=rows, pager=Pager(number, per_page, total), **{**shown, "can": can}
-    )
+
+    def render() -> str:
+        return render_template(
+            "pages/history.html", rows=rows, pager=Pager(number, per_page, total), **{**shown, "can": can}
+        )
+
+    return _shared(page, ("history", total, row_keys), render, "page", "per_page")
+
+
+def _shared(page, key: tuple, render, *arguments: str) -> str:
+    """The view from the page cache when it can (web/page_cache.py): `key` names what it shows
+    besides the page's situation, the reader's kind and the query (its `arguments`)."""
+    if not page_cache.cacheable(*arguments):
+        return render()
+    verdicts = Verdicts(session(), actor(), page.consultation)
+    full_key = (*key, *page_cache.view_key(page, verdicts), page_cache.query_key())
+    return page_cache.serve(full_key, render, personal_parts.page_filler(page, verdicts))
 
 
 def _row_key(revision) -> tuple:
@@ -72,16 +88,25 @@ def diff(slug: str):
     )
     view = "side" if request.args.get("view") == "side" else "inline"
     full = request.args.get("full") == "1"
-    return render_template(
-        "pages/diff.html",
-        page=page,
-        diff=result,
-        view=view,
-        full=full,
-        can=page_permissions(page),
-        shown_html=_diff_html(result, view, full),
-        changed=any(piece.op != "equal" for piece in result.ops),
+
+    def render() -> str:
+        return render_template(
+            "pages/diff.html",
+            page=page,
+            diff=result,
+            view=view,
+            full=full,
+            can=page_permissions(page),
+            shown_html=_diff_html(result, view, full),
+            changed=any(piece.op != "equal" for piece in result.ops),
+        )
+
+    old, new = result.old, result.new
+    shown = (old.number, old.sha256, new.number, new.sha256, view, full)
+    people = tuple(_person_key(r.author) for r in (old, new)) + tuple(
+        _person_key(r.merged_by) for r in (old, new)
     )
+    return _shared(page, ("diff", *shown, people), render, "from", "to", "view", "full")
 
 
 def _diff_html(result, view: str, full: bool):

@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import current_app, request, session
+from flask_babel import get_locale
 
 from govwiki.core.bounded_cache import BoundedCache
+from govwiki.services import clock
 from govwiki.web import skeleton
 
 MAX_ENTRIES = 4096
@@ -35,9 +37,29 @@ def cache() -> BoundedCache[skeleton.Skeleton]:
     return found
 
 
-def cacheable() -> bool:
-    """Only plain views: no query (it would echo into links), no one-off message or draft."""
-    return set(request.args) <= {"lang"} and not any(name in session for name in ONE_OFF)
+def cacheable(*arguments: str) -> bool:
+    """Only views whose query holds nothing but `lang` and the view's own `arguments` (anything
+    else would echo into links), and no one-off message or draft."""
+    return set(request.args) <= {"lang", *arguments} and not any(name in session for name in ONE_OFF)
+
+
+def query_key() -> tuple:
+    """The query as the request has it: links in the page echo it, so it is part of the key."""
+    return tuple(sorted(request.args.items(multi=True)))
+
+
+def view_key(page, verdicts) -> tuple:
+    """What every view of a page shows of its situation and its reader (for its cache key)."""
+    consultation = page.consultation
+    return (
+        page.id,
+        page.head_number,
+        page.updated_at,
+        consultation.updated_at,
+        consultation.situation(clock.now()).accepting,
+        str(get_locale()),
+        verdicts.kind,
+    )
 
 
 def serve(

@@ -8,7 +8,6 @@ History, diffs and blame are in `web.history`; their routes join this blueprint 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -19,7 +18,6 @@ from govwiki.core.resolution import marked_merge
 from govwiki.errors import error_response
 from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
-from govwiki.services import clock
 from govwiki.services import pages as service
 from govwiki.services.proposal_review import count_open
 from govwiki.services.access import load_page, load_page_to_show
@@ -56,19 +54,8 @@ def _with_discussion(page, revision) -> dict:
 def _show_shared(page):
     """The current revision from the page cache: the view as every reader of this kind sees it,
     with this reader's own parts drawn in (web/personal_parts.py)."""
-    consultation = page.consultation
-    verdicts = discussion.visitor_verdicts(consultation)
-    key = (
-        page.id,
-        page.head_number,
-        page.updated_at,
-        consultation.updated_at,
-        consultation.situation(clock.now()).accepting,
-        count_open(session(), page),
-        page.discussion_version,
-        str(get_locale()),
-        verdicts.kind,
-    )
+    verdicts = discussion.visitor_verdicts(page.consultation)
+    key = ("show", *page_cache.view_key(page, verdicts), count_open(session(), page), page.discussion_version)
 
     def render() -> str:
         return render_template(

@@ -184,3 +184,62 @@ def test_a_signed_in_view_asks_a_bounded_number_of_queries(session, reader, make
         comments.post_comment(session, person, page, body=f"Mine {number}.")
     _view(client, page)
     assert _statements(client, page) == small <= 8
+
+
+def test_history_and_diff_are_shared_by_residents_and_show_a_new_revision_at_once(
+    app, session, reader, make_page, make_user
+):
+    page = make_page(body="One.\n")
+    pages.save_page(session, page.consultation.created_by, page, body="Two.\n", base_revision=1)
+    anna, bo = make_user(display_name="Anna Resident"), make_user(display_name="Bo Resident")
+    for path in (f"/pages/{page.slug}/history", f"/pages/{page.slug}/diff?from=1&to=2"):
+        anna_html = reader(anna).get(path).get_data(as_text=True)
+        bo_html = reader(bo).get(path).get_data(as_text=True)
+        assert "Anna Resident" in anna_html and "Anna Resident" not in bo_html and "Bo Resident" in bo_html
+    assert len(_cache(app)) == 2, "one copy of each view for every resident"
+    pages.save_page(session, page.consultation.created_by, page, body="Three.\n", base_revision=2)
+    assert "r3" in reader(anna).get(f"/pages/{page.slug}/history").get_data(as_text=True) or (
+        f"/pages/{page.slug}/revisions/3"
+        in reader(anna).get(f"/pages/{page.slug}/history").get_data(as_text=True)
+    )
+
+
+def test_a_suspended_author_shows_as_suspended_in_a_cached_history_at_once(
+    session, reader, make_page, make_user
+):
+    from govwiki.services import suspensions
+
+    page = make_page(body="One.\n")
+    author = make_user()
+    consultations.add_member(session, page.consultation.created_by, page.consultation, author, "expert")
+    pages.save_page(session, author, page, body="Two.\n", base_revision=1)
+    client = reader(make_user())
+    path = f"/pages/{page.slug}/history"
+    assert "badge-suspended" not in client.get(path).get_data(as_text=True)
+    suspensions.suspend_user(session, make_user("admin"), author.username, reason="Spam")
+    assert "suspended" in client.get(path).get_data(as_text=True)
+
+
+def test_a_draft_history_stays_hidden_after_an_official_has_cached_it(
+    app, session, reader, make_consultation, make_page, make_user
+):
+    page = make_page(make_consultation(status="draft"))
+    official = reader(page.consultation.created_by)
+    for path in (
+        f"/pages/{page.slug}/history",
+        f"/pages/{page.slug}",
+        f"/pages/{page.slug}/diff?from=1&to=1",
+    ):
+        assert official.get(path).status_code == 200
+        assert reader(make_user()).get(path).status_code == 404
+        assert app.test_client().get(path).status_code == 404
+
+
+def test_each_query_of_a_cached_history_is_its_own_copy(app, reader, make_page, make_user):
+    page = make_page()
+    client = reader(make_user())
+    plain = client.get(f"/pages/{page.slug}/history").get_data(as_text=True)
+    paged = client.get(f"/pages/{page.slug}/history?per_page=07").get_data(as_text=True)
+    assert "per_page=07" in paged and "per_page=07" not in plain
+    assert client.get(f"/pages/{page.slug}/history?evil=1").status_code == 200
+    assert len(_cache(app)) == 2, "a query the view does not know is not cached"
