@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
+import load_generator  # noqa: E402
 import serving  # noqa: E402
 
 PARAGRAPHS = 60
@@ -111,7 +112,7 @@ def measure_saves(app, page_id: int, rng: random.Random) -> list[float]:
 
 
 def run() -> dict:
-    wrk = serving.ensure_wrk()
+    wrk = load_generator.ensure_wrk()
     with common.workspace("discussion") as folder:
         instance = folder / "instance"
         data = prepare(instance)
@@ -119,11 +120,11 @@ def run() -> dict:
         hello = serving.measure_hello(folder, wrk, env)
         path = data["busy_path"]
         with serving.govwiki(folder, env, path) as port:
-            signed_out = serving.warm_and_load(wrk, port, path)
+            signed_out = load_generator.warm_and_load(wrk, port, path)
             cookie = [serving.sign_in(port, data["resident"], "password123")]
-            signed_in = serving.warm_and_load(wrk, port, path, cookie)
+            signed_in = load_generator.warm_and_load(wrk, port, path, cookie)
             # the same text without comments, signed in: what the discussion adds to a signed-in view
-            quiet_in = serving.warm_and_load(wrk, port, data["quiet_path"], cookie)
+            quiet_in = load_generator.warm_and_load(wrk, port, data["quiet_path"], cookie)
         rng = random.Random(11)
         quiet = measure_saves(data["app"], data["quiet"], rng)
         busy = measure_saves(data["app"], data["busy"], rng)
@@ -181,8 +182,8 @@ def report(result: dict) -> str:
     return "\n".join(
         [
             f"A {PAGE_CHARS // 1000} KB page of {PARAGRAPHS} paragraphs with {COMMENTS:,} anchored comments. "
-            f"Views: two sync gunicorn workers, {serving.DURATION} s of load from {result['tool']} after "
-            f"{serving.WARMUP} s of warm-up; hello world under the same gunicorn: {hello['rps']:,.0f} req/s. "
+            f"Views: two sync gunicorn workers, {load_generator.DURATION} s of load from {result['tool']} after "
+            f"{load_generator.WARMUP} s of warm-up; hello world under the same gunicorn: {hello['rps']:,.0f} req/s. "
             f"Load average at the end {result['load']}.",
             "",
             common.markdown_table(

@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
+import load_generator  # noqa: E402
 import serving  # noqa: E402
 
 HARNESS = Path(os.environ.get("GOVWIKI_PEER_HARNESS", common.ROOT.parent / "shared" / "bench")).resolve()
@@ -110,7 +111,7 @@ def harness(*arguments: str, env: dict | None = None) -> str:
 
 def run(duration: float) -> str:
     """Set up, seed and measure both wikis and the ceiling; the tables of `run.py compare`."""
-    wrk = serving.ensure_wrk()
+    wrk = load_generator.ensure_wrk()
     peer, ours, ceiling = targets()
     peer.do("setup")
     ours.do("setup")

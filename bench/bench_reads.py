@@ -13,7 +13,7 @@ The schema comes from the migrations and the data from the services (`pages.save
 first 200 revisions of each long page, then revisions in bulk as bench_save_history grows them;
 `consultations.create_consultation` for the front page). The resident signs in through the web
 form and wrk sends the session cookie. Each scenario is fetched and checked once, then loaded
-for serving.DURATION seconds after serving.WARMUP seconds of warm-up.
+for load_generator.DURATION seconds after load_generator.WARMUP seconds of warm-up.
 
 Run it alone: ``python bench/bench_reads.py`` (``--postgres`` adds PostgreSQL).
 """
@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_save_history as histories  # noqa: E402
 import common  # noqa: E402
+import load_generator  # noqa: E402
 import serving  # noqa: E402
 
 #: share of hello world each kind of read must reach: (SQLite, PostgreSQL)
@@ -167,7 +168,7 @@ def scenarios(data: dict, cookie: list[str]) -> list[tuple]:
 def measure_row(wrk, port: int, scenario: tuple, hello: dict) -> dict:
     kind, name, path, headers, expect = scenario
     serving.check(port, path, expect or serving.PAGE_MARK, headers)
-    result = serving.warm_and_load(wrk, port, path, headers)
+    result = load_generator.warm_and_load(wrk, port, path, headers)
     print(f"  {name}: {result['rps']:,.0f} req/s ({result['rps'] / hello['rps']:.1%})", file=sys.stderr)
     return {"kind": kind, "name": name, "path": path, **result}
 
@@ -185,7 +186,7 @@ def first_diff(port: int, slug: str) -> float:
 
 def run(*, database_url: str | None = None, label: str = "SQLite") -> dict:
     """Build the data, then measure hello world and every read on one GovWiki server."""
-    wrk = serving.ensure_wrk()
+    wrk = load_generator.ensure_wrk()
     with common.workspace("reads") as folder:
         instance = folder / "instance"
         data = prepare(instance, database_url)
@@ -232,7 +233,7 @@ def judged(result: dict) -> list[dict]:
         goal = TARGETS[row["kind"]][0 if result["label"] == "SQLite" else 1]
         before = rows[index - 1] if index else None
         flat = row["kind"] in GROWING and before is not None and before["kind"] == row["kind"]
-        ok = row["rps"] / hello >= goal and serving.clean(row)
+        ok = row["rps"] / hello >= goal and load_generator.clean(row)
         ok = ok and (not flat or row["rps"] * FLAT_FACTOR >= before["rps"])
         out.append({**row, "share": row["rps"] / hello, "target": goal, "flat": flat, "ok": ok})
     return out
@@ -262,8 +263,8 @@ def report(result: dict) -> str:
     headers = ["read", "req/s (p50 / p99 latency)", "of hello world", "target", "verdict"]
     return "\n".join(
         [
-            f"{result['label']}: two sync gunicorn workers; {serving.DURATION} s of load per row after "
-            f"{serving.WARMUP} s of warm-up, from {serving.tool_name(result['tool'])}. Flat: at least "
+            f"{result['label']}: two sync gunicorn workers; {load_generator.DURATION} s of load per row after "
+            f"{load_generator.WARMUP} s of warm-up, from {load_generator.tool_name(result['tool'])}. Flat: at least "
             f"1/{FLAT_FACTOR} of the rate of the smaller size above. Load average at the end {result['load']}.",
             "",
             common.markdown_table(headers, rows),

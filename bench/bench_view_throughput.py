@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
+import load_generator  # noqa: E402
 import serving  # noqa: E402
 
 TARGET_RATIO = 0.10
@@ -53,7 +54,7 @@ def prepare_instance(instance: Path) -> str:
 
 def run() -> dict:
     """Measure both apps under each configuration; return rows and verdict."""
-    wrk = serving.ensure_wrk()
+    wrk = load_generator.ensure_wrk()
     rows = []
     with common.workspace("view") as folder:
         instance = folder / "instance"
@@ -84,7 +85,7 @@ def run() -> dict:
 
 def _passes(row: dict) -> bool:
     page = row["govwiki"]
-    return row["ratio"] >= TARGET_RATIO and serving.clean(page)
+    return row["ratio"] >= TARGET_RATIO and load_generator.clean(page)
 
 
 def report(result: dict) -> str:
@@ -112,8 +113,8 @@ def report(result: dict) -> str:
         )
     return "\n".join(
         [
-            f"{serving.DURATION} s per run after {serving.WARMUP} s of warm-up; load from "
-            f"{serving.tool_name(result['tool'])}, on the same 2 cores as "
+            f"{load_generator.DURATION} s per run after {load_generator.WARMUP} s of warm-up; load from "
+            f"{load_generator.tool_name(result['tool'])}, on the same 2 cores as "
             f"the server; gunicorn.conf.py defaults here: {result['defaults']}; access log off; "
             f"load average at the end {result['load']}.",
             "",
