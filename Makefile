@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 #: seconds of generated API requests in test-fuzz (setup and start-up add ~40 s)
 FUZZ_MAX_TIME ?= 60
 
-.PHONY: install run test test-sqlite test-postgres test-fuzz bench serve-production api-docs pot messages lint format redis-server
+.PHONY: install run test test-sqlite test-postgres test-fuzz bench bench-peer serve-production api-docs pot messages lint format redis-server
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ api-docs: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+#: the shared side-by-side harness (An Otter Wiki from PyPI, this GovWiki, hello world); ~15 minutes,
+#: writes section 7 of docs/PERFORMANCE.md
+PEER_HARNESS ?= ../shared/bench
+bench-peer: install
+	GOVWIKI_PEER_HARNESS=$(PEER_HARNESS) $(PY) bench/bench_peer.py
 
 serve-production: install
 	$(FLASK) db upgrade

@@ -6,7 +6,7 @@ a save on that page has a p50 within +10 ms of a save on the same page without c
 leaves the comments where they were and the first read of the new head re-anchors them
 (services.discussion_anchors), so each save is followed by that read, timed on its own. The data is made through the services (`comments.post_comment`
 with a quote chosen from the page's reading text), in a fresh instance folder whose schema comes
-from the migrations; the views are loaded with wrk as in bench_view_throughput.
+from the migrations; the views are loaded with wrk (bench/serving.py).
 
 Run it alone: ``python bench/bench_discussion.py`` (``--saves-only``: the saves without the
 views, a minute less and no wrk or gunicorn).
@@ -15,16 +15,15 @@ views, a minute less and no wrk or gunicorn).
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_view_throughput as views  # noqa: E402
 import common  # noqa: E402
+import load_generator  # noqa: E402
+import serving  # noqa: E402
 
 PARAGRAPHS = 60
 PAGE_CHARS = 20_000
@@ -32,9 +31,6 @@ COMMENTS = 1_000
 SAVES = 60
 VIEW_TARGET = 0.05
 SAVE_SLACK = 0.010  #: seconds a save on the discussed page may add at p50
-CONFIGURATION = {"GOVWIKI_WORKERS": "2", "GOVWIKI_THREADS": "1"}
-#: the User-Agent of signed-in requests, the same at sign-in and under load (session protection)
-AGENT = "govwiki-bench"
 
 
 def page_body(rng: random.Random) -> str:
@@ -58,18 +54,11 @@ def quote_in(rng: random.Random, paragraph: str) -> tuple[str, int]:
 
 def prepare(instance: Path) -> dict:
     """Two pages with the same text, one with 1,000 anchored comments; a resident to sign in."""
-    env = {**os.environ, "GOVWIKI_INSTANCE_PATH": str(instance)}
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
-        cwd=common.ROOT, env=env, check=True, capture_output=True,
-    )  # fmt: skip
-    from govwiki import create_app
     from govwiki.core.markdown import render_cached
     from govwiki.extensions import db
     from govwiki.services import accounts, comments, notifications, pages
 
-    common.cheap_passwords()
-    app = create_app(instance=str(instance))
+    app = serving.migrated_app(instance)
     rng = random.Random(10)
     with app.app_context():
         session = db.session
@@ -95,25 +84,9 @@ def prepare(instance: Path) -> dict:
             comments.post_comment(session, residents[n % 20], busy, body=common.sentence(rng), target=target)
         result = {"quiet": quiet.id, "busy": busy.id, "app": app}
         result.update(busy_path=f"/pages/{busy.slug}", quiet_path=f"/pages/{quiet.slug}")
-        result["cookie"] = session_cookie(app, residents[0].username)
-        db.session.remove()
-        db.engine.dispose()
+        result["resident"] = residents[0].username
+    serving.release(app)
     return result
-
-
-def session_cookie(app, username: str) -> str:
-    """A signed-in resident's session cookie, made by signing in through the app itself, from
-    the address and with the User-Agent of the measured requests (AGENT): Flask-Login's session
-    protection would otherwise see every request as coming from elsewhere and rewrite the cookie."""
-    app.config["WTF_CSRF_ENABLED"] = False
-    client = app.test_client()
-    like_wrk = {"headers": {"User-Agent": AGENT}, "environ_base": {"REMOTE_ADDR": "127.0.0.1"}}
-    response = client.post("/login", data={"login": username, "password": "password123"}, **like_wrk)
-    assert response.status_code in (302, 303), response.status_code
-    client.get(response.headers["Location"], **like_wrk)  # as a browser would: the message is shown once
-    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
-    app.config["WTF_CSRF_ENABLED"] = True
-    return f"{cookie.key}={cookie.value}"
 
 
 def measure_saves(app, page_id: int, rng: random.Random) -> dict[str, list[float]]:
@@ -162,24 +135,19 @@ def _saves(data: dict) -> dict:
 
 
 def run() -> dict:
-    wrk = views.ensure_wrk()
+    wrk = load_generator.ensure_wrk()
     with common.workspace("discussion") as folder:
         instance = folder / "instance"
         data = prepare(instance)
-        (folder / "hello").mkdir()
-        (folder / "hello" / "hello_app.py").write_text(views.HELLO_APP)
-        env = {**CONFIGURATION, "GOVWIKI_INSTANCE_PATH": str(instance)}
-        hello = views.measure(folder, wrk, "hello_app:app", folder / "hello", "/", env, "hello", b"Hello")
+        env = {**serving.TWO_SYNC_WORKERS, **serving.instance_env(instance)}
+        hello = serving.measure_hello(folder, wrk, env)
         path = data["busy_path"]
-        signed_out = views.measure(folder, wrk, "app:app", common.ROOT, path, env, "out", views.PAGE_MARK)
-        cookie = [f"Cookie: {data['cookie']}", f"User-Agent: {AGENT}"]
-        signed_in = views.measure(
-            folder, wrk, "app:app", common.ROOT, path, env, "in", views.PAGE_MARK, cookie
-        )
-        # the same text without comments, signed in: what the discussion adds to a signed-in view
-        quiet_in = views.measure(
-            folder, wrk, "app:app", common.ROOT, data["quiet_path"], env, "quiet", views.PAGE_MARK, cookie
-        )
+        with serving.govwiki(folder, env, path) as port:
+            signed_out = load_generator.warm_and_load(wrk, port, path)
+            cookie = [serving.sign_in(port, data["resident"], "password123")]
+            signed_in = load_generator.warm_and_load(wrk, port, path, cookie)
+            # the same text without comments, signed in: what the discussion adds to a signed-in view
+            quiet_in = load_generator.warm_and_load(wrk, port, data["quiet_path"], cookie)
         saves = _saves(data)
     return {
         "hello": hello,
@@ -257,8 +225,8 @@ def report(result: dict) -> str:
     return "\n".join(
         [
             f"A {PAGE_CHARS // 1000} KB page of {PARAGRAPHS} paragraphs with {COMMENTS:,} anchored comments. "
-            f"Views: two sync gunicorn workers, {views.DURATION} s of load from {result['tool']} after "
-            f"{views.WARMUP} s of warm-up; hello world under the same gunicorn: {hello['rps']:,.0f} req/s. "
+            f"Views: two sync gunicorn workers, {load_generator.DURATION} s of load from {result['tool']} after "
+            f"{load_generator.WARMUP} s of warm-up; hello world under the same gunicorn: {hello['rps']:,.0f} req/s. "
             f"Load average at the end {result['load']}.",
             "",
             common.markdown_table(

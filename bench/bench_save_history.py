@@ -8,9 +8,9 @@ sentence added or removed so that the page stays at ~100 KB), and after each sav
 the page through the Flask test client with the full layout: the first renders the new
 revision's Markdown, the second is served from the render cache. Between checkpoints the
 history grows faster by inserting revisions in bulk with what the service would have written:
-consecutive numbers and parents, sha256, size, run-length blame spliced edit by edit, the head
-number and contributor tallies. The next real save carries that blame forward, so a bulk
-history that did not add up would fail.
+consecutive numbers and parents, sha256, size, blame carried edit by edit as a save carries it
+(`core.blame.carry_packed`), the head number and contributor tallies. The next real save carries
+that blame forward, so a bulk history that did not add up would fail.
 As in a real consultation, the authors are more numerous the longer the history: a new person
 joins every 25 revisions (the page lists its contributors).
 
@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 from sqlalchemy import func, insert, select, update  # noqa: E402
 
-from govwiki.core.blame import pack_blame, unpack_blame  # noqa: E402
+from govwiki.core.blame import carry_packed, repack_blame, unpack_blame  # noqa: E402
+from govwiki.core.diff import DELETE, EQUAL, INSERT, DiffOp  # noqa: E402
 from govwiki.extensions import db  # noqa: E402
 from govwiki.models import Page, PageContributor, Revision, User, utcnow  # noqa: E402
 from govwiki.services import accounts, pages  # noqa: E402
@@ -49,23 +50,16 @@ FLAT_FACTOR = 1.5
 FLAT_SLACK = 0.002
 
 
-def splice_blame(spans: list[list[int]], start: int, end: int, length: int, number: int) -> list[list[int]]:
-    """Return blame after replacing [start, end) with `length` code points by revision `number`."""
-    before, after, position = [], [], 0
-    for run, author in spans:
-        run_start, run_end = position, position + run
-        before.append([min(run_end, start) - run_start, author])
-        after.append([run_end - max(run_start, end), author])
-        position = run_end
-    merged: list[list[int]] = []
-    for run, author in before + [[length, number]] + after:
-        if run <= 0:
-            continue
-        if merged and merged[-1][1] == author:
-            merged[-1][0] += run
-        else:
-            merged.append([run, author])
-    return merged
+def spliced(blame: str, body: str, edit: tuple[int, int, str], number: int) -> str:
+    """Packed blame after `edit` of `body` by revision `number`, carried as a save carries it."""
+    start, end, replacement = edit
+    ops = [
+        DiffOp(EQUAL, body[:start]),
+        DiffOp(DELETE, body[start:end]),
+        DiffOp(INSERT, replacement),
+        DiffOp(EQUAL, body[end:]),
+    ]
+    return carry_packed(blame, ops, number)
 
 
 def make_people(session) -> list[int]:
@@ -89,19 +83,19 @@ def grow(session, page_id: int, people: list[int], target: int, rng: random.Rand
     started = time.perf_counter()
     page = session.get(Page, page_id)
     head = pages.head_revision(session, page, with_blame=True)
-    body, blame, number = head.body, [list(span) for span in unpack_blame(head.blame)], head.number
+    body, blame, number = head.body, repack_blame(head.blame), head.number
     words = head.words
     counts: dict[int, int] = {}
     at = utcnow()
     while number < target:
         rows = []
         for _ in range(min(BATCH, target - number)):
-            start, end, replacement = common.small_edit(rng, body, PAGE_CHARS)
+            edit = common.small_edit(rng, body, PAGE_CHARS)
             number += 1
-            text_counts = common.edit_counts(body, words, (start, end, replacement))
+            text_counts = common.edit_counts(body, words, edit)
             words = text_counts["words"]
-            body = body[:start] + replacement + body[end:]
-            blame = splice_blame(blame, start, end, len(replacement), number)
+            blame = spliced(blame, body, edit, number)
+            body = common.apply_edit(body, edit)
             author_id = author_of(people, number)
             counts[author_id] = counts.get(author_id, 0) + 1
             encoded = body.encode("utf-8")
@@ -116,7 +110,7 @@ def grow(session, page_id: int, people: list[int], target: int, rng: random.Rand
                     "sha256": hashlib.sha256(encoded).hexdigest(),
                     "size": len(encoded),
                     **text_counts,
-                    "blame": pack_blame(blame),
+                    "blame": blame,
                     "created_at": at + timedelta(microseconds=number),
                 }
             )

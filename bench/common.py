@@ -280,3 +280,11 @@ def markdown_table(headers: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def between(text: str, start: str, end: str) -> str | None:
+    """The part of `text` from the marker `start` to the marker `end`, both included, or None."""
+    if start not in text or end not in text[text.index(start) :]:
+        return None
+    first = text.index(start)
+    return text[first : text.index(end, first) + len(end)]

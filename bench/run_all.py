@@ -1,13 +1,14 @@
 """Run every benchmark, print their tables and write docs/PERFORMANCE.md.
 
 ``make bench`` runs this with the project's virtual environment; ``python bench/run_all.py``
-works too. It takes about five minutes on two cores: most of it grows one page to 5,000
-revisions of 100 KB, on SQLite and on PostgreSQL. PostgreSQL is measured when the server in
-GOVWIKI_BENCH_POSTGRES (default postgresql://postgres@127.0.0.1:5432/postgres) answers;
-``--no-postgres`` skips it.
+works too. It takes about fifteen minutes on two cores: most of it grows pages to 5,000
+revisions of 100 KB and loads the reads of section 6, on SQLite and on PostgreSQL. PostgreSQL is
+measured when the server in GOVWIKI_BENCH_POSTGRES (default
+postgresql://postgres@127.0.0.1:5432/postgres) answers; ``--no-postgres`` skips it.
 
-The measured sections of docs/PERFORMANCE.md are rewritten on each run; the "Findings" section
-(causes found by profiling, written by people) is kept as it is between its two markers.
+The measured sections of docs/PERFORMANCE.md are rewritten on each run; two sections are kept as
+they are between their markers: the side-by-side tables of ``make bench-peer`` (bench_peer.py,
+section 7) and the "Findings" (causes found by profiling, written by people).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_discussion  # noqa: E402
+import bench_peer  # noqa: E402
+import bench_reads  # noqa: E402
 import bench_save_history  # noqa: E402
 import bench_save_pages  # noqa: E402
 import bench_view_throughput  # noqa: E402
@@ -114,17 +117,24 @@ def summary(results: dict) -> str:
             ]
         )
     rows += bench_discussion.summary_rows(results["discussion"])
+    rows += bench_reads.summary_rows(results["reads"])
     return common.markdown_table(["target", "measured", "verdict"], rows)
 
 
+def kept(output: Path, start: str, end: str, placeholder: str) -> str:
+    """A section of the current file written by hand or by another script, or a placeholder."""
+    found = common.between(output.read_text(), start, end) if output.exists() else None
+    return found or f"{start}\n{placeholder}\n{end}"
+
+
 def kept_findings(output: Path) -> str:
-    """The hand-written findings of the current file, or a placeholder."""
-    if output.exists():
-        text = output.read_text()
-        if FINDINGS_START in text and FINDINGS_END in text:
-            return text[text.index(FINDINGS_START) : text.index(FINDINGS_END) + len(FINDINGS_END)]
     placeholder = "_No findings written yet: profile the failing targets and note the causes here._"
-    return f"{FINDINGS_START}\n{placeholder}\n{FINDINGS_END}"
+    return kept(output, FINDINGS_START, FINDINGS_END, placeholder)
+
+
+def kept_peer(output: Path) -> str:
+    placeholder = "_Not measured yet: run `make bench-peer`._"
+    return kept(output, bench_peer.START, bench_peer.END, placeholder)
 
 
 def document(results: dict, machine: dict, started: datetime, seconds: float, output: Path) -> str:
@@ -132,9 +142,10 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "# Performance",
         "",
         "Measured by `make bench` (`bench/run_all.py`), which rewrites this file except for the "
-        "Findings section. Each benchmark also runs alone: `python bench/bench_save_history.py`, "
-        "`bench_diff.py`, `bench_view_throughput.py`, `bench_save_pages.py` (those two with `--postgres` to add "
-        "PostgreSQL), `bench_discussion.py`.",
+        "Findings section and section 7 (`make bench-peer` writes that one). Each benchmark also runs alone: "
+        "`python bench/bench_save_history.py`, `bench_diff.py`, `bench_view_throughput.py`, "
+        "`bench_save_pages.py`, `bench_discussion.py`, `bench_reads.py`; `bench_save_history.py`, "
+        "`bench_save_pages.py` and `bench_reads.py` take `--postgres` to add PostgreSQL.",
         "",
         "## Machine",
         "",
@@ -180,6 +191,14 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "",
         bench_discussion.report(results["discussion"]),
         "",
+        "## 6. What people read most, against hello world",
+        "",
+        "\n\n".join(bench_reads.report(result) for result in results["reads"]),
+        "",
+        "## 7. Side by side with An Otter Wiki",
+        "",
+        kept_peer(output),
+        "",
         "## Findings",
         "",
         kept_findings(output),
@@ -223,6 +242,11 @@ def main(argv=None) -> None:
     results["diff"] = step("Diff of two 1 MB revisions", run_diff, diff_report)
     results["view"] = step("Page view throughput", bench_view_throughput.run, bench_view_throughput.report)
     results["discussion"] = step("A page under discussion", bench_discussion.run, bench_discussion.report)
+    results["reads"] = step(
+        "What people read most, against hello world",
+        lambda: common.on_each_database(bench_reads.run, postgres=not args.no_postgres),
+        lambda found: "\n\n".join(bench_reads.report(r) for r in found),
+    )
     results["pages"] = step(
         "Save latency by number of pages",
         lambda: common.on_each_database(bench_save_pages.run, postgres=not args.no_postgres),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govwiki.core.policy import Situation
@@ -18,6 +18,9 @@ class Consultation(Base):
         CheckConstraint("status IN ('draft', 'open', 'closed', 'adopted', 'withdrawn')", name="status"),
         CheckConstraint("edit_policy IN ('comment', 'suggest', 'edit')", name="edit_policy"),
         CheckConstraint("visibility IN ('public', 'invited')", name="visibility"),
+        # The list of consultations, newest first: its page of rows is read along this index
+        # and its total counted from it, without touching the wide rows (summaries).
+        Index("ix_consultations_listing", "created_at", "id", "status", "visibility", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -189,18 +189,42 @@ def list_consultations(
     session: Session, actor: User | None, *, status: str | None = None, page: int = 1, per_page: int = 50
 ) -> tuple[list[Consultation], int]:
     """Return one page of the consultations `actor` may read, newest first, and the total."""
-    query = select(Consultation).where(readable_filter(actor))
+    query = _listed(select(Consultation), actor, status)
+    total = _count(session, actor, status)
+    items = session.scalars(_one_page(query, page, per_page))
+    return list(items), total
+
+
+def listing_stamp(
+    session: Session, actor: User | None, *, status: str | None = None, page: int = 1, per_page: int = 50
+) -> tuple:
+    """What that page of `list_consultations` shows, in a few numbers: the total and each row's
+    id and last change, read along the listing index. Every change to a consultation moves
+    its `updated_at`, so an equal stamp means an equal page, and its HTML can be kept by it."""
+    rows = session.execute(
+        _one_page(_listed(select(Consultation.id, Consultation.updated_at), actor, status), page, per_page)
+    )
+    return _count(session, actor, status), tuple(tuple(row) for row in rows)
+
+
+def _listed(query, actor: User | None, status: str | None):
+    """`query` narrowed to what `actor` may read, and to one status when given."""
+    query = query.where(readable_filter(actor))
     if status:
         if status not in STATUSES:
             raise Invalid({"status": one_of(STATUSES)})
         query = query.where(Consultation.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    items = session.scalars(
-        query.order_by(Consultation.created_at.desc(), Consultation.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return list(items), total
+    return query
+
+
+def _count(session: Session, actor: User | None, status: str | None) -> int:
+    return session.scalar(_listed(select(func.count()).select_from(Consultation), actor, status))
+
+
+def _one_page(query, page: int, per_page: int):
+    """Newest first, along the listing index (created_at, id)."""
+    order = (Consultation.created_at.desc(), Consultation.id.desc())
+    return query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
 
 
 def role_in(session: Session, actor: User | None, consultation: Consultation) -> str | None:

@@ -14,7 +14,7 @@ from govwiki.services import consultations as service
 from govwiki.services import pages as page_service
 from govwiki.services.access import load_consultation, require
 from govwiki.services.errors import Invalid, ServiceError, refusal
-from govwiki.web import confirm, labels, templating
+from govwiki.web import confirm, front_page, labels, templating
 from govwiki.web.forms import ConsultationForm, NewPageForm, attach_errors
 from govwiki.web.views import Pager, allowed, page_args, session, signed_in
 
@@ -26,6 +26,13 @@ consultations.record_once(templating.install)
 def home():
     page, per_page = page_args()
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    if not front_page.cacheable(actor() is not None):
+        return _home(page, per_page, status)
+    stamp = service.listing_stamp(session(), None, status=status, page=page, per_page=per_page)
+    return front_page.html(stamp, lambda: _home(page, per_page, status))
+
+
+def _home(page: int, per_page: int, status: str | None) -> str:
     items, total = service.list_consultations(session(), actor(), status=status, page=page, per_page=per_page)
     return render_template(
         "consultations/home.html",
