@@ -26,9 +26,9 @@ consultations.record_once(templating.install)
 def home():
     page, per_page = page_args()
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
-    if not front_page.cacheable(actor() is not None):
+    if not front_page.cacheable():
         return _home(page, per_page, status)
-    stamp = service.listing_stamp(session(), None, status=status, page=page, per_page=per_page)
+    stamp = service.listing_stamp(session(), actor(), status=status, page=page, per_page=per_page)
     return front_page.html(stamp, lambda: _home(page, per_page, status))
 
 

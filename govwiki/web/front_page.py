@@ -1,40 +1,34 @@
-"""The front page's HTML as signed-out readers see it, kept by what it shows.
+"""The front page, kept by what it shows, for signed-out and signed-in readers alike.
 
-For a signed-out reader the list of consultations depends only on the language, the query
-string (the status filter and page chosen; the language and sign-in links on the page repeat it)
-and the rows on the page with the total (`consultations.listing_stamp`: each row's id and last
-change). Checking those is two small queries along one index; rendering fifty cards with the
+The list of consultations depends only on the rows on the page with the total
+(`consultations.listing_stamp`: each row's id and last change, read along one index for the
+reader's own readable set), the language, the query string (the status filter and page chosen;
+the language and sign-in links repeat it) and the reader's site role (officials get the "open a
+consultation" button). Checking those is two small queries; rendering fifty cards with the
 layout costs far more. A change to any consultation on the page moves the stamp, so it shows at
-once; a key that no longer matches is simply never asked for again (bounded, least recently used
-first out). The entries are kept apart from the page cache's, so odd query strings on the front
-page never push pages out.
+once. The view is kept as a skeleton in the page cache (web/page_cache.py), its header filled
+per request like every page's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, request, session
 from flask_babel import get_locale
 
-from govwiki.web.page_cache import PageCache
+from govwiki.security import actor
+from govwiki.web import page_cache, personal_parts
 
-MAX_ENTRIES = 256
 #: the only query arguments the front page reads; with any other the page is rendered afresh
-ARGS = frozenset({"lang", "page", "per_page", "status"})
+ARGS = frozenset({"page", "per_page", "status"})
 
 
-def cacheable(signed_in: bool) -> bool:
-    """Only signed-out views with the front page's own arguments and no pending messages."""
-    return not signed_in and set(request.args) <= ARGS and "_flashes" not in session
+def cacheable() -> bool:
+    return page_cache.cacheable(*ARGS)
 
 
 def html(stamp: tuple, render: Callable[[], str]) -> str:
-    """The page for this stamp, rendered only when this language and query have not seen it."""
-    cache = current_app.extensions.setdefault("govwiki_front_page_cache", PageCache(MAX_ENTRIES))
-    key = (str(get_locale()), request.query_string, stamp)
-    found = cache.get(key)
-    if found is None:
-        found = render()
-        cache.put(key, found)
-    return found
+    """The page for this stamp, rendered only when this language, query and role have not seen it."""
+    who = actor()
+    key = ("front", str(get_locale()), page_cache.query_key(), who.role if who else None, stamp)
+    return page_cache.serve(key, render, personal_parts.page_filler(None, None))

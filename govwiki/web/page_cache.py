@@ -44,8 +44,9 @@ def cacheable(*arguments: str) -> bool:
 
 
 def query_key() -> tuple:
-    """The query as the request has it: links in the page echo it, so it is part of the key."""
-    return tuple(sorted(request.args.items(multi=True)))
+    """The query as the request has it, byte for byte: links in the page echo it (the sign-in
+    link's `next`), so it is part of the key."""
+    return (request.query_string,)
 
 
 def view_key(page, verdicts) -> tuple:

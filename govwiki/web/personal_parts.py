@@ -38,18 +38,22 @@ def _fragments() -> BoundedCache[str]:
     return found
 
 
-def page_filler(page, verdicts: Verdicts):
-    """A function that makes the filler of a page view's skeleton (it needs the comment ids)."""
+def page_filler(page, verdicts: Verdicts | None):
+    """A function that makes the filler of a view's skeleton (it needs the comment ids); `page`
+    None for views of no page (the front page), which have only the header to fill."""
 
     def make(shared: skeleton.Skeleton) -> skeleton.Filler:
         who = actor()
         context: dict | None = None
-        if who is not None:
+        watching = False
+        if who is not None and page is None:
+            g.unread_notifications = notification_service.unread_count(session(), who)
+        elif who is not None:
             g.unread_notifications, watching = notification_service.header_facts(session(), who, page)
         comment_ids = [int(key) for key in shared.holes("comment")]
         own = discussion_service.own_marks(session(), who, comment_ids)
         locale = str(get_locale())
-        moderator = bool(verdicts(Action.MODERATE))
+        moderator = verdicts is not None and bool(verdicts(Action.MODERATE))
         once: dict = {}
 
         def render(name: str, **values) -> str:
@@ -71,7 +75,7 @@ def page_filler(page, verdicts: Verdicts):
             return kept(("header", locale, *facts), "_header_user.html")
 
         def watch_button() -> str:
-            if who is None:
+            if who is None or page is None:
                 return ""
             state = watch_state(page, watching)
             return kept(("watch", locale, state), "notifications/_watch_button.html", watch=state)

@@ -243,3 +243,22 @@ def test_each_query_of_a_cached_history_is_its_own_copy(app, reader, make_page, 
     assert "per_page=07" in paged and "per_page=07" not in plain
     assert client.get(f"/pages/{page.slug}/history?evil=1").status_code == 200
     assert len(_cache(app)) == 2, "a query the view does not know is not cached"
+
+
+def test_the_front_page_is_shared_by_residents_and_each_sees_their_own_name(
+    app, reader, make_consultation, make_user
+):
+    make_consultation(title="A public consultation")
+    anna, bo = make_user(display_name="Anna Resident"), make_user(display_name="Bo Resident")
+    first, second = reader(anna).get("/").get_data(as_text=True), reader(bo).get("/").get_data(as_text=True)
+    assert "A public consultation" in first and "A public consultation" in second
+    assert "Anna Resident" in first and "Anna Resident" not in second and "Bo Resident" in second
+    assert len(_cache(app)) == 1
+
+
+def test_a_members_draft_on_the_front_page_reaches_no_one_else(
+    reader, make_consultation, make_user, official
+):
+    make_consultation(title="A drafted consultation", status="draft")
+    assert "A drafted consultation" in reader(official).get("/").get_data(as_text=True)
+    assert "A drafted consultation" not in reader(make_user()).get("/").get_data(as_text=True)
