@@ -30,5 +30,7 @@ def downgrade():
     # The older code re-anchors from the head at the next save. A lagging quote no longer found
     # where its placement says is looked for again by its stored context (core.anchors, rule 3),
     # so none is attached to other words; a lagging paragraph comment may keep an old number.
-    with op.batch_alter_table("pages", schema=None) as batch_op:
-        batch_op.drop_column("anchored_number")
+    # Not in batch mode: on SQLite that copies the table and drops the old one, and with foreign
+    # keys on, dropping `pages` deletes every revision and comment of it. SQLite drops a column
+    # in place since 3.35.
+    op.drop_column("pages", "anchored_number")

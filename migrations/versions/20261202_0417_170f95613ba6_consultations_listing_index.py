@@ -2,7 +2,7 @@
 their page of rows and count their total along it, whatever the number of consultations).
 
 Revision ID: 170f95613ba6
-Revises: 62ff371f27b7
+Revises: 0ee0e4a03525
 Create Date: 2026-12-02 04:17:14.700182
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "170f95613ba6"
-down_revision = "62ff371f27b7"
+down_revision = "0ee0e4a03525"
 branch_labels = None
 depends_on = None
 
