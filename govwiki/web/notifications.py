@@ -40,10 +40,10 @@ class WatchState:
 
 @notifications.app_context_processor
 def _header_context() -> dict:
-    return {"unread_notifications": _unread_notifications, "watch_state": watch_state}
+    return {"unread_notifications": unread_notifications, "watch_state": watch_state}
 
 
-def _unread_notifications() -> int:
+def unread_notifications() -> int:
     """The signed-in user's unread count, one COUNT per request; 0 when signed out."""
     if "unread_notifications" not in g:
         who = actor()
@@ -131,7 +131,7 @@ def index():
         "notifications/index.html",
         entries=[entry(row) for row in rows],
         pager=Pager(number, per_page, total),
-        unread=_unread_notifications(),
+        unread=unread_notifications(),
     )
 
 

@@ -23,7 +23,7 @@ from govwiki.services import discussion as discussion_service
 from govwiki.services import notifications as notification_service
 from govwiki.services.access import Verdicts
 from govwiki.web import discussion, skeleton
-from govwiki.web.notifications import watch_state
+from govwiki.web.notifications import unread_notifications, watch_state
 from govwiki.web.views import session
 
 #: rendered headers and watch buttons kept per worker (each a few hundred bytes)
@@ -47,7 +47,7 @@ def page_filler(page, verdicts: Verdicts | None):
         context: dict | None = None
         watching = False
         if who is not None and page is None:
-            g.unread_notifications = notification_service.unread_count(session(), who)
+            unread_notifications()  # one count per request (the build, if any, has asked already)
         elif who is not None:
             g.unread_notifications, watching = notification_service.header_facts(session(), who, page)
         comment_ids = [int(key) for key in shared.holes("comment")]
