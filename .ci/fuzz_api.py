@@ -98,7 +98,7 @@ def _database(server: str | None):
     if not server:
         yield None  # SQLite in the instance folder
         return
-    with throwaway_postgres_database(server, "govwiki_fuzz_") as url:
+    with throwaway_postgres_database(server, "govwiki_fuzz_", flush_commits=False) as url:
         yield url
 
 

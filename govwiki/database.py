@@ -59,14 +59,21 @@ def init_app(app: Flask) -> None:
 
 
 @contextmanager
-def throwaway_postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+def throwaway_postgres_database(server_url: str, prefix: str, *, flush_commits: bool = True) -> Iterator[str]:
     """Create an empty database on the PostgreSQL server at `server_url`, yield its URL and drop
-    it afterwards, connections and all. The test suite and the benchmarks each run in one."""
+    it afterwards, connections and all. The test suite and the benchmarks each run in one.
+
+    `flush_commits=False` turns off `synchronous_commit` in it: a commit answers before its WAL
+    reaches the disk (still atomic and at once visible to every other connection; only a crash
+    of the server loses the last moments). The suite commits tens of thousands of times into a
+    database it drops; the benchmarks keep the production setting."""
     server = normalise_database_url(server_url)
     name = f"{prefix}{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+        if not flush_commits:
+            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     try:
         yield server.rsplit("/", 1)[0] + "/" + name
     finally:

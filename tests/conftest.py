@@ -17,6 +17,7 @@ import pytest
 import redis
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
+from werkzeug.routing import Rule
 
 from govwiki import create_app
 from govwiki.config import normalise_database_url
@@ -39,6 +40,27 @@ def _cheap_password_hashing():
     accounts.PASSWORD_METHOD = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _url_builders_compiled_once():
+    """Every test makes its own app, and werkzeug compiles two URL builders (Python source,
+    through `ast` and `compile`) for each of its ~110 routes: 45 ms of every test, a third of
+    the suite's time. A builder depends only on its rule's parsed parts and defaults (it reads
+    the rule's converters through its `self` argument when called), so the same rule compiles to
+    the same function in every app: compile each once per run."""
+    original = Rule._compile_builder
+    compiled = {}
+
+    def compile_once(rule, append_unknown=True):
+        key = (rule.rule, tuple(rule._trace), repr(sorted((rule.defaults or {}).items())), append_unknown)
+        if key not in compiled:
+            compiled[key] = original(rule, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = compile_once
+    yield
+    Rule._compile_builder = original
+
+
 @contextmanager
 def throwaway_database(prefix: str):
     """Yield the URL of a new empty database: a SQLite file, or one made on POSTGRES_SERVER
@@ -47,7 +69,7 @@ def throwaway_database(prefix: str):
         with tempfile.TemporaryDirectory(prefix=prefix) as folder:
             yield f"sqlite:///{folder}/test.sqlite3"
         return
-    with throwaway_postgres_database(POSTGRES_SERVER, prefix) as url:
+    with throwaway_postgres_database(POSTGRES_SERVER, prefix, flush_commits=False) as url:
         yield url
 
 
@@ -68,8 +90,14 @@ def _schema(database_url):
 def _empty_all_tables() -> None:
     _db.session.remove()
     with _db.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+        if connection.dialect.name == "postgresql":
+            # one round trip for all of them (psycopg sends a parameterless string as is)
+            connection.exec_driver_sql(
+                "; ".join(f'DELETE FROM "{table.name}"' for table in reversed(Base.metadata.sorted_tables))
+            )
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
     _db.engine.dispose()
 
 

@@ -44,10 +44,11 @@ def _status_changed_at(consultation, target: str):
         )
 
 
-def _race(app, writer, jobs, change) -> tuple[list, tuple[int, object]]:
+def _race(app, writer, jobs, change, changing=None) -> tuple[list, tuple[int, object]]:
     """Run `writer(client, job, started)` for every job in threads; once each has landed a write
-    (and HEAD_START more), apply `change` (a request that must answer 200) and count
-    `writer.model` rows at once; return every writer's outcomes and that count."""
+    (and HEAD_START more), set `changing` (an Event, if given), apply `change` (a request that
+    must answer 200) and count `writer.model` rows at once; return every writer's outcomes and
+    that count."""
     started = threading.Semaphore(0)
 
     def run(job):
@@ -59,6 +60,8 @@ def _race(app, writer, jobs, change) -> tuple[list, tuple[int, object]]:
         for _ in jobs:
             assert started.acquire(timeout=GIVE_UP), "a writer never landed a write"
         time.sleep(HEAD_START)
+        if changing is not None:
+            changing.set()
         response = change()
         assert response.status_code == 200, response.get_json()
         acknowledged = _rows(writer.model)
@@ -164,6 +167,9 @@ def test_no_suggestion_lands_after_the_close_is_acknowledged(
 
 
 PROPOSALS_PER_PAGE = 40
+#: proposals a merging writer keeps back until the adoption is under way, so that a fast writer
+#: cannot run out of proposals while a slow one is still landing its first merge
+RESERVE = 20
 
 
 def _open_proposals(session, make_user, make_page, consultation, index):
@@ -198,10 +204,14 @@ def test_no_merge_lands_after_the_adoption_is_acknowledged(
     official = bearer(consultation.created_by)
     assert _close(client, consultation, official)().status_code == 200
 
+    changing = threading.Event()
+
     def keep_merging(writer_client, ids, started):
         queue = iter(ids)
 
-        def merge(_):
+        def merge(n):
+            if n > len(ids) - RESERVE:
+                changing.wait(GIVE_UP)
             proposal_id = next(queue)
             response = writer_client.post(f"/api/v1/proposals/{proposal_id}/merge", headers=official, json={})
             return response, None
@@ -210,7 +220,7 @@ def test_no_merge_lands_after_the_adoption_is_acknowledged(
 
     keep_merging.model = Revision
     outcomes, acknowledged = _race(
-        app, keep_merging, batches, _close(client, consultation, official, "adopted")
+        app, keep_merging, batches, _close(client, consultation, official, "adopted"), changing
     )
     _assert_nothing_after(
         outcomes, acknowledged, Revision, _status_changed_at(consultation, "adopted"), ok=200
