@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None, *, instance: str | None = None) 
     from govwiki import database, errors, http_cache, i18n, security
 
     database.init_app(app)
+    _init_search(app)
     security.init_app(app)
     i18n.init_app(app)
     _register_blueprints(app)
@@ -31,6 +32,17 @@ def create_app(test_config: dict | None = None, *, instance: str | None = None) 
 
     app.cli.add_command(govwiki_cli)
     return app
+
+
+def _init_search(app: Flask) -> None:
+    """One search index per process (opened on first use). Importing the queue registers the
+    flush listener that queues every change of searchable text."""
+    from govwiki.search.analysis import use_cache_folder
+    from govwiki.search.index import SearchIndex
+    from govwiki.services import search_queue  # noqa: F401
+
+    use_cache_folder(app.instance_path)
+    app.extensions["govwiki_search"] = SearchIndex(app.config["INDEX_DIR"])
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -45,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.web.pages import pages
     from govwiki.web.proposals import proposals
     from govwiki.web.records import records
+    from govwiki.web.search import search
 
     for blueprint in (
         auth,
@@ -57,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
         inbox,
         moderation,
         admin,
+        search,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api, url_prefix="/api/v1")

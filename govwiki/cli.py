@@ -152,3 +152,21 @@ def audit_head() -> None:
         raise SystemExit(1)
     count, hash_ = audit.head(db.session)
     click.echo(f"{count} {hash_}")
+
+
+@govwiki_cli.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from the database into a new folder and swap it in."""
+    from flask import current_app
+
+    from govwiki.services.search import rebuild_into
+
+    folder = current_app.config["INDEX_DIR"]
+    with click.progressbar(length=1, label="Indexing") as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        count = rebuild_into(db.engine, folder, progress)
+    click.echo(f"Indexed {count} documents into {folder}.")

@@ -89,6 +89,7 @@ ENVIRONMENT = {
     "TIMEZONE": "TIMEZONE",
     "PAGE_CACHE_BYTES": "PAGE_CACHE_BYTES",
     "PUBLIC_MAX_AGE": "PUBLIC_MAX_AGE",
+    "INDEX_DIR": "INDEX_DIR",
 }
 INTEGER_KEYS = {
     "MAX_PAGE_BYTES",
@@ -159,6 +160,7 @@ def _fill_instance_defaults(app) -> None:
     folder = Path(app.instance_path)
     folder.mkdir(parents=True, exist_ok=True)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{folder / 'govwiki.sqlite3'}")
+    app.config.setdefault("INDEX_DIR", str(folder / "search-index"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(folder / "secret_key")
 

@@ -45,6 +45,7 @@ PUBLIC = {
     "api.create_consultation": "officials open consultations",
     "api.site_audit": "the site audit log for officials, filtered to what they may read",
     "api.user_contributions": "people's contributions, filtered to what the caller may read",
+    "api.search": "search over what the caller may read",
     "api.list_notifications": "the caller's own notifications",
     "api.mark_read": "the caller's own notifications",
     "api.watchlist": "the caller's own watchlist",

@@ -20,6 +20,7 @@ from govwiki.api import (
     pages,
     proposals,
     records,
+    search,
     web_annotations,
 )
 from govwiki.extensions import csrf
@@ -56,6 +57,7 @@ for area in (
     pages,
     proposals,
     records,
+    search,
     web_annotations,
 ):
     area.routes.register_on(api)

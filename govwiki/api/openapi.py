@@ -10,6 +10,7 @@ from govwiki.api.openapi_caching import with_validators
 from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
 from govwiki.api.openapi_inbox import INBOX_OPERATIONS, INBOX_SCHEMAS
 from govwiki.api.openapi_moderation import MODERATION_OPERATIONS, MODERATION_SCHEMAS
+from govwiki.api.openapi_search import SEARCH_OPERATIONS, SEARCH_SCHEMAS
 from govwiki.api.openapi_types import (
     PAGINATION,
     ref,
@@ -33,6 +34,7 @@ routes = Routes()
 SCHEMAS = {
     **COMMENT_SCHEMAS,
     **INBOX_SCHEMAS,
+    **SEARCH_SCHEMAS,
     **MODERATION_SCHEMAS,
     "Error": obj(
         error=obj(
@@ -544,6 +546,7 @@ OPERATIONS = [
     *COMMENT_OPERATIONS,
     *INBOX_OPERATIONS,
     *MODERATION_OPERATIONS,
+    *SEARCH_OPERATIONS,
 ]
 
 ERRORS = {

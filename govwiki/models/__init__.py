@@ -7,6 +7,7 @@ from govwiki.models.notifications import Notification, Watch, WatchOptOut
 from govwiki.models.pages import Page, PageContributor, Revision
 from govwiki.models.proposals import Proposal
 from govwiki.models.records import AuditEvent, AuditHead, Snapshot
+from govwiki.models.search import SearchChange
 from govwiki.models.users import ApiToken, User
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "PageContributor",
     "Proposal",
     "Revision",
+    "SearchChange",
     "Snapshot",
     "User",
     "Watch",

@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session, joinedload
 from govwiki.core.messages import Message
 from govwiki.core.policy import Action
 from govwiki.models import Comment, CommentFlag, Consultation, Page, User
-from govwiki.services import audit, clock, discussion_anchors
+from govwiki.services import audit, clock, discussion_anchors, search_queue
 from govwiki.services.access import require
 from govwiki.services.comments import bump_discussion
 from govwiki.services.errors import Conflict
 from govwiki.services.upsert import insert_or_ignore
+from govwiki.services.search_documents import key
 from govwiki.services.validation import check_text, raise_if
 
 #: the longest reason a report or a hidden comment may carry (characters)
@@ -188,6 +189,7 @@ def _move(session: Session, comment: Comment, expected: str, **values) -> None:
         session.rollback()
         session.refresh(comment)
         raise _not_in(comment.status)
+    search_queue.changed(session, key("comment", comment.id))  # a bulk UPDATE: no flush saw it
     bump_discussion(session, comment.page)
 
 

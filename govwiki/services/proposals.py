@@ -21,7 +21,7 @@ from govwiki.core.policy import Action, may_change_own
 from govwiki.core.resolution import has_conflict_markers, marked_merge
 from govwiki.core.messages import Message
 from govwiki.models import Page, Proposal, Revision, User
-from govwiki.services import audit, clock, notifications
+from govwiki.services import audit, clock, notifications, search_queue
 from govwiki.services.access import require, require_at_commit
 from govwiki.services.errors import Conflict, EditConflict, Invalid, NotFound, TooLarge, refusal
 from govwiki.services.pages import (
@@ -34,6 +34,7 @@ from govwiki.services.pages import (
     page_head_number,
 )
 from govwiki.services.transactions import retrying
+from govwiki.services.search_documents import key
 from govwiki.services.validation import check_body, check_text, raise_if
 
 #: the proposer's rationale
@@ -441,6 +442,7 @@ def _move(session: Session, proposal: Proposal, values: dict, *, expected=None, 
                 **details,
             )
         raise _not_open(status, revision, **details)
+    search_queue.changed(session, key("proposal", proposal.id))  # a bulk UPDATE: no flush saw it
     session.expire(proposal)  # read the stored values back (in this transaction) when next used
 
 

@@ -1,0 +1,83 @@
+"""Searching on behalf of someone: what they may read, up to date with every commit."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import uuid
+
+from sqlalchemy.orm import Session
+
+from govwiki.core.messages import Message
+from govwiki.models import User
+from govwiki.search.index import KINDS, SearchIndex, SearchRequest, SearchResult
+from govwiki.services.access import load_consultation
+from govwiki.services.errors import Invalid
+from govwiki.services.validation import check_datetime
+from govwiki.services import search_queue
+from govwiki.services.search_documents import readable_consultations
+
+log = logging.getLogger(__name__)
+
+
+def search(session: Session, actor: User | None, index: SearchIndex, **asked) -> SearchResult:
+    """Hits for `asked` (SearchRequest's fields but `readable`) among what `actor` may read.
+    Changes committed before the call are all found: the queue is drained first. A missing
+    index (a new installation, a deleted folder) is rebuilt from the database first."""
+    engine = session.get_bind()
+    if not index.exists():
+        log.warning("no search index in %s: rebuilding it from the database", index.folder)
+        rebuild_into(engine, index.folder)
+    search_queue.drain(engine, index)
+    return index.search(SearchRequest(readable=readable_consultations(session, actor), **asked))
+
+
+SORTS = ("relevance", "date")
+#: statuses a filter may name: a consultation's (for its pages), a proposal's, a comment's
+STATUSES = ("draft", "open", "closed", "adopted", "withdrawn", "merged", "rejected", "visible")
+
+
+def asked(session: Session, actor: User | None, params, page: int, per_page: int) -> dict:
+    """SearchRequest's fields (but `readable`) from query parameters (q, type, consultation,
+    status, author, since, until, sort); 422 naming each one that is not understood. The text
+    itself is never refused: any text is a query."""
+    fields, wanted = {}, {"text": params.get("q") or "", "page": page, "per_page": per_page}
+    kinds = tuple(kind for kind in (params.get("type") or "").split(",") if kind)
+    if any(kind not in KINDS for kind in kinds):
+        fields["type"] = Message("one or more of %(kinds)s, separated by commas", kinds=", ".join(KINDS))
+    wanted["kinds"] = kinds
+    if params.get("consultation"):
+        wanted["consultation"] = load_consultation(session, actor, params["consultation"]).id
+    for name, allowed in (("status", STATUSES), ("sort", SORTS)):
+        value = params.get(name) or None
+        if value is not None and value not in allowed:
+            fields[name] = Message("one of %(values)s", values=", ".join(allowed))
+        elif value is not None:
+            wanted[name] = value
+    if params.get("author"):
+        wanted["author"] = params["author"]
+    for name in ("since", "until"):
+        moment = check_datetime(fields, name, params.get(name))
+        if moment is not None:
+            wanted[name] = moment
+    if fields:
+        raise Invalid(fields)
+    return wanted
+
+
+def rebuild_into(engine, folder: str, progress=lambda done, total: None) -> int:
+    """Build a new index of every searchable row beside `folder`, then swap it in by renaming
+    (readers of the old one finish on it); return how many documents were indexed."""
+    parent = os.path.dirname(os.path.abspath(folder)) or "."
+    os.makedirs(parent, exist_ok=True)
+    fresh = SearchIndex(os.path.join(parent, f".{os.path.basename(folder)}.new-{uuid.uuid4().hex[:8]}"))
+    fresh.create()
+    count = search_queue.rebuild(engine, fresh, progress)
+    old = f"{folder}.old-{uuid.uuid4().hex[:8]}"
+    if os.path.exists(folder):
+        os.rename(folder, old)
+    os.rename(fresh.folder, folder)
+    shutil.rmtree(old, ignore_errors=True)
+    log.info("search index rebuilt in %s: %d documents", folder, count)
+    return count

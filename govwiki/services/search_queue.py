@@ -1,0 +1,110 @@
+"""Keeping the search index right: every change to searchable text queues its row's key in the
+same transaction; `drain` brings the index up to date with what has been committed.
+
+Queuing happens in a flush listener, so no use case can forget it: a new revision queues its
+page, a new or edited comment, proposal, page title or consultation queues itself, a deleted row
+queues its key (the drain then finds it gone). Guarded bulk UPDATEs (a proposal's decision, a
+comment hidden by a moderator) bypass the ORM's flush, and their services call `changed`.
+
+Draining takes the index's write lock first and reads the queue and the rows after it, so the
+last writer always writes the newest state; queue rows are deleted only once the index has
+committed, so a worker that dies half-way loses nothing (the rows are read again next time).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from govwiki.models import Comment, Consultation, Page, Proposal, Revision, SearchChange
+from govwiki.search.index import SearchIndex
+from govwiki.services import clock
+from govwiki.services.search_documents import documents, every_key, key
+
+#: rows read from the queue per batch
+BATCH = 500
+#: the columns whose change changes a document
+_SEARCHED = {
+    Page: ("title",),
+    Comment: ("body", "status"),
+    Proposal: ("summary", "body", "status"),
+    Consultation: ("title", "summary", "status"),
+}
+_KINDS = {Page: "page", Comment: "comment", Proposal: "proposal", Consultation: "consultation"}
+
+
+def changed(session: Session, *keys: str) -> None:
+    """Queue `keys` in the session's transaction (for changes made by bulk statements)."""
+    _queue(session, set(keys))
+
+
+@event.listens_for(Session, "after_flush")
+def _record(session: Session, _context) -> None:
+    keys = set()
+    for row in session.new:
+        keys |= _keys(row)
+    for row in session.deleted:
+        keys |= _keys(row)
+    for row in session.dirty:
+        columns = _SEARCHED.get(type(row), ())
+        state = inspect(row)
+        if any(state.attrs[column].history.has_changes() for column in columns):
+            keys |= _keys(row)
+    _queue(session, keys)
+
+
+def _keys(row) -> set[str]:
+    if isinstance(row, Revision):
+        return {key("page", row.page_id)}
+    kind = _KINDS.get(type(row))
+    return {key(kind, row.id)} if kind else set()
+
+
+def _queue(session: Session, keys: set[str]) -> None:
+    if keys:
+        at = clock.now()
+        session.connection().execute(insert(SearchChange), [{"key": one, "at": at} for one in sorted(keys)])
+
+
+def drain(engine, index: SearchIndex) -> int:
+    """Index every queued change; return how many documents were looked at."""
+    done = 0
+    while True:
+        with Session(engine) as session:
+            with index.batch() as batch:
+                rows = session.execute(
+                    select(SearchChange.id, SearchChange.key).order_by(SearchChange.id).limit(BATCH)
+                ).all()
+                keys = _with_pages_of_consultations(session, {row.key for row in rows})
+                found, gone = documents(session, keys)
+                batch.remove(gone)
+                batch.put(found)
+            # The index has committed; only now may the queue forget these rows. (A drain that
+            # reads them again in between indexes the same or a newer state: harmless.)
+            if not rows:
+                return done
+            session.execute(delete(SearchChange).where(SearchChange.id.in_([row.id for row in rows])))
+            session.commit()
+        done += len(keys)
+
+
+def rebuild(engine, index: SearchIndex, progress=lambda done, total: None) -> int:
+    """Index every searchable row into `index` (a new, empty one); return how many."""
+    with Session(engine) as session:
+        keys = list(every_key(session))
+        for start in range(0, len(keys), BATCH):
+            with index.batch() as batch:
+                found, _ = documents(session, keys[start : start + BATCH])
+                batch.put(found)
+            progress(min(start + BATCH, len(keys)), len(keys))
+    return len(keys)
+
+
+def _with_pages_of_consultations(session: Session, keys: set[str]) -> set[str]:
+    """A consultation's status is part of its pages' documents: queue them with it."""
+    ids = [int(one.split(":")[1]) for one in keys if one.startswith("consultation:")]
+    if ids:
+        keys |= {
+            key("page", id) for id in session.scalars(select(Page.id).where(Page.consultation_id.in_(ids)))
+        }
+    return keys

@@ -1,0 +1,182 @@
+"""The search index on its own: Chinese and English precision, phrases, permissions inside the
+query, filters, exact totals, escaped snippets, and queries of any shape."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govwiki.search.index import Document, SearchIndex, SearchRequest
+
+VEGETABLE_STALLS = "城市管理执法局征集市民对便民菜站设置方案的意见"
+APART = "蔬菜价格上涨，车站附近的摊位很多。"
+STANDING = "他站在菜市场门口。"
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def _doc(key, body, *, title="", kind="page", consultation=1, status="open", author="ann", day=0):
+    return Document(
+        key=key,
+        kind=kind,
+        title=title or key,
+        body=body,
+        consultation=consultation,
+        status=status,
+        author=author,
+        updated=T0 + timedelta(days=day),
+        slug=key,
+    )
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    built = SearchIndex(str(tmp_path_factory.mktemp("index")))
+    built.create()
+    built.write(
+        [
+            _doc("page:1", VEGETABLE_STALLS, day=1),
+            _doc("page:2", APART, day=2),
+            _doc("page:3", STANDING, day=3),
+            _doc("page:4", "The plan was drafted by the council.", title="Parking plan", day=4),
+            _doc(
+                "proposal:5", "Drafting rules for <script>alert(1)</script> parking.", kind="proposal", day=5
+            ),
+            _doc("page:6", "A secret draft of the parking rules.", consultation=2, day=6),
+            _doc(
+                "comment:7",
+                "I support the parking draft.",
+                kind="comment",
+                author="bo",
+                status="closed",
+                day=7,
+            ),
+        ]
+    )
+    return built
+
+
+def keys(index, text, **options) -> list[str]:
+    options.setdefault("readable", frozenset({1}))
+    return sorted(hit.key for hit in index.search(SearchRequest(text=text, **options)).hits)
+
+
+@pytest.mark.parametrize("text", ["便民菜站", "菜站", "设置方案", "征集市民", "执法局"])
+def test_chinese_words_and_parts_of_words_find_the_clause(index, text):
+    assert keys(index, text) == ["page:1"]
+
+
+def test_a_word_made_of_two_that_stand_apart_finds_neither(index):
+    assert "page:2" not in keys(index, "菜站")
+    assert "page:3" not in keys(index, "菜站")
+
+
+def test_a_quoted_chinese_phrase_matches_the_phrase_only(index):
+    assert keys(index, '"便民菜站"') == ["page:1"]
+    assert keys(index, "「菜站设置」") == ["page:1"]
+    assert keys(index, '"菜站市民"') == []
+
+
+def test_english_words_match_their_stem(index):
+    assert keys(index, "draft") == ["comment:7", "page:4", "proposal:5"]
+    assert keys(index, "Drafting") == ["comment:7", "page:4", "proposal:5"]
+
+
+def test_a_quoted_english_phrase_keeps_the_order(index):
+    assert keys(index, '"plan was drafted"') == ["page:4"]
+    assert keys(index, '"drafted plan"') == []
+
+
+def test_every_part_must_match(index):
+    assert keys(index, "draft council") == ["page:4"]
+    assert keys(index, "draft 菜站") == []
+
+
+def test_what_the_reader_may_not_read_is_never_found_nor_counted(index):
+    found = index.search(SearchRequest(text="draft", readable=frozenset({1})))
+    assert "page:6" not in [hit.key for hit in found.hits] and found.total == 3
+    everything = index.search(SearchRequest(text="draft", readable=frozenset({1, 2})))
+    assert everything.total == 4
+    assert index.search(SearchRequest(text="draft", readable=frozenset())).total == 0
+
+
+def test_filters_narrow_the_hits_and_the_total(index):
+    assert keys(index, "draft", kinds=("comment",)) == ["comment:7"]
+    assert keys(index, "draft", author="bo") == ["comment:7"]
+    assert keys(index, "draft", status="closed") == ["comment:7"]
+    assert keys(index, "draft", readable=frozenset({1, 2}), consultation=2) == ["page:6"]
+    assert keys(index, "draft", since=T0 + timedelta(days=4), until=T0 + timedelta(days=5)) == [
+        "page:4",
+        "proposal:5",
+    ]
+
+
+def test_facets_count_every_kind_before_the_kind_filter(index):
+    found = index.search(SearchRequest(text="draft", readable=frozenset({1}), kinds=("page",)))
+    assert found.total == 1
+    assert found.kinds == {"page": 1, "proposal": 1, "comment": 1, "consultation": 0}
+
+
+def test_pages_of_hits_with_an_exact_total_newest_first(index):
+    first = index.search(SearchRequest(text="draft", readable=frozenset({1}), sort="date", per_page=2))
+    second = index.search(
+        SearchRequest(text="draft", readable=frozenset({1}), sort="date", per_page=2, page=2)
+    )
+    assert (first.total, second.total) == (3, 3)
+    assert [hit.key for hit in first.hits + second.hits] == ["comment:7", "proposal:5", "page:4"]
+    beyond = index.search(SearchRequest(text="draft", readable=frozenset({1}), per_page=2, page=9))
+    assert beyond.hits == [] and beyond.total == 3
+
+
+def test_snippets_escape_the_text_and_mark_the_match(index):
+    [hit] = index.search(SearchRequest(text="rules", readable=frozenset({1}))).hits
+    assert "<script>" not in hit.snippet_html and "&lt;script&gt;" in hit.snippet_html
+    assert "<mark" in hit.snippet_html
+    [stalls] = index.search(SearchRequest(text="菜站", readable=frozenset({1}))).hits
+    assert "<mark" in stalls.snippet_html
+
+
+def test_replacing_and_removing_a_document(tmp_path):
+    index = SearchIndex(str(tmp_path / "index"))
+    index.create()
+    index.write([_doc("page:1", "Old words.")])
+    index.write([_doc("page:1", "New words.")])
+    assert keys(index, "old") == [] and keys(index, "new") == ["page:1"]
+    index.write(removed=["page:1"])
+    assert keys(index, "new") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        '"unbalanced',
+        'draft"',
+        "title:draft",
+        "draft AND OR NOT (",
+        "*?~^",
+        "。，！？……",
+        "\u202edraft\u202c",
+        "\x00\x07draft",
+        "draft " * 1000,
+        "菜" * 5000,
+    ],
+)
+def test_queries_of_any_shape_give_results_or_nothing(index, text):
+    found = index.search(SearchRequest(text=text, readable=frozenset({1})))
+    assert found.total >= 0
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_any_text_is_a_query(index, text):
+    assert index.search(SearchRequest(text=text, readable=frozenset({1}))).total >= 0
+
+
+def test_a_reader_of_consultations_with_nothing_indexed_finds_nothing(index):
+    # whoosh takes a filter that matches no document for no filter; the rule is in the query
+    assert keys(index, "draft", readable=frozenset({99})) == []
+    assert keys(index, "draft", consultation=99) == []

@@ -1,0 +1,104 @@
+"""Search through the services, on the real database: every committed change is found at once,
+and what a reader may not read is neither found nor counted."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from govwiki.extensions import db
+from govwiki.models import SearchChange
+from govwiki.search.index import SearchIndex
+from govwiki.services import comments, moderation, pages, proposals, search_queue
+from govwiki.services.search import rebuild_into, search
+
+STALLS = "城市管理执法局征集市民对便民菜站设置方案的意见。\n"
+
+
+@pytest.fixture
+def index(app):
+    return app.extensions["govwiki_search"]
+
+
+def found(session, actor, index, text, **asked) -> list[str]:
+    return sorted(hit.key for hit in search(session, actor, index, text=text, **asked).hits)
+
+
+def test_a_saved_page_is_found_by_its_new_text_and_no_longer_by_its_old(session, make_page, make_user, index):
+    page = make_page(body=STALLS, title="Market plan")
+    resident = make_user()
+    assert found(session, None, index, "菜站") == [f"page:{page.id}"]
+    pages.save_page(session, resident, page, body="The parking plan was drafted.\n", base_revision=1)
+    assert found(session, None, index, "菜站") == []
+    assert found(session, None, index, "draft") == [f"page:{page.id}"]
+
+
+def test_a_draft_consultation_is_found_only_by_those_who_may_read_it(
+    session, make_consultation, make_page, make_user, official, index
+):
+    draft = make_consultation(status="draft")
+    page = make_page(draft, body="Secret parking fees.\n")
+    assert found(session, None, index, "parking") == []
+    assert found(session, make_user(), index, "parking") == []
+    assert found(session, official, index, "parking") == [f"page:{page.id}"]
+    assert search(session, make_user("admin"), index, text="parking").total == 1
+
+
+def test_a_hidden_comment_leaves_the_index_and_comes_back_unhidden(
+    session, make_page, make_user, official, index
+):
+    page = make_page()
+    comment = comments.post_comment(session, make_user(), page, body="Bicycle lanes on every street.")
+    assert found(session, None, index, "bicycle") == [f"comment:{comment.id}"]
+    moderation.hide_comment(session, official, comment, reason="Off topic")
+    assert found(session, None, index, "bicycle") == []
+    moderation.unhide_comment(session, official, comment)
+    assert found(session, None, index, "bicycle") == [f"comment:{comment.id}"]
+
+
+def test_a_decided_proposal_is_found_with_its_new_status(
+    session, make_consultation, make_page, make_user, official, index
+):
+    page = make_page(make_consultation(edit_policy="suggest"))
+    proposal = proposals.submit_proposal(
+        session, make_user(), page, body="Trees along the river.\n", summary="Trees", base_revision=1
+    )
+    assert found(session, None, index, "trees", status="open") == [f"proposal:{proposal.id}"]
+    proposals.reject_proposal(session, official, proposal, reason="Out of scope for this plan.")
+    assert found(session, None, index, "trees", status="open") == []
+    assert found(session, None, index, "trees", status="rejected") == [f"proposal:{proposal.id}"]
+
+
+def test_draining_empties_the_queue_and_a_second_drain_has_nothing_to_do(session, make_page, index):
+    make_page(body="Library opening hours.\n")
+    assert db.session.scalar(select(func.count()).select_from(SearchChange)) > 0
+    search(session, None, index, text="library")
+    assert db.session.scalar(select(func.count()).select_from(SearchChange)) == 0
+    assert search_queue.drain(db.engine, index) == 0
+
+
+def test_a_missing_index_is_rebuilt_from_the_database(session, make_page, index):
+    page = make_page(body="Night buses to the airport.\n")
+    found(session, None, index, "buses")
+    shutil.rmtree(index.folder)
+    missing = SearchIndex(index.folder)  # a new process finds no folder
+    assert found(session, None, missing, "buses") == [f"page:{page.id}"]
+
+
+def test_rebuilding_swaps_in_a_complete_index(session, make_page, index, tmp_path):
+    page = make_page(body="Street lights.\n")
+    folder = str(tmp_path / "rebuilt")
+    assert rebuild_into(db.engine, folder) >= 2  # the page and its consultation
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".rebuilt")]
+    assert found(session, None, SearchIndex(folder), "lights") == [f"page:{page.id}"]
+
+
+def test_the_reindex_command_rebuilds_and_says_how_many(runner, make_page, app, session, index):
+    page = make_page(body="Public toilets in parks.\n")
+    result = runner.invoke(args=["govwiki", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 2 documents" in result.output
+    assert found(session, None, index, "toilets") == [f"page:{page.id}"]
