@@ -46,6 +46,7 @@ PUBLIC = {
     "api.site_audit": "the site audit log for officials, filtered to what they may read",
     "api.user_contributions": "people's contributions, filtered to what the caller may read",
     "api.search": "search over what the caller may read",
+    "search.results": "search over what the visitor may read",
     "api.list_notifications": "the caller's own notifications",
     "api.mark_read": "the caller's own notifications",
     "api.watchlist": "the caller's own watchlist",
@@ -280,3 +281,16 @@ def test_route_keeps_private_consultations_private(
         assert response.status_code == nothing.status_code, (
             f"{method} {path} answers unlike something that does not exist"
         )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_search_finds_nothing_private(client, world, role):
+    """Each private word, searched for on its own, by each visitor: no hit, no count."""
+    _, visitors = world
+    for word in [word for words in SECRETS.values() for word in words]:
+        response = ask(client, "GET", f"/api/v1/search?q={word}", visitors.get(role))
+        data = response.get_json()
+        assert response.status_code == 200 and data["total"] == 0, (word, data)
+        assert sum(data["facets"]["type"].values()) == 0, (word, data)
+        web = ask(client, "GET", f"/search?q={word}", visitors.get(role)).get_data(as_text=True)
+        assert "search-hit" not in web, word

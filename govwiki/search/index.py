@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from whoosh import highlight, index
 from whoosh import query as q
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
@@ -89,7 +89,7 @@ class Hit:
     author: str
     updated: datetime
     #: HTML: the document's own text escaped, matches in <mark>
-    snippet_html: str
+    snippet_html: Markup
     score: float
 
 
@@ -228,7 +228,7 @@ def _hit(hit) -> Hit:
         status=hit["status"],
         author=hit["author"],
         updated=hit["updated"].replace(tzinfo=timezone.utc),
-        snippet_html=snippet,
+        snippet_html=Markup(snippet),  # whoosh's formatter escapes the text (tested)
         score=float(hit.score or 0.0),
     )
 

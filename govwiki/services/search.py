@@ -8,6 +8,7 @@ import shutil
 import uuid
 
 from sqlalchemy.orm import Session
+from whoosh.index import LockError
 
 from govwiki.core.messages import Message
 from govwiki.models import User
@@ -29,7 +30,12 @@ def search(session: Session, actor: User | None, index: SearchIndex, **asked) ->
     if not index.exists():
         log.warning("no search index in %s: rebuilding it from the database", index.folder)
         rebuild_into(engine, index.folder)
-    search_queue.drain(engine, index)
+    try:
+        search_queue.drain(engine, index)
+    except LockError:
+        # Another worker has held the index for WRITE_TIMEOUT: it is draining the same queue.
+        # Answer from the index as it stands; the rows stay queued for the next search.
+        log.warning("search index %s busy: searching without the newest changes", index.folder)
     return index.search(SearchRequest(readable=readable_consultations(session, actor), **asked))
 
 

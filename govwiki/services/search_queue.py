@@ -13,13 +13,17 @@ committed, so a worker that dies half-way loses nothing (the rows are read again
 
 from __future__ import annotations
 
-from sqlalchemy import delete, event, insert, inspect, select
+import logging
+
+from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from govwiki.models import Comment, Consultation, Page, Proposal, Revision, SearchChange
 from govwiki.search.index import SearchIndex
 from govwiki.services import clock
 from govwiki.services.search_documents import documents, every_key, key
+
+log = logging.getLogger(__name__)
 
 #: rows read from the queue per batch
 BATCH = 500
@@ -64,6 +68,16 @@ def _queue(session: Session, keys: set[str]) -> None:
     if keys:
         at = clock.now()
         session.connection().execute(insert(SearchChange), [{"key": one, "at": at} for one in sorted(keys)])
+        session.info[QUEUED] = True
+
+
+#: set in a session's info when it queued changes (the request then drains after its commit)
+QUEUED = "govwiki_search_queued"
+
+
+def queued(session: Session) -> bool:
+    """Whether `session` queued changes since this was last asked (and forget it)."""
+    return bool(session.info.pop(QUEUED, False))
 
 
 def drain(engine, index: SearchIndex) -> int:
@@ -88,15 +102,40 @@ def drain(engine, index: SearchIndex) -> int:
         done += len(keys)
 
 
+def drain_after_request(error=None) -> None:
+    """At the end of a request (or app context) that queued changes: index them, so that the
+    index follows every commit. Never fails the request: what it could not index stays queued
+    for the next drain (a search drains first). Before the first search has built the index
+    there is nothing to update (that build reads everything)."""
+    from flask import current_app
+
+    from govwiki.extensions import db
+
+    if not queued(db.session()):
+        return
+    index = current_app.extensions["govwiki_search"]
+    if error is not None or not index.exists():
+        return
+    try:
+        drain(db.engine, index)
+    except Exception:  # a busy or broken index must not turn a saved edit into an error page
+        log.exception("search index %s not updated after a commit; the changes stay queued", index.folder)
+
+
 def rebuild(engine, index: SearchIndex, progress=lambda done, total: None) -> int:
-    """Index every searchable row into `index` (a new, empty one); return how many."""
+    """Index every searchable row into `index` (a new, empty one); return how many. Changes
+    queued before it began are read with everything else, so they leave the queue."""
     with Session(engine) as session:
+        covered = session.scalar(select(func.max(SearchChange.id)))
         keys = list(every_key(session))
         for start in range(0, len(keys), BATCH):
             with index.batch() as batch:
                 found, _ = documents(session, keys[start : start + BATCH])
                 batch.put(found)
             progress(min(start + BATCH, len(keys)), len(keys))
+        if covered is not None:
+            session.execute(delete(SearchChange).where(SearchChange.id <= covered))
+            session.commit()
     return len(keys)
 
 

@@ -102,3 +102,48 @@ def test_the_reindex_command_rebuilds_and_says_how_many(runner, make_page, app, 
     assert result.exit_code == 0, result.output
     assert "Indexed 2 documents" in result.output
     assert found(session, None, index, "toilets") == [f"page:{page.id}"]
+
+
+def test_a_search_while_another_worker_holds_the_index_answers_from_it_as_it_stands(
+    session, make_page, index, monkeypatch
+):
+    first = make_page(body="Ferry timetable.\n")
+    assert found(session, None, index, "ferry") == [f"page:{first.id}"]
+    make_page(body="Ferry fares.\n")
+    monkeypatch.setattr("govwiki.search.index.WRITE_TIMEOUT", 0.1)
+    held = index._opened().writer()  # another worker, mid-drain
+    try:
+        assert found(session, None, index, "ferry") == [f"page:{first.id}"]
+    finally:
+        held.cancel()
+    assert len(found(session, None, index, "ferry")) == 2  # the queue kept the change
+
+
+def _in_index(index, text) -> list[str]:
+    """What the index itself holds, without the drain a search does first."""
+    from govwiki.search.index import SearchRequest
+
+    return sorted(
+        hit.key for hit in index.search(SearchRequest(text=text, readable=frozenset(range(1, 100)))).hits
+    )
+
+
+def test_a_request_that_saves_updates_the_index_after_its_commit(
+    client, session, make_page, make_user, bearer, index
+):
+    page = make_page(body="Tram lines.\n")
+    found(session, None, index, "tram")  # the first search builds the index
+    response = client.put(
+        f"/api/v1/pages/{page.slug}",
+        headers=bearer(make_user()),
+        json={"body": "Cable cars.\n", "base_revision": 1},
+    )
+    assert response.status_code == 200, response.get_json()
+    assert _in_index(index, "cable") == [f"page:{page.id}"]
+    assert db.session.scalar(select(func.count()).select_from(SearchChange)) == 0
+
+
+def test_a_rebuild_takes_the_queued_changes_with_it(session, make_page, tmp_path):
+    make_page(body="Parks.\n")
+    rebuild_into(db.engine, str(tmp_path / "rebuilt"))
+    assert db.session.scalar(select(func.count()).select_from(SearchChange)) == 0
