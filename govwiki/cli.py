@@ -159,7 +159,7 @@ def reindex() -> None:
     """Rebuild the search index from the database into a new folder and swap it in."""
     from flask import current_app
 
-    from govwiki.services.search import rebuild_into
+    from govwiki.services.search_rebuild import rebuild_into
 
     folder = current_app.config["INDEX_DIR"]
     with click.progressbar(length=1, label="Indexing") as bar:

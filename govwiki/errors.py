@@ -73,7 +73,8 @@ def submitted_text() -> str | None:
 
 
 def _service_error(error: ServiceError):
-    return error_response(error.status, error.to_dict())
+    retry = error.details.get("retry_after")
+    return error_response(error.status, error.to_dict(), {"Retry-After": str(retry)} if retry else None)
 
 
 def _csrf_error(error: CSRFError):

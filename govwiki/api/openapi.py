@@ -10,7 +10,7 @@ from govwiki.api.openapi_caching import with_validators
 from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
 from govwiki.api.openapi_inbox import INBOX_OPERATIONS, INBOX_SCHEMAS
 from govwiki.api.openapi_moderation import MODERATION_OPERATIONS, MODERATION_SCHEMAS
-from govwiki.api.openapi_search import SEARCH_OPERATIONS, SEARCH_SCHEMAS
+from govwiki.api.openapi_search import SEARCH_ERRORS, SEARCH_OPERATIONS, SEARCH_SCHEMAS
 from govwiki.api.openapi_types import (
     PAGINATION,
     ref,
@@ -562,6 +562,10 @@ ERRORS = {
 }
 
 
+#: errors only some paths answer with
+PATH_ERRORS = {**SEARCH_ERRORS}
+
+
 def _path_parameters(path: str) -> list[dict]:
     names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
     kinds = {"n": INTEGER, "id": INTEGER}
@@ -582,7 +586,7 @@ def _operation(method, path, summary, request, status, response, parameters) -> 
             str(status): {"description": "success", "content": {media_type: {"schema": response}}},
             **{
                 code: {"description": why, "content": {"application/json": {"schema": ref("Error")}}}
-                for code, why in ERRORS.items()
+                for code, why in {**ERRORS, **PATH_ERRORS.get(path, {})}.items()
             },
         },
     }

@@ -73,3 +73,5 @@ SEARCH_OPERATIONS = [
         SEARCH_PARAMETERS,
     )
 ]
+
+SEARCH_ERRORS = {"/search": {"503": "search_rebuilding: the index is being rebuilt; see Retry-After"}}

@@ -117,6 +117,10 @@ class SearchIndex:
         os.makedirs(self.folder, exist_ok=True)
         self._index = index.create_in(self.folder, schema())
 
+    def forget(self) -> None:
+        """Open the folder afresh next time (it was replaced or set aside)."""
+        self._index = None
+
     def _opened(self):
         if self._index is None:
             self._index = index.open_dir(self.folder)

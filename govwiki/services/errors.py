@@ -70,6 +70,12 @@ class RateLimited(ServiceError):
     code, status = "rate_limited", 429
 
 
+class SearchRebuilding(ServiceError):
+    """The search index is being rebuilt from the database; `retry_after` seconds."""
+
+    code, status = "search_rebuilding", 503
+
+
 def refusal(reason: str, message: str | None = None, **details) -> ServiceError:
     """Build the error for a policy refusal reason (see core.policy.Decision)."""
     kinds = {

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import uuid
 
 from sqlalchemy.orm import Session
 from whoosh.index import LockError
@@ -14,9 +11,9 @@ from govwiki.core.messages import Message
 from govwiki.models import User
 from govwiki.search.index import KINDS, SearchIndex, SearchRequest, SearchResult
 from govwiki.services.access import load_consultation
-from govwiki.services.errors import Invalid
+from govwiki.services.errors import Invalid, SearchRebuilding
 from govwiki.services.validation import check_datetime
-from govwiki.services import search_queue
+from govwiki.services import search_queue, search_rebuild
 from govwiki.services.search_documents import readable_consultations
 
 log = logging.getLogger(__name__)
@@ -24,19 +21,31 @@ log = logging.getLogger(__name__)
 
 def search(session: Session, actor: User | None, index: SearchIndex, **asked) -> SearchResult:
     """Hits for `asked` (SearchRequest's fields but `readable`) among what `actor` may read.
-    Changes committed before the call are all found: the queue is drained first. A missing
-    index (a new installation, a deleted folder) is rebuilt from the database first."""
+    Changes committed before the call are all found: the queue is drained first. A missing or
+    broken index is rebuilt from the database: at once when the site is small, otherwise in the
+    background, and meanwhile SearchRebuilding (503) says so."""
     engine = session.get_bind()
-    if not index.exists():
-        log.warning("no search index in %s: rebuilding it from the database", index.folder)
-        rebuild_into(engine, index.folder)
+    request = SearchRequest(readable=readable_consultations(session, actor), **asked)
+    try:
+        search_rebuild.make_ready(engine, index)
+        return _drained_search(engine, index, request)
+    except SearchRebuilding:
+        raise
+    except Exception:  # whoosh raises many kinds for a damaged folder: all mean the same here
+        log.exception("search index %s is damaged: setting it aside and rebuilding", index.folder)
+        search_rebuild.set_aside(index)
+        search_rebuild.make_ready(engine, index)
+        return _drained_search(engine, index, request)
+
+
+def _drained_search(engine, index: SearchIndex, request: SearchRequest) -> SearchResult:
     try:
         search_queue.drain(engine, index)
     except LockError:
         # Another worker has held the index for WRITE_TIMEOUT: it is draining the same queue.
         # Answer from the index as it stands; the rows stay queued for the next search.
         log.warning("search index %s busy: searching without the newest changes", index.folder)
-    return index.search(SearchRequest(readable=readable_consultations(session, actor), **asked))
+    return index.search(request)
 
 
 SORTS = ("relevance", "date")
@@ -70,20 +79,3 @@ def asked(session: Session, actor: User | None, params, page: int, per_page: int
     if fields:
         raise Invalid(fields)
     return wanted
-
-
-def rebuild_into(engine, folder: str, progress=lambda done, total: None) -> int:
-    """Build a new index of every searchable row beside `folder`, then swap it in by renaming
-    (readers of the old one finish on it); return how many documents were indexed."""
-    parent = os.path.dirname(os.path.abspath(folder)) or "."
-    os.makedirs(parent, exist_ok=True)
-    fresh = SearchIndex(os.path.join(parent, f".{os.path.basename(folder)}.new-{uuid.uuid4().hex[:8]}"))
-    fresh.create()
-    count = search_queue.rebuild(engine, fresh, progress)
-    old = f"{folder}.old-{uuid.uuid4().hex[:8]}"
-    if os.path.exists(folder):
-        os.rename(folder, old)
-    os.rename(fresh.folder, folder)
-    shutil.rmtree(old, ignore_errors=True)
-    log.info("search index rebuilt in %s: %d documents", folder, count)
-    return count

@@ -1,5 +1,6 @@
 """What the search index holds, read from the database (its source of truth).
 
+Bodies are indexed as the plain text a reader sees (Markdown reduced, as snippets show it).
 A document's key names its row ("page:12"); `documents(session, keys)` reads the current state
 of those rows and says which are to be indexed and which are to go (deleted, or a comment that
 is hidden or deleted). Who may see a document is not stored in it beyond its consultation: the
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from govwiki.core.markdown import plain_text
 from govwiki.models import Comment, Consultation, Page, Proposal, Revision, User
 from govwiki.search.index import Document
 from govwiki.services.access import readable_filter
@@ -64,7 +66,7 @@ def _consultations(session, ids):
             key=key("consultation", row.id),
             kind="consultation",
             title=row.title,
-            body=row.summary or "",
+            body=plain_text(row.summary or ""),
             consultation=row.id,
             status=row.status,
             author=row.created_by.username,
@@ -86,7 +88,7 @@ def _pages(session, ids):
             key=key("page", page.id),
             kind="page",
             title=page.title,
-            body=body,
+            body=plain_text(body),
             consultation=page.consultation_id,
             status=status,
             author=author,
@@ -107,7 +109,7 @@ def _proposals(session, ids):
             key=key("proposal", proposal.id),
             kind="proposal",
             title=proposal.summary or page.title,
-            body=proposal.body,
+            body=plain_text(proposal.body),
             consultation=page.consultation_id,
             status=proposal.status,
             author=author,
@@ -128,7 +130,7 @@ def _comments(session, ids):
             key=key("comment", comment.id),
             kind="comment",
             title=page.title,
-            body=comment.body,
+            body=plain_text(comment.body),
             consultation=page.consultation_id,
             status=comment.status,
             author=author,

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from govwiki.security import actor
 from govwiki.search.index import KINDS
 from govwiki.services import search as service
-from govwiki.services.errors import Invalid
+from govwiki.services.errors import Invalid, SearchRebuilding
 from govwiki.web import templating
 from govwiki.web.records import PROPOSAL_STATUS
 from govwiki.web.search_links import hit_url
@@ -42,7 +42,13 @@ def results():
         return render_template("search/results.html", kept=kept, errors=error.fields, found=None), 422
     found = None
     if asked["text"].strip():
-        found = service.search(session(), reader, current_app.extensions["govwiki_search"], **asked)
+        try:
+            found = service.search(session(), reader, current_app.extensions["govwiki_search"], **asked)
+        except SearchRebuilding as busy:
+            page_html = render_template(
+                "search/results.html", kept=kept, errors={}, found=None, busy=busy.message
+            )
+            return page_html, 503, {"Retry-After": str(busy.details["retry_after"])}
     return render_template(
         "search/results.html",
         kept=kept,
