@@ -20,6 +20,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from govwiki.core.messages import Message
 from govwiki.models import Comment, Consultation, Page, Proposal
 from govwiki.search.index import SearchIndex
 from govwiki.services import search_queue
@@ -110,7 +111,7 @@ def _searchable_rows(engine) -> int:
 
 
 def _refusal() -> SearchRebuilding:
-    return SearchRebuilding("Search is being rebuilt. Try again in a minute.", retry_after=RETRY_AFTER)
+    return SearchRebuilding(Message("Search is being rebuilt. Try again in a minute."), retry_after=RETRY_AFTER)
 
 
 def _marker(folder: str) -> str:
