@@ -11,6 +11,10 @@ def _query(name: str, schema: dict, description: str) -> dict:
     return {"name": name, "in": "query", "schema": schema, "description": description}
 
 
+def _counts(description: str) -> dict:
+    return {"type": "object", "additionalProperties": INTEGER, "description": description}
+
+
 SEARCH_PARAMETERS = [
     _query(
         "q",
@@ -26,8 +30,14 @@ SEARCH_PARAMETERS = [
         "a proposal's, a comment's or the consultation's",
     ),
     _query("author", STRING, "only what this username wrote"),
-    _query("since", {"type": "string", "format": "date-time"}, "changed at or after (ISO 8601 with offset)"),
-    _query("until", {"type": "string", "format": "date-time"}, "changed at or before (ISO 8601 with offset)"),
+    _query(
+        "since",
+        STRING,
+        "changed at or after: ISO 8601 with offset, or a date (from the start of that day, UTC)",
+    ),
+    _query(
+        "until", STRING, "changed at or before: ISO 8601 with offset, or a date (to the end of that day, UTC)"
+    ),
     _query("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"}, "date: newest first"),
     *PAGINATION,
 ]
@@ -53,11 +63,9 @@ SEARCH_SCHEMAS = {
         per_page=INTEGER,
         total={**INTEGER, "description": "every hit you may read, after the filters"},
         facets=obj(
-            type={
-                "type": "object",
-                "additionalProperties": INTEGER,
-                "description": "hits per kind with every filter but `type`",
-            }
+            type=_counts("hits per kind with every filter but `type`"),
+            consultation=_counts("hits per consultation (by slug) with every filter but `consultation`"),
+            status=_counts("hits per status with every filter but `status`"),
         ),
     ),
 }

@@ -20,9 +20,12 @@ def search():
     reader = actor()
     asked = service.asked(db.session, reader, request.args, page, per_page)
     result = service.search(db.session, reader, current_app.extensions["govwiki_search"], **asked)
-    return listing(
-        [hit_dict(hit) for hit in result.hits], page, per_page, result.total, facets={"type": result.kinds}
-    )
+    facets = {
+        "type": result.kinds,
+        "consultation": {row.slug: count for row, count in service.consultation_facets(db.session, result)},
+        "status": result.statuses,
+    }
+    return listing([hit_dict(hit) for hit in result.hits], page, per_page, result.total, facets=facets)
 
 
 def hit_dict(hit: Hit) -> dict:

@@ -3,7 +3,7 @@ deadline of "2027-01-31 17:00 UTC+8" is unambiguous to everyone. Stored and API 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC_NAME = "UTC"
@@ -45,3 +45,11 @@ def to_utc(local: datetime, where: ZoneInfo | timezone) -> datetime:
 def to_local(moment: datetime, where: ZoneInfo | timezone) -> datetime:
     """An aware moment as naive wall-clock time in the zone `where` (for a form field)."""
     return moment.astimezone(where).replace(tzinfo=None)
+
+
+def day_bounds(day: date, where: ZoneInfo | timezone) -> tuple[datetime, datetime]:
+    """The first and the last microsecond of `day` in the zone `where`, as aware UTC moments
+    (a day is 23 or 25 hours long where clocks change)."""
+    start = to_utc(datetime.combine(day, time()), where)
+    end = to_utc(datetime.combine(day + timedelta(days=1), time()), where) - timedelta(microseconds=1)
+    return start, end

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
-from whoosh import highlight, index
+from whoosh import highlight, index, sorting
 from whoosh import query as q
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.sorting import FieldFacet
@@ -97,8 +97,11 @@ class Hit:
 class SearchResult:
     total: int
     hits: list[Hit] = field(default_factory=list)
-    #: documents per kind among all that matched (before the kind filter), for facets
+    #: facets: documents per kind among all that matched with every filter but the kind's, and
+    #: likewise per consultation id and per status
     kinds: dict[str, int] = field(default_factory=dict)
+    consultations: dict[int, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)
 
 
 class SearchIndex:
@@ -159,22 +162,28 @@ class SearchIndex:
             # The permission rule and the filters are part of the query itself, never whoosh's
             # `filter=`: a filter that matches no document is taken as no filter at all
             # (collectors.FilterCollector tests the set for truth), which would show everything.
-            kinds = {kind: len(searcher.search(_within(wanted, request, (kind,)), limit=1)) for kind in KINDS}
+            facets = {
+                name: _counts(searcher, wanted, replace(request, **{request_field: empty}), name)
+                for name, request_field, empty in FACETS
+            }
             options = {"terms": True}
             if request.sort == "date":
                 options.update(sortedby=FieldFacet("updated", reverse=True))
             page = searcher.search_page(
-                _within(wanted, request, request.kinds),
-                max(request.page, 1),
-                pagelen=request.per_page,
-                **options,
+                _within(wanted, request), max(request.page, 1), pagelen=request.per_page, **options
             )
             page.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
             page.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
             # whoosh answers a page beyond the last with the last one; past the end is empty
             beyond = (max(request.page, 1) - 1) * request.per_page >= page.total
             hits = [] if beyond else [_hit(hit) for hit in page]
-            return SearchResult(total=page.total, hits=hits, kinds=kinds)
+            return SearchResult(
+                total=page.total,
+                hits=hits,
+                kinds={kind: facets["kind"].get(kind, 0) for kind in KINDS},
+                consultations=facets["consultation"],
+                statuses=facets["status"],
+            )
 
 
 class Batch:
@@ -205,11 +214,23 @@ def _fields(document: Document) -> dict:
     }
 
 
-def _within(wanted: q.Query, request: SearchRequest, kinds) -> q.Query:
+#: (index field, the SearchRequest field that filters on it, its value when not filtering)
+FACETS = (("kind", "kinds", ()), ("consultation", "consultation", None), ("status", "status", None))
+
+
+def _counts(searcher, wanted: q.Query, request: SearchRequest, name: str) -> dict:
+    """Matching documents per value of the field `name` (all of them, not one page's)."""
+    found = searcher.search(
+        _within(wanted, request), limit=1, groupedby={name: FieldFacet(name, maptype=sorting.Count)}
+    )
+    return found.groups(name)
+
+
+def _within(wanted: q.Query, request: SearchRequest) -> q.Query:
     """`wanted` among what the reader may see and asked to see (scored on `wanted` alone)."""
     clauses = [q.Or([q.Term("consultation", id) for id in sorted(request.readable)])]
-    if kinds:
-        clauses.append(q.Or([q.Term("kind", kind) for kind in kinds]))
+    if request.kinds:
+        clauses.append(q.Or([q.Term("kind", kind) for kind in request.kinds]))
     if request.consultation is not None:
         clauses.append(q.Term("consultation", request.consultation))
     if request.status:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime, timezone
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from whoosh.index import LockError
 
+from govwiki.core import moments, policy
 from govwiki.core.messages import Message
-from govwiki.models import User
+from govwiki.models import Consultation, User
 from govwiki.search.index import KINDS, SearchIndex, SearchRequest, SearchResult
 from govwiki.services.access import load_consultation
 from govwiki.services.errors import Invalid, SearchRebuilding
 from govwiki.services.validation import check_datetime
-from govwiki.services import search_queue, search_rebuild
+from govwiki.services import proposal_review, search_queue, search_rebuild
 from govwiki.services.search_documents import readable_consultations
 
 log = logging.getLogger(__name__)
@@ -50,13 +53,14 @@ def _drained_search(engine, index: SearchIndex, request: SearchRequest) -> Searc
 
 SORTS = ("relevance", "date")
 #: statuses a filter may name: a consultation's (for its pages), a proposal's, a comment's
-STATUSES = ("draft", "open", "closed", "adopted", "withdrawn", "merged", "rejected", "visible")
+STATUSES = tuple(dict.fromkeys((*policy.STATUSES, *proposal_review.STATUSES, "visible")))
 
 
-def asked(session: Session, actor: User | None, params, page: int, per_page: int) -> dict:
+def asked(session: Session, actor: User | None, params, page: int, per_page: int, zone=timezone.utc) -> dict:
     """SearchRequest's fields (but `readable`) from query parameters (q, type, consultation,
     status, author, since, until, sort); 422 naming each one that is not understood. The text
-    itself is never refused: any text is a query."""
+    itself is never refused: any text is a query. `since` and `until` may be bare dates: from the
+    start of the one to the end of the other in the time zone `zone`."""
     fields, wanted = {}, {"text": params.get("q") or "", "page": page, "per_page": per_page}
     kinds = tuple(kind for kind in (params.get("type") or "").split(",") if kind)
     if any(kind not in KINDS for kind in kinds):
@@ -72,10 +76,37 @@ def asked(session: Session, actor: User | None, params, page: int, per_page: int
             wanted[name] = value
     if params.get("author"):
         wanted["author"] = params["author"]
-    for name in ("since", "until"):
-        moment = check_datetime(fields, name, params.get(name))
+    for name, end in (("since", False), ("until", True)):
+        moment = _moment(fields, name, params.get(name), zone, end)
         if moment is not None:
             wanted[name] = moment
     if fields:
         raise Invalid(fields)
     return wanted
+
+
+def _moment(fields: dict, name: str, value, zone, end: bool) -> datetime | None:
+    """An ISO 8601 moment with offset, or a bare date (its first or, when `end`, its last moment
+    in `zone`)."""
+    if not value:
+        return None
+    try:
+        return moments.day_bounds(date.fromisoformat(value), zone)[1 if end else 0]
+    except ValueError:
+        pass
+    moment = check_datetime(fields, name, value)
+    if name in fields:
+        fields[name] = Message(
+            "a date such as 2026-12-31, or a date and time with offset such as 2026-12-31T17:00:00+08:00"
+        )
+    return moment
+
+
+def consultation_facets(session: Session, result: SearchResult) -> list[tuple[Consultation, int]]:
+    """The consultations among the hits with how many each has, the fullest first."""
+    if not result.consultations:
+        return []
+    rows = session.scalars(select(Consultation).where(Consultation.id.in_(result.consultations)))
+    return sorted(
+        ((row, result.consultations[row.id]) for row in rows), key=lambda pair: (-pair[1], pair[0].title)
+    )

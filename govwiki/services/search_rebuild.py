@@ -111,7 +111,9 @@ def _searchable_rows(engine) -> int:
 
 
 def _refusal() -> SearchRebuilding:
-    return SearchRebuilding(Message("Search is being rebuilt. Try again in a minute."), retry_after=RETRY_AFTER)
+    return SearchRebuilding(
+        Message("Search is being rebuilt. Try again in a minute."), retry_after=RETRY_AFTER
+    )
 
 
 def _marker(folder: str) -> str:

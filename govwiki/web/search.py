@@ -11,6 +11,7 @@ from govwiki.search.index import KINDS
 from govwiki.services import search as service
 from govwiki.services.errors import Invalid, SearchRebuilding
 from govwiki.web import templating
+from govwiki.web.labels import STATUS
 from govwiki.web.records import PROPOSAL_STATUS
 from govwiki.web.search_links import hit_url
 from govwiki.web.views import Pager, page_args, session
@@ -26,6 +27,9 @@ KIND_NAMES = {
     "consultation": _l("Consultations"),
 }
 SORT_NAMES = {"relevance": _l("Best match"), "date": _l("Newest first")}
+#: how each status is named in its facet (a consultation's and a proposal's "open" are one status);
+#: "visible" is every comment that can be found at all, so it is no facet
+STATUS_NAMES = {**PROPOSAL_STATUS, **STATUS, "merged": _l("Merged"), "rejected": _l("Rejected")}
 
 #: the query parameters a results page keeps in its links (facets, sorting, pages)
 KEPT = ("q", "type", "consultation", "status", "author", "since", "until", "sort")
@@ -37,7 +41,7 @@ def results():
     reader = actor()
     kept = {name: request.args[name] for name in KEPT if request.args.get(name)}
     try:
-        asked = service.asked(session(), reader, request.args, page, per_page)
+        asked = service.asked(session(), reader, request.args, page, per_page, templating.site_zone())
     except Invalid as error:
         return render_template("search/results.html", kept=kept, errors=error.fields, found=None), 422
     found = None
@@ -57,6 +61,8 @@ def results():
         hits=[(hit, hit_url(hit)) for hit in found.hits] if found else [],
         pager=Pager(page, per_page, found.total if found else 0),
         facets=_facets(kept, found),
+        consultation_facets=_consultation_facets(kept, found),
+        status_facets=_status_facets(kept, found),
         sorts=[(name, label, _link(kept, sort=name)) for name, label in SORT_NAMES.items()],
         kind_names=KIND_NAMES,
         proposal_status=PROPOSAL_STATUS,
@@ -78,4 +84,43 @@ def _facets(kept: dict, found) -> list[tuple[str, str, int, str, bool]]:
     return [every] + [
         (kind, KIND_NAMES[kind], found.kinds.get(kind, 0), _link(kept, type=kind), chosen == kind)
         for kind in KINDS
+    ]
+
+
+def _consultation_facets(kept: dict, found) -> list[tuple[str, int, str, bool]]:
+    """(title, hits, link, chosen) per consultation among the hits, when there are two or more
+    (or one is chosen: then a link leads back to every consultation)."""
+    if found is None:
+        return []
+    rows = service.consultation_facets(session(), found)
+    chosen = kept.get("consultation")
+    if len(rows) < 2 and not chosen:
+        return []
+    return [
+        (
+            row.title,
+            count,
+            _link(kept, consultation=None if row.slug == chosen else row.slug),
+            row.slug == chosen,
+        )
+        for row, count in rows
+    ]
+
+
+def _status_facets(kept: dict, found) -> list[tuple[str, int, str, bool]]:
+    """(name, hits, link, chosen) per status among the hits; choosing the chosen one again drops it."""
+    if found is None:
+        return []
+    chosen = kept.get("status")
+    counts = {status: count for status, count in found.statuses.items() if status in STATUS_NAMES}
+    if len(counts) < 2 and not chosen:
+        return []
+    return [
+        (
+            STATUS_NAMES[status],
+            count,
+            _link(kept, status=None if status == chosen else status),
+            status == chosen,
+        )
+        for status, count in sorted(counts.items(), key=lambda pair: -pair[1])
     ]

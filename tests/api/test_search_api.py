@@ -3,6 +3,8 @@ filters, pagination with an exact total, facets, escaped snippets, and no query 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from govwiki.services import comments, moderation
@@ -95,3 +97,30 @@ def test_parameters_that_are_not_understood_are_named(client, params, field):
 def test_no_text_is_an_error(client, make_page, text):
     make_page(body="The plan.\n")
     assert _search(client, q=text)["total"] >= 0
+
+
+def test_facets_per_consultation_and_status_keep_every_other_filter(
+    client, session, make_consultation, make_page, make_user
+):
+    first, second = make_consultation(), make_consultation()
+    page = make_page(first, body="Tram stops.\n")
+    make_page(second, body="Tram depots.\n")
+    comments.post_comment(session, make_user(), page, body="Tram lines, please.")
+    facets = _search(client, q="tram")["facets"]
+    assert facets["consultation"] == {first.slug: 2, second.slug: 1}
+    assert facets["status"] == {"open": 2, "visible": 1}
+    narrowed = _search(client, q="tram", type="page", consultation=first.slug)
+    assert narrowed["total"] == 1
+    # each facet counts with the other filters: pages only, in any consultation
+    assert narrowed["facets"]["consultation"] == {first.slug: 1, second.slug: 1}
+    assert narrowed["facets"]["type"] == {"page": 1, "proposal": 0, "comment": 1, "consultation": 0}
+
+
+def test_a_bare_date_is_that_whole_day_in_utc(client, make_page):
+    day = make_page(body="Ferry timetable.\n").updated_at.date()
+    today, tomorrow = day.isoformat(), (day + timedelta(days=1)).isoformat()
+    assert _search(client, q="ferry", since=today, until=today)["total"] == 1
+    assert _search(client, q="ferry", since=tomorrow)["total"] == 0
+    assert _search(client, q="ferry", until=tomorrow)["total"] == 1
+    response = client.get("/api/v1/search", query_string={"q": "ferry", "until": "2026-02-30"})
+    assert response.status_code == 422 and "2026-12-31" in response.get_json()["error"]["fields"]["until"]

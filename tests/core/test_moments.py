@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, strategies as st
@@ -63,3 +64,18 @@ def test_unknown_zones_are_refused(name):
 def test_entering_what_was_shown_gives_the_same_moment(naive_utc):
     moment = naive_utc.replace(tzinfo=timezone.utc)
     assert moments.to_utc(moments.to_local(moment, SHANGHAI), SHANGHAI) == moment
+
+
+@pytest.mark.parametrize(
+    "where, day, hours",
+    [
+        (ZoneInfo("Asia/Shanghai"), date(2026, 6, 2), 24),
+        (ZoneInfo("Europe/Berlin"), date(2026, 3, 29), 23),  # clocks go forward
+        (ZoneInfo("Europe/Berlin"), date(2026, 10, 25), 25),  # and back
+    ],
+)
+def test_a_day_runs_from_its_first_to_its_last_moment_in_its_zone(where, day, hours):
+    start, end = moments.day_bounds(day, where)
+    assert start.astimezone(where).replace(tzinfo=None) == datetime(day.year, day.month, day.day)
+    assert end - start == timedelta(hours=hours, microseconds=-1)
+    assert start.utcoffset() == timedelta(0)

@@ -119,6 +119,19 @@ def test_facets_count_every_kind_before_the_kind_filter(index):
     assert found.kinds == {"page": 1, "proposal": 1, "comment": 1, "consultation": 0}
 
 
+def test_facets_count_consultations_and_statuses_with_every_other_filter(index):
+    found = index.search(
+        SearchRequest(text="draft", readable=frozenset({1, 2}), consultation=1, status="closed")
+    )
+    assert found.total == 1
+    # per consultation: the status filter holds, the consultation filter does not
+    assert found.consultations == {1: 1}
+    # per status: within consultation 1, whatever the status
+    assert found.statuses == {"open": 2, "closed": 1}
+    unread = index.search(SearchRequest(text="draft", readable=frozenset({1})))
+    assert 2 not in unread.consultations and unread.statuses == {"open": 2, "closed": 1}
+
+
 def test_pages_of_hits_with_an_exact_total_newest_first(index):
     first = index.search(SearchRequest(text="draft", readable=frozenset({1}), sort="date", per_page=2))
     second = index.search(

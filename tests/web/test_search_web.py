@@ -3,9 +3,11 @@ pages, search within one consultation, escaped snippets, and bad options as a fo
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
-from govwiki.services import comments
+from govwiki.services import clock, comments
 
 STALLS = "城市管理执法局征集市民对便民菜站设置方案的意见。\n"
 
@@ -73,3 +75,44 @@ def test_an_empty_search_shows_the_form_only(client):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'id="search-q"' in html and "search-total" not in html and "Nothing found" not in html
+
+
+def test_facets_per_consultation_and_status_narrow_and_widen_again(
+    client, session, make_consultation, make_page, make_user
+):
+    first = make_consultation(title="Tram network")
+    second = make_consultation(title="Ferry network", status="closed")
+    make_page(first, body="Night buses.\n")
+    make_page(second, body="Night ferries and buses.\n")
+    html = client.get("/search", query_string={"q": "buses"}).get_data(as_text=True)
+    assert 'Tram network <span class="count">(1)</span>' in html
+    assert 'Open <span class="count">(1)</span>' in html and 'Closed <span class="count">(1)</span>' in html
+    narrowed = client.get("/search", query_string={"q": "buses", "status": "closed"}).get_data(as_text=True)
+    assert "1 result" in narrowed and 'aria-current="true" title="Show every one again"' in narrowed
+    chinese = client.get("/search", query_string={"q": "buses", "lang": "zh"}).get_data(as_text=True)
+    assert "已关闭" in chinese or "已截止" in chinese
+
+
+SHANGHAI = pytest.mark.config(TIMEZONE="Asia/Shanghai")
+
+
+@SHANGHAI
+def test_dates_in_the_options_are_days_in_the_site_s_time_zone(client, make_page, monkeypatch):
+    # 20:00 UTC on 1 June is already 04:00 on 2 June in Shanghai
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 6, 1, 20, 0, tzinfo=timezone.utc))
+    make_page(body="Ferry timetable.\n")
+    found = client.get("/search", query_string={"q": "ferry", "since": "2026-06-02", "until": "2026-06-02"})
+    assert "1 result" in found.get_data(as_text=True)
+    html = client.get("/search", query_string={"q": "ferry", "until": "2026-06-01"}).get_data(as_text=True)
+    assert "0 results" in html or "Nothing found" in html
+    assert 'type="date" name="until" value="2026-06-01"' in html
+
+
+def test_a_date_that_is_no_date_is_a_form_error_beside_its_field(client, make_page):
+    make_page(body="Ferry timetable.\n")
+    response = client.get("/search", query_string={"q": "ferry", "since": "2026-13-01"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert (
+        'id="search-since-error"' in html and "2026-12-31" in html and "<details" in html and " open>" in html
+    )
