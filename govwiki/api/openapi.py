@@ -106,6 +106,22 @@ SCHEMAS = {
     "Blame": obj(
         revision=INTEGER, spans={"type": "array", "items": obj(text=STRING, revision=INTEGER, author=USER)}
     ),
+    "PhraseOrigins": obj(
+        revision={**INTEGER, "description": "the revision whose text was searched"},
+        total={**INTEGER, "description": "places the phrase stands (the first 100 are listed)"},
+        items={
+            "type": "array",
+            "items": obj(
+                start={**INTEGER, "description": "offset in the revision's text, in code points"},
+                end=INTEGER,
+                before={**STRING, "description": "up to 80 characters before the phrase"},
+                text={**STRING, "description": "the phrase as the text writes it"},
+                after=STRING,
+                introduced=ref("Revision"),
+                oldest={**INTEGER, "description": "the oldest revision that wrote a piece of it"},
+            ),
+        },
+    ),
     "Revert": needs(obj(to_revision=INTEGER, summary=STRING), "to_revision"),
     # Proposals (suggested edits): numbered changes against the base, for partial merges. A change
     # groups the hunks of one sentence (or of adjacent words across a sentence end), so accepting
@@ -404,6 +420,18 @@ OPERATIONS = [
         200,
         ref("Blame"),
         [{"name": "revision", "in": "query", "schema": INTEGER}],
+    ),
+    (
+        "get",
+        "/pages/{p}/history/search",
+        "Which revision introduced a phrase: each place it stands, from the revision's blame",
+        None,
+        200,
+        ref("PhraseOrigins"),
+        [
+            {"name": "q", "in": "query", "required": True, "schema": STRING},
+            {"name": "revision", "in": "query", "schema": INTEGER},
+        ],
     ),
     ("post", "/pages/{p}/revert", "Restore an old revision as a new one", "Revert", 200, ref("Page"), []),
     (

@@ -1,8 +1,8 @@
-"""API: pages, revisions, diffs, blame and reverts."""
+"""API: pages, revisions, diffs, blame, search of the history and reverts."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 
 from govwiki import http_cache
 from govwiki.api.helpers import actor, db, int_arg, json_body, listing, pagination
@@ -88,6 +88,30 @@ def blame(slug: str):
         {
             "revision": revision.number,
             "spans": [{"text": s.text, "revision": s.revision, "author": user_ref(s.author)} for s in spans],
+        }
+    )
+
+
+@routes.get("/pages/<slug>/history/search")
+def search_history(slug: str):
+    page = load_page(db.session, actor(), slug)
+    found = history.find_phrase(db.session, page, request.args.get("q", ""), int_arg("revision"))
+    return jsonify(
+        {
+            "revision": found.revision.number,
+            "total": found.total,
+            "items": [
+                {
+                    "start": place.start,
+                    "end": place.end,
+                    "before": place.before,
+                    "text": place.text,
+                    "after": place.after,
+                    "introduced": revision_dict(place.introduced),
+                    "oldest": place.oldest,
+                }
+                for place in found.places
+            ],
         }
     )
 

@@ -4,7 +4,9 @@ Blame is stored run-length encoded beside each revision, as a list of (length, r
 that covers the text exactly (lengths in code points, as Python counts str). Each new revision's
 blame is computed from its parent's and the diff between them, so showing blame never replays
 the whole history: kept text keeps its author's revision, inserted text gets the new revision,
-deleted text drops out. Because the diff is word-level (CJK: per character), attribution moves
+deleted text drops out, leaving a zero-length run of the deleting revision where it stood: the
+text on either side was joined then (a phrase across that point is that revision's, see
+core/phrase_origins.py); views show no such run. Because the diff is word-level (CJK: per character), attribution moves
 by whole words; and since its cleanup never folds an unchanged word (a Latin word, two CJK
 letters in a row) into a change, kept words keep their revision however long the text added
 around them. Only spaces, punctuation and lone CJK characters between changes are credited to
@@ -44,12 +46,13 @@ def carry_packed(stored, ops: Iterable[DiffOp], revision: int) -> str:
 
 
 def blame_spans(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, int]]:
-    """Cut text into (piece, revision) pairs following the spans."""
+    """Cut text into (piece, revision) pairs following the spans (deletion marks left out)."""
     if sum(length for length, _ in spans) != len(text):
         raise ValueError("blame spans do not cover the text exactly")
     pieces, position = [], 0
     for length, revision in spans:
-        pieces.append((text[position : position + length], revision))
+        if length:
+            pieces.append((text[position : position + length], revision))
         position += length
     return pieces
 
@@ -70,6 +73,8 @@ def _carry(old: array, ops: Iterable[DiffOp], revision: int) -> array:
         start, position = position, position + count
         if position > total:
             raise ValueError("the diff covers more text than the old blame")
+        if piece.op == DELETE and count:
+            _mark(new, revision)
         if piece.op == DELETE or count == 0:
             continue
         first, last = bisect_right(ends, start), bisect_left(ends, position)
@@ -81,6 +86,8 @@ def _carry(old: array, ops: Iterable[DiffOp], revision: int) -> array:
         _extend(new, position - ends[last - 1], old[2 * last + 1])
     if position != total:
         raise ValueError("the diff covers less text than the old blame")
+    if new and new[-2] == 0:  # text deleted at the end joined nothing
+        del new[-2:]
     return new
 
 
@@ -92,6 +99,14 @@ def _extend(flat: array, length: int, revision: int) -> None:
         flat[-2] += length
     else:
         flat.extend((length, revision))
+
+
+def _mark(flat: array, revision: int) -> None:
+    """Note that `revision` deleted text here: a zero-length run, unless the run before is its
+    own (then any phrase across this point holds some of its text anyway) or there is nothing
+    before (a phrase cannot start before the text)."""
+    if flat and flat[-1] != revision:
+        flat.extend((0, revision))
 
 
 def _flat(spans: Iterable[Sequence[int]]) -> array:

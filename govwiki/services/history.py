@@ -1,17 +1,24 @@
-"""Reading history: diffs between any two revisions and blame of any revision."""
+"""Reading history: diffs between any two revisions, blame of any revision, and which revision
+introduced a phrase (from one revision's blame: core/phrase_origins.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, joinedload
 
+from govwiki.core import phrase_origins
 from govwiki.core.blame import blame_spans, unpack_blame
 from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp
 from govwiki.core.diff_cache import diff_once
+from govwiki.core.messages import Message
 from govwiki.models import Page, Revision, User
+from govwiki.services.errors import Invalid
 from govwiki.services.pages import get_revision, page_head_number
+
+#: at most this many places of a phrase are listed (all are counted)
+MAX_PLACES = 100
 
 
 @dataclass(frozen=True)
@@ -62,3 +69,65 @@ def _authors_of(session: Session, page: Page, numbers: set[int]) -> dict[int, Us
         .where(Revision.page_id == page.id, Revision.number.in_(numbers))
     )
     return {number: user for number, user in rows}
+
+
+@dataclass(frozen=True)
+class PhrasePlace:
+    """One place a phrase stands in the searched revision, and who made it stand there."""
+
+    start: int
+    end: int
+    before: str
+    text: str
+    after: str
+    #: the revision after which the phrase stood whole here (with its author, loaded)
+    introduced: Revision
+    #: the oldest revision that wrote a piece of it
+    oldest: int
+
+
+@dataclass(frozen=True)
+class PhraseOrigins:
+    #: the revision whose text was searched (the head unless another was asked for)
+    revision: Revision
+    total: int
+    places: list[PhrasePlace]
+
+
+def find_phrase(session: Session, page: Page, phrase, number=None) -> PhraseOrigins:
+    """Where `phrase` stands in a revision of the page (default: the head) and which revision
+    introduced it at each place, from that revision's stored blame; 422 for a phrase with no
+    characters but white space, or longer than MAX_PHRASE_CHARS."""
+    if not isinstance(phrase, str) or phrase_origins.phrase_pattern(phrase) is None:
+        raise Invalid({"q": Message("Enter the words to look for.")})
+    if len(phrase) > phrase_origins.MAX_PHRASE_CHARS:
+        raise Invalid({"q": Message("at most %(count)d characters", count=phrase_origins.MAX_PHRASE_CHARS)})
+    revision = get_revision(session, page, number if number is not None else page_head_number(session, page))
+    found = phrase_origins.occurrences(revision.body, unpack_blame(revision.blame), phrase)
+    shown = found[:MAX_PLACES]
+    writers = _revisions_of(session, page, {place.introduced for place in shown})
+    places = [
+        PhrasePlace(
+            place.start,
+            place.end,
+            *phrase_origins.context(revision.body, place),
+            writers[place.introduced],
+            place.oldest,
+        )
+        for place in shown
+    ]
+    return PhraseOrigins(revision, len(found), places)
+
+
+def _revisions_of(session: Session, page: Page, numbers: set[int]) -> dict[int, Revision]:
+    """The page's revisions `numbers`, without their text, with their authors."""
+    if not numbers:
+        return {}
+    rows = session.scalars(
+        select(Revision)
+        .options(
+            defer(Revision.body, raiseload=True), joinedload(Revision.author), joinedload(Revision.merged_by)
+        )
+        .where(Revision.page_id == page.id, Revision.number.in_(numbers))
+    )
+    return {row.number: row for row in rows}

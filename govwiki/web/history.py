@@ -1,4 +1,5 @@
-"""A page's past on the web: the list of revisions, diffs and blame.
+"""A page's past on the web: the list of revisions, diffs, blame, and which revision introduced
+a phrase.
 
 These routes live on the `pages` blueprint (`pages.history`, `pages.diff`, …): web.pages adds
 them with `history.routes.register_on(pages)`.
@@ -14,6 +15,7 @@ from govwiki.security import actor
 from govwiki.services import history as service
 from govwiki.services import pages as page_service
 from govwiki.services.access import Verdicts, load_page
+from govwiki.services.errors import Invalid
 from govwiki.web import page_cache, personal_parts
 from govwiki.web.fragments import fragment
 from govwiki.web.present import blame_bands, blame_sources, diff_layout
@@ -133,3 +135,18 @@ def blame(slug: str):
         bands=blame_bands(spans),
         sources=blame_sources(spans),
     )
+
+
+@routes.get("/pages/<slug>/history/search")
+def search_history(slug: str):
+    page = load_page(session(), actor(), slug)
+    phrase = request.args.get("q", "")
+    number = revision_arg("revision")
+    shown = {"page": page, "can": page_permissions(page), "phrase": phrase, "asked_revision": number}
+    if not phrase.strip():  # the empty form, from the history page's link
+        return render_template("pages/history_search.html", found=None, errors={}, **shown)
+    try:
+        found = service.find_phrase(session(), page, phrase, number)
+    except Invalid as error:
+        return render_template("pages/history_search.html", found=None, errors=error.fields, **shown), 422
+    return render_template("pages/history_search.html", found=found, errors={}, **shown)

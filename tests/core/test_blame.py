@@ -81,15 +81,24 @@ def test_kept_text_keeps_its_revision_and_new_text_gets_the_new_one():
     assert blame_spans(new, spans) == [("Reply within ", 1), ("45", 2), (" days.", 1)]
 
 
-def test_deleted_text_leaves_no_trace():
+def test_deleted_text_leaves_only_a_mark_of_who_joined_the_text_around_it():
     old, new = "Reply within 30 working days.", "Reply within 30 days."
     spans = carry_blame(initial_blame(old, 1), diff_texts(old, new), 2)
-    assert spans == [(len(new), 1)]
+    assert spans == [(16, 1), (0, 2), (5, 1)]
+    assert blame_spans(new, spans) == [("Reply within 30 ", 1), ("days.", 1)]
 
 
-def test_runs_of_one_revision_coalesce_when_text_between_them_goes():
+def test_text_deleted_at_either_end_joins_nothing():
+    for old, new in (
+        ("Draft: reply within 30 days.", "reply within 30 days."),
+        ("Reply soon. Or not.", "Reply soon."),
+    ):
+        assert carry_blame(initial_blame(old, 1), diff_texts(old, new), 2) == [(len(new), 1)]
+
+
+def test_text_put_back_is_joined_again_by_the_revision_that_removed_what_stood_between():
     texts = ["Reply within 30 days.", "Reply within 30 calendar days.", "Reply within 30 days."]
-    assert blame_history(texts) == [(len(texts[2]), 0)]
+    assert blame_history(texts) == [(16, 0), (0, 2), (5, 0)]
 
 
 def test_carry_blame_refuses_a_diff_longer_than_the_old_text():
@@ -109,11 +118,15 @@ def test_blame_spans_refuses_spans_that_do_not_cover_the_text():
 
 @examples
 @given(texts, texts)
-def test_spans_cover_the_new_text_in_coalesced_nonempty_runs(old, new):
-    spans = carry_blame(initial_blame(old, 1), diff_texts(old, new), 2)
+def test_spans_cover_the_new_text_in_coalesced_runs_empty_only_where_text_went(old, new):
+    ops = diff_texts(old, new)
+    spans = carry_blame(initial_blame(old, 1), ops, 2)
     assert sum(length for length, _ in spans) == len(new)
-    assert all(length > 0 for length, _ in spans)
+    assert all(length > 0 or revision == 2 for length, revision in spans)
     assert all(a[1] != b[1] for a, b in zip(spans, spans[1:]))
+    assert not spans or (spans[0][0] > 0 and spans[-1][0] > 0)
+    if any(length == 0 for length, _ in spans):
+        assert any(op.op == "delete" for op in ops)
 
 
 @examples
