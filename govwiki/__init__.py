@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.web.comments import comments
     from govwiki.web.consultations import consultations
     from govwiki.web.inbox import inbox
+    from govwiki.web.invitations import invitations
     from govwiki.web.moderation import moderation
     from govwiki.web.notifications import notifications
     from govwiki.web.pages import pages
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
         records,
         notifications,
         inbox,
+        invitations,
         moderation,
         admin,
         search,

@@ -170,3 +170,28 @@ def reindex() -> None:
 
         count = rebuild_into(db.engine, folder, progress)
     click.echo(f"Indexed {count} documents into {folder}.")
+
+
+@govwiki_cli.command("send-mail")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit (for cron).")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds to wait when nothing is due.")
+@click.option("--batch", default=20, show_default=True, help="Mails claimed at a time.")
+def send_mail(once: bool, interval: float, batch: int) -> None:
+    """Send the mail in the outbox: over SMTP (GOVWIKI_MAIL_URL), else as .eml files."""
+    import time
+
+    from govwiki.mail.worker import send_due, worker_name
+
+    worker, sent, failed = worker_name(), 0, 0
+    while True:
+        delivery = send_due(worker, batch)
+        db.session.remove()
+        sent, failed = sent + delivery.sent, failed + delivery.failed
+        if delivery.sent or delivery.failed:
+            if not once:
+                click.echo(f"sent {delivery.sent}, failed {delivery.failed}")
+            continue  # more may be due; a failed mail waits for its retry time, so this ends
+        if once:
+            click.echo(f"sent {sent}, failed {failed}")
+            return
+        time.sleep(interval)

@@ -68,6 +68,10 @@ class Defaults:
     #: seconds a shared cache (a reverse proxy) may answer signed-out readers from its copy; what
     #: is personal to one visitor is never shared (govwiki/http_cache.py)
     PUBLIC_MAX_AGE = 60
+    #: where mail leaves: smtp://[user:password@]host[:port][?starttls=true] or smtps://…; empty
+    #: means every mail is written as an .eml file into `outbox/` in the instance folder
+    MAIL_URL = ""
+    MAIL_FROM = "GovWiki <govwiki@localhost>"
 
 
 #: GOVWIKI_<NAME> environment variables and the config key each one sets
@@ -90,6 +94,8 @@ ENVIRONMENT = {
     "PAGE_CACHE_BYTES": "PAGE_CACHE_BYTES",
     "PUBLIC_MAX_AGE": "PUBLIC_MAX_AGE",
     "INDEX_DIR": "INDEX_DIR",
+    "MAIL_URL": "MAIL_URL",
+    "MAIL_FROM": "MAIL_FROM",
 }
 INTEGER_KEYS = {
     "MAX_PAGE_BYTES",
@@ -118,6 +124,7 @@ def load_config(app, test_config: dict | None) -> None:
     _derive_request_caps(app.config)
     _fill_instance_defaults(app)
     _check_timezone(app.config["TIMEZONE"])
+    _check_mail_url(app.config["MAIL_URL"])
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
@@ -138,6 +145,15 @@ def _derive_request_caps(config) -> None:
     for key in ("MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE"):
         if config.get(key) in (None, Flask.default_config.get(key)):  # not set by anyone here
             config[key] = cap
+
+
+def _check_mail_url(url) -> None:
+    from govwiki.mail.transport import check_mail_url
+
+    try:
+        check_mail_url(url)
+    except ValueError as error:
+        raise RuntimeError(f"GOVWIKI_MAIL_URL: {error}") from None
 
 
 def _check_timezone(name) -> None:

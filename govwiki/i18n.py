@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 
+from flask_babel import get_locale
+
 from govwiki.extensions import babel
 
 
@@ -25,3 +27,8 @@ def _remember_choice(response):
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.after_request(_remember_choice)
+
+
+def current_locale() -> str:
+    """The language of this request, as a code the catalogues know (en, zh)."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])

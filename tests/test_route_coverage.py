@@ -22,8 +22,8 @@ from sqlalchemy import func, select
 
 from govwiki import create_app
 from govwiki.extensions import db as _db
-from govwiki.models import ApiToken, Consultation, Notification, Page, Proposal, Watch
-from govwiki.services import accounts, comments, consultations, notifications, pages, proposals
+from govwiki.models import ApiToken, Consultation, Notification, OutgoingMail, Page, Proposal, Watch
+from govwiki.services import accounts, comments, consultations, invitations, notifications, pages, proposals
 from tests import matrix
 
 #: endpoint → why it answers 200 to anyone (these still must not leak anything private)
@@ -63,7 +63,18 @@ SECRETS = {
     "invited": ("Timbuktu", "Axolotl", "Okapi", "Capybara"),
 }
 #: variables that name something private (a username is public)
-PRIVATE_VARIABLES = {"slug", "number", "proposal_id", "comment_id", "token_id", "notification_id"}
+PRIVATE_VARIABLES = {
+    "slug",
+    "number",
+    "proposal_id",
+    "comment_id",
+    "token_id",
+    "notification_id",
+    "invitation_id",
+    "mail_id",
+}
+#: an invitation link's token is the invited person's key: visitors only ever hold a wrong one
+WRONG_TOKEN = "not-a-token-anyone-was-sent"
 #: stands in for every private identifier when asking about something that does not exist
 GHOST = {"slug": "no-such-thing", "int": 2_147_480_000}
 
@@ -136,6 +147,14 @@ def _private(session, owner, expert, kind: str, words) -> dict:
         session, expert, page, body=f"{text} text, proposed.\n", summary=f"{idea} idea", base_revision=2
     )
     comment = comments.post_comment(session, expert, page, body=f"{idea} comment on the {text} text")
+    invitation, _ = invitations.invite(
+        session,
+        owner,
+        consultation,
+        email=f"{kind}-guest@example.org",
+        note=f"{idea} note",
+        link=lambda token: token,
+    )
     notification = session.scalar(
         select(Notification.id).where(Notification.user_id == expert.id, Notification.page_id == page.id)
     )
@@ -148,6 +167,8 @@ def _private(session, owner, expert, kind: str, words) -> dict:
         "comment": comment.id,
         "name": owner.username,
         "notification": notification,
+        "invitation": invitation.id,
+        "mail": session.scalar(select(func.max(OutgoingMail.id))),
         "token": session.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id)),
         "ids": (consultation.id, page.id, owner.id, expert.id),
     }
@@ -180,6 +201,8 @@ NUMBERS = {
     "comment_id": "comment",
     "token_id": "token",
     "notification_id": "notification",
+    "invitation_id": "invitation",
+    "mail_id": "mail",
 }
 
 
@@ -193,6 +216,8 @@ def url_values(rule: str, arguments, values: dict, *, ghost: bool = False) -> di
             filled[name] = GHOST["slug"] if ghost else values["consultation"]
         elif name == "name":
             filled[name] = values["name"]  # people are public; their private work is not
+        elif name == "token":
+            filled[name] = WRONG_TOKEN
         elif name in NUMBERS:
             filled[name] = GHOST["int"] if ghost else values[NUMBERS[name]]
         else:

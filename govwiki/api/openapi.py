@@ -9,6 +9,7 @@ from govwiki.routing import Routes
 from govwiki.api.openapi_caching import with_validators
 from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
 from govwiki.api.openapi_inbox import INBOX_OPERATIONS, INBOX_SCHEMAS
+from govwiki.api.openapi_invitations import INVITATION_ERRORS, INVITATION_OPERATIONS, INVITATION_SCHEMAS
 from govwiki.api.openapi_moderation import MODERATION_OPERATIONS, MODERATION_SCHEMAS
 from govwiki.api.openapi_search import SEARCH_ERRORS, SEARCH_OPERATIONS, SEARCH_SCHEMAS
 from govwiki.api.openapi_types import (
@@ -34,6 +35,7 @@ routes = Routes()
 SCHEMAS = {
     **COMMENT_SCHEMAS,
     **INBOX_SCHEMAS,
+    **INVITATION_SCHEMAS,
     **SEARCH_SCHEMAS,
     **MODERATION_SCHEMAS,
     "Error": obj(
@@ -573,6 +575,7 @@ OPERATIONS = [
     ("get", "/openapi.json", "This document", None, 200, {"type": "object"}, []),
     *COMMENT_OPERATIONS,
     *INBOX_OPERATIONS,
+    *INVITATION_OPERATIONS,
     *MODERATION_OPERATIONS,
     *SEARCH_OPERATIONS,
 ]
@@ -583,7 +586,8 @@ ERRORS = {
     "403": "forbidden or consultation_closed",
     "404": "not_found",
     "409": "edit_conflict, slug_taken, invalid_transition, already_merged, not_open, proposal_changed, "
-    "already_flagged, already_hidden, not_hidden, no_open_flags, comment_gone",
+    "already_flagged, already_hidden, not_hidden, no_open_flags, comment_gone, invitation_accepted, "
+    "invitation_revoked",
     "413": "too_large",
     "422": "invalid",
     "429": "rate_limited",
@@ -591,7 +595,7 @@ ERRORS = {
 
 
 #: errors only some paths answer with
-PATH_ERRORS = {**SEARCH_ERRORS}
+PATH_ERRORS = {**SEARCH_ERRORS, **INVITATION_ERRORS}
 
 
 def _path_parameters(path: str) -> list[dict]:

@@ -59,6 +59,7 @@ class Action(str, Enum):
     MERGE = "merge"
     REJECT = "reject"
     MANAGE = "manage"  # change title, summary, edit policy, deadline, status
+    INVITE = "invite"  # invite experts (while the text can still change)
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def _official(action: Action, s: Situation) -> Decision:
 def _expert(action: Action, s: Situation) -> Decision:
     if action in ANYTIME_ACTIONS:
         return ALLOW
-    if action in (Action.MERGE, Action.REJECT) or action in OFFICIAL_ANYTIME_ACTIONS:
+    if action in (Action.MERGE, Action.REJECT, Action.INVITE) or action in OFFICIAL_ANYTIME_ACTIONS:
         return FORBIDDEN
     if action in DISCUSSION_ACTIONS:
         return _public_window(s)

@@ -3,6 +3,8 @@
 from govwiki.models.base import Base, utcnow
 from govwiki.models.comments import Comment, CommentFlag, CommentSupport, CommentVersion, InboxRead
 from govwiki.models.consultations import Consultation, Membership
+from govwiki.models.invitations import Invitation
+from govwiki.models.mail import OutgoingMail
 from govwiki.models.notifications import Notification, Watch, WatchOptOut
 from govwiki.models.pages import Page, PageContributor, Revision
 from govwiki.models.proposals import Proposal
@@ -21,8 +23,10 @@ __all__ = [
     "CommentVersion",
     "Consultation",
     "InboxRead",
+    "Invitation",
     "Membership",
     "Notification",
+    "OutgoingMail",
     "Page",
     "PageContributor",
     "Proposal",

@@ -45,6 +45,12 @@ class Invalid(ServiceError):
         self.fields = fields
 
 
+class Gone(ServiceError):
+    """It existed but is no longer usable (an invitation used, expired or revoked)."""
+
+    code, status = "gone", 410
+
+
 class TooLarge(ServiceError):
     code, status = "too_large", 413
 

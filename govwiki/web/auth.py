@@ -21,7 +21,7 @@ auth.record_once(templating.install)
 @auth.route("/register", methods=["GET", "POST"])
 @limit("registration")
 def register():
-    form = RegisterForm()
+    form = RegisterForm(next=local_path(request.args.get("next")) or "")
     if not form.validate_on_submit():
         return _page("auth/register.html", form)
     try:
@@ -37,7 +37,7 @@ def register():
         return _page("auth/register.html", form)
     login_user(user)
     flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-    return redirect(url_for("consultations.home"))
+    return redirect(local_path(form.next.data) or url_for("consultations.home"))
 
 
 @auth.route("/login", methods=["GET", "POST"])

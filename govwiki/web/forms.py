@@ -67,6 +67,8 @@ class RegisterForm(FlaskForm):
         description=_l("At least 8 characters."),
         render_kw={"autocomplete": "new-password"},
     )
+    #: where to go once the account exists (an invitation's page, say); same site only
+    next = HiddenField()
     submit = SubmitField(_l("Create account"))
 
 

@@ -1,0 +1,58 @@
+"""A queued mail as the message that leaves, composed from its kind's template when it is sent.
+
+`templates/mail/<kind>.txt` holds the subject on its first line, a blank line, then the body,
+rendered in the mail's locale (the recipient's language). Plain text: nothing in it is HTML.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+
+from flask import current_app
+from flask_babel import force_locale
+
+from govwiki.models import OutgoingMail
+
+#: what a kept copy of a sent mail shows instead of a secret link
+REMOVED_LINK = "[link removed]"
+
+
+def compose(mail: OutgoingMail, sender: str) -> tuple[EmailMessage, str, str]:
+    """(the message, its subject, its body as kept: any secret link taken out)."""
+    with force_locale(mail.locale):
+        # the bare template, without the web pages' context (there is no request, nor anyone
+        # signed in, in the worker)
+        template = current_app.jinja_env.get_template(f"mail/{mail.kind}.txt")
+        text = template.render(**_readable(mail.params or {}))
+    subject, _, body = text.strip().partition("\n")
+    subject, body = subject.strip(), body.strip() + "\n"
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to_address
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    # one id per queued mail: a mail sent again after a crash is recognisably the same mail
+    message["Message-ID"] = f"<govwiki-outbox-{mail.id}@{_domain(sender)}>"
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body)
+    message["Content-Language"] = mail.locale  # after set_content, which drops Content-* headers
+    kept = body
+    secret = (mail.params or {}).get("secret_url")
+    if secret:
+        kept = kept.replace(secret, REMOVED_LINK)
+    return message, subject, kept
+
+
+def _readable(params: dict) -> dict:
+    """Parameters as templates use them: moments (`…_at`, stored as ISO 8601) as datetimes."""
+    return {
+        name: datetime.fromisoformat(value) if name.endswith("_at") and isinstance(value, str) else value
+        for name, value in params.items()
+    }
+
+
+def _domain(sender: str) -> str:
+    address = parseaddr(sender)[1]
+    return address.rpartition("@")[2] or "localhost"
