@@ -9,35 +9,40 @@ in it can be rebuilt from the database. Writers wait for the lock instead of fai
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
-from whoosh import highlight, index, sorting
-from whoosh import query as q
+from whoosh import highlight, index
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.sorting import FieldFacet
 
 from govwiki.search import query as query_text
 from govwiki.search.analysis import bigram_analyzer, word_analyzer
+from govwiki.search.scope import Scope, counted, naive_utc, present_consultations
 
 #: seconds a writer waits for another process's lock before giving up (it then retries later)
 WRITE_TIMEOUT = 10.0
 KINDS = ("page", "proposal", "comment", "consultation")
 SNIPPET_CHARS = 240
+#: memory of each bulk writer (and of each of its processes) for postings before it spills to disk
+BULK_MEMORY_MB = 256
 
 
 def schema() -> Schema:
     return Schema(
         key=ID(stored=True, unique=True),
-        kind=ID(stored=True),
+        # kind, consultation and status are facets: a column each, so that counting them reads
+        # one value per matching document instead of every posting of the field per search
+        kind=ID(stored=True, sortable=True),
         title=TEXT(analyzer=word_analyzer(), stored=True, field_boost=2.0),
         body=TEXT(analyzer=word_analyzer(), stored=True),
         cjk=TEXT(analyzer=bigram_analyzer(), phrase=True),
-        consultation=NUMERIC(stored=True),
-        status=ID(stored=True),
+        consultation=NUMERIC(stored=True, sortable=True),
+        status=ID(stored=True, sortable=True),
         author=ID(stored=True),
         updated=DATETIME(stored=True, sortable=True),
         slug=STORED(),
@@ -110,6 +115,8 @@ class SearchIndex:
     def __init__(self, folder: str):
         self.folder = folder
         self._index = None
+        #: each thread's open searcher (whoosh's are not shared between threads)
+        self._readers = threading.local()
 
     # --- the folder
 
@@ -123,11 +130,29 @@ class SearchIndex:
     def forget(self) -> None:
         """Open the folder afresh next time (it was replaced or set aside)."""
         self._index = None
+        self._readers = threading.local()
 
     def _opened(self):
         if self._index is None:
             self._index = index.open_dir(self.folder)
         return self._index
+
+    def _searcher(self):
+        """This thread's searcher, opened again only when the index has changed: opening one
+        costs ~20 ms (every segment's files), checking that it is current a directory listing.
+        A rebuild swaps in another folder under the same name, whose generation may equal the
+        old one's: the folder's inode tells them apart."""
+        here, folder = self._readers, os.stat(self.folder).st_ino
+        searcher = getattr(here, "searcher", None)
+        if searcher is not None and here.folder == folder and searcher.up_to_date():
+            return searcher
+        if searcher is not None:
+            searcher.close()
+        if getattr(here, "folder", folder) != folder:
+            self._index = None
+        here.searcher, here.folder = self._opened().searcher(), folder
+        here.columns = {}  # the facets' column readers of this searcher's segments
+        return here.searcher
 
     # --- writing
 
@@ -152,47 +177,59 @@ class SearchIndex:
             raise
         writer.commit()
 
+    @contextmanager
+    def bulk(self, procs: int = 1) -> Iterator[Batch]:
+        """One writer for a whole rebuild of this index, which must be new and written by no one
+        else: documents are added (there is nothing to replace) and committed once when the
+        block ends, cancelled if it raises. With `procs` > 1, that many child processes analyse
+        the documents, each writing a segment of its own (whoosh's multi-process writer; the
+        children inherit jieba's dictionary when it was loaded before)."""
+        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+        writer = self._opened().writer(limitmb=BULK_MEMORY_MB, **options)
+        try:
+            yield Batch(writer, fresh=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
     # --- reading
 
     def search(self, request: SearchRequest) -> SearchResult:
         wanted = query_text.parse(request.text)
         if wanted is None or not request.readable:
             return SearchResult(total=0)
-        with self._opened().searcher() as searcher:
-            # The permission rule and the filters are part of the query itself, never whoosh's
-            # `filter=`: a filter that matches no document is taken as no filter at all
-            # (collectors.FilterCollector tests the set for truth), which would show everything.
-            facets = {
-                name: _counts(searcher, wanted, replace(request, **{request_field: empty}), name)
-                for name, request_field, empty in FACETS
-            }
-            options = {"terms": True}
-            if request.sort == "date":
-                options.update(sortedby=FieldFacet("updated", reverse=True))
-            page = searcher.search_page(
-                _within(wanted, request), max(request.page, 1), pagelen=request.per_page, **options
-            )
-            page.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-            page.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-            # whoosh answers a page beyond the last with the last one; past the end is empty
-            beyond = (max(request.page, 1) - 1) * request.per_page >= page.total
-            hits = [] if beyond else [_hit(hit) for hit in page]
-            return SearchResult(
-                total=page.total,
-                hits=hits,
-                kinds={kind: facets["kind"].get(kind, 0) for kind in KINDS},
-                consultations=facets["consultation"],
-                statuses=facets["status"],
-            )
+        searcher = self._searcher()
+        # The permission rule and the filters are part of the query (scope.py), never `filter=`.
+        scope = Scope(wanted, present_consultations(searcher))
+        total, facets = counted(searcher, scope, request, self._readers.columns)
+        options = {"terms": True}
+        if request.sort == "date":
+            options.update(sortedby=FieldFacet("updated", reverse=True))
+        # Only the top documents up to this page are scored (whoosh skips blocks that cannot
+        # reach them); the total came from the counting pass.
+        first = (max(request.page, 1) - 1) * request.per_page
+        found = searcher.search(scope.query(request), limit=first + request.per_page, **options)
+        found.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        found.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        return SearchResult(
+            total=total,
+            hits=[_hit(hit) for hit in found[first : first + request.per_page]],
+            kinds={kind: facets["kind"].get(kind, 0) for kind in KINDS},
+            consultations=facets["consultation"],
+            statuses=facets["status"],
+        )
 
 
 class Batch:
-    def __init__(self, writer):
+    def __init__(self, writer, fresh: bool = False):
         self._writer = writer
+        #: a new index: add without looking for an older document of the same key
+        self._add = writer.add_document if fresh else writer.update_document
 
     def put(self, documents) -> None:
         for document in documents:
-            self._writer.update_document(**_fields(document))
+            self._add(**_fields(document))
 
     def remove(self, keys) -> None:
         for key in keys:
@@ -209,37 +246,9 @@ def _fields(document: Document) -> dict:
         "consultation": document.consultation,
         "status": document.status,
         "author": document.author,
-        "updated": _naive_utc(document.updated),
+        "updated": naive_utc(document.updated),
         "slug": document.slug,
     }
-
-
-#: (index field, the SearchRequest field that filters on it, its value when not filtering)
-FACETS = (("kind", "kinds", ()), ("consultation", "consultation", None), ("status", "status", None))
-
-
-def _counts(searcher, wanted: q.Query, request: SearchRequest, name: str) -> dict:
-    """Matching documents per value of the field `name` (all of them, not one page's)."""
-    found = searcher.search(
-        _within(wanted, request), limit=1, groupedby={name: FieldFacet(name, maptype=sorting.Count)}
-    )
-    return found.groups(name)
-
-
-def _within(wanted: q.Query, request: SearchRequest) -> q.Query:
-    """`wanted` among what the reader may see and asked to see (scored on `wanted` alone)."""
-    clauses = [q.Or([q.Term("consultation", id) for id in sorted(request.readable)])]
-    if request.kinds:
-        clauses.append(q.Or([q.Term("kind", kind) for kind in request.kinds]))
-    if request.consultation is not None:
-        clauses.append(q.Term("consultation", request.consultation))
-    if request.status:
-        clauses.append(q.Term("status", request.status))
-    if request.author:
-        clauses.append(q.Term("author", request.author))
-    if request.since or request.until:
-        clauses.append(q.DateRange("updated", _naive_utc(request.since), _naive_utc(request.until)))
-    return q.And([wanted, q.ConstantScoreQuery(q.And(clauses), 0.0)])
 
 
 def _hit(hit) -> Hit:
@@ -256,13 +265,6 @@ def _hit(hit) -> Hit:
         snippet_html=Markup(snippet),  # whoosh's formatter escapes the text (tested)
         score=float(hit.score or 0.0),
     )
-
-
-def _naive_utc(moment: datetime | None) -> datetime | None:
-    """whoosh stores naive datetimes: UTC, as the database keeps them."""
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def _escaped_start(text: str) -> str:

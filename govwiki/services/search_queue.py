@@ -83,7 +83,7 @@ def queued(session: Session) -> bool:
 def drain(engine, index: SearchIndex) -> int:
     """Index every queued change; return how many documents were looked at."""
     done = 0
-    while True:
+    while not _nothing_queued(engine):
         with Session(engine) as session:
             with index.batch() as batch:
                 rows = session.execute(
@@ -100,6 +100,16 @@ def drain(engine, index: SearchIndex) -> int:
             session.execute(delete(SearchChange).where(SearchChange.id.in_([row.id for row in rows])))
             session.commit()
         done += len(keys)
+    return done
+
+
+def _nothing_queued(engine) -> bool:
+    """Whether the queue is empty, asked without the index's lock in a transaction of its own (the
+    drain's reads must start after it has the lock). Empty means every committed change is in
+    the index already, as queue rows go only after the index has committed: then there is no
+    lock to wait for and no empty batch to commit (each commit may merge segments)."""
+    with Session(engine) as session:
+        return session.scalar(select(SearchChange.id).limit(1)) is None
 
 
 def drain_after_request(error=None) -> None:
@@ -122,17 +132,21 @@ def drain_after_request(error=None) -> None:
         log.exception("search index %s not updated after a commit; the changes stay queued", index.folder)
 
 
-def rebuild(engine, index: SearchIndex, progress=lambda done, total: None) -> int:
-    """Index every searchable row into `index` (a new, empty one); return how many. Changes
-    queued before it began are read with everything else, so they leave the queue."""
+def rebuild(engine, index: SearchIndex, progress=lambda done, total: None, procs: int = 1) -> int:
+    """Index every searchable row into `index` (a new, empty one) with one writer (in `procs`
+    processes) and one commit; return how many. Progress counts the documents handed to the
+    writer and reaches the total once they are committed. Changes queued before it began are
+    read with everything else, so they leave the queue."""
     with Session(engine) as session:
         covered = session.scalar(select(func.max(SearchChange.id)))
         keys = list(every_key(session))
-        for start in range(0, len(keys), BATCH):
-            with index.batch() as batch:
+        with index.bulk(procs) as batch:
+            for start in range(0, len(keys), BATCH):
                 found, _ = documents(session, keys[start : start + BATCH])
                 batch.put(found)
-            progress(min(start + BATCH, len(keys)), len(keys))
+                if start + BATCH < len(keys):
+                    progress(start + BATCH, len(keys))
+        progress(len(keys), len(keys))
         if covered is not None:
             session.execute(delete(SearchChange).where(SearchChange.id <= covered))
             session.commit()

@@ -36,9 +36,10 @@ STALE_MARKER_SECONDS = 3600
 RETRY_AFTER = 30
 
 
-def rebuild_into(engine, folder: str, progress=lambda done, total: None) -> int:
-    """Build a new index of every searchable row beside `folder`, then swap it in by renaming
-    (readers of the old one finish on it); return how many documents were indexed."""
+def rebuild_into(engine, folder: str, progress=lambda done, total: None, procs: int = 1) -> int:
+    """Build a new index of every searchable row beside `folder` (analysed in `procs`
+    processes), then swap it in by renaming (readers of the old one finish on it); return how
+    many documents were indexed."""
     parent = os.path.dirname(os.path.abspath(folder)) or "."
     os.makedirs(parent, exist_ok=True)
     fresh = SearchIndex(os.path.join(parent, f".{os.path.basename(folder)}.new-{uuid.uuid4().hex[:8]}"))
@@ -46,7 +47,7 @@ def rebuild_into(engine, folder: str, progress=lambda done, total: None) -> int:
         marker.write(f"{os.getpid()}\n")
     try:
         fresh.create()
-        count = search_queue.rebuild(engine, fresh, progress)
+        count = search_queue.rebuild(engine, fresh, progress, procs)
         old = f"{folder}.old-{uuid.uuid4().hex[:8]}"
         if os.path.exists(folder):
             os.rename(folder, old)

@@ -3,6 +3,7 @@ query, filters, exact totals, escaped snippets, and queries of any shape."""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -193,3 +194,36 @@ def test_a_reader_of_consultations_with_nothing_indexed_finds_nothing(index):
     # whoosh takes a filter that matches no document for no filter; the rule is in the query
     assert keys(index, "draft", readable=frozenset({99})) == []
     assert keys(index, "draft", consultation=99) == []
+
+
+def test_a_bulk_build_in_two_processes_keeps_every_document(tmp_path):
+    built = SearchIndex(str(tmp_path / "bulk"))
+    built.create()
+    with built.bulk(procs=2) as batch:  # more than one job file of 100 for each process
+        batch.put(_doc(f"page:{n}", f"Bus stop number {n}.", consultation=n % 3 + 1) for n in range(250))
+    found = built.search(SearchRequest(text="bus", readable=frozenset({1, 2, 3}), per_page=5))
+    assert found.total == 250 and found.consultations == {1: 84, 2: 83, 3: 83}
+
+
+def test_a_reader_of_all_but_some_consultations_finds_and_counts_none_of_theirs(tmp_path):
+    built = SearchIndex(str(tmp_path / "three"))
+    built.create()
+    built.write([_doc(f"page:{n}", "Ferry timetable.", consultation=n) for n in (1, 2, 3)])
+    found = built.search(SearchRequest(text="ferry", readable=frozenset({1, 2})))
+    assert sorted(hit.key for hit in found.hits) == ["page:1", "page:2"]
+    assert found.total == 2 and found.consultations == {1: 1, 2: 1}
+    everything = built.search(SearchRequest(text="ferry", readable=frozenset({1, 2, 3, 99})))
+    assert everything.total == 3
+
+
+def test_a_searcher_follows_an_index_swapped_in_under_the_same_name(tmp_path):
+    folder, other = str(tmp_path / "index"), str(tmp_path / "other")
+    for where, word in ((folder, "tram"), (other, "ferry")):  # both at the same generation
+        made = SearchIndex(where)
+        made.create()
+        made.write([_doc("page:1", f"The {word} timetable.")])
+    searching = SearchIndex(folder)
+    assert searching.search(SearchRequest(text="tram", readable=frozenset({1}))).total == 1
+    os.rename(folder, str(tmp_path / "old"))
+    os.rename(other, folder)
+    assert searching.search(SearchRequest(text="ferry", readable=frozenset({1}))).total == 1

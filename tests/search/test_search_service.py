@@ -170,3 +170,16 @@ def test_a_damaged_index_is_set_aside_and_rebuilt(session, make_page, index, cap
     assert "damaged" in caplog.text
     assert any(".damaged-" in name for name in os.listdir(os.path.dirname(index.folder)))
     gc.collect()  # whoosh's open file is reported here, under this test's filters
+
+
+def test_a_rebuild_in_two_processes_indexes_everything_and_its_progress_reaches_the_total(
+    session, make_page, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("govwiki.services.search_queue.BATCH", 2)  # several batches of keys
+    made = [make_page(body=f"Street light number {n}.\n") for n in range(5)]
+    seen = []
+    count = rebuild_into(db.engine, str(tmp_path / "rebuilt"), lambda *step: seen.append(step), procs=2)
+    assert seen[-1] == (count, count) and [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert found(session, None, SearchIndex(str(tmp_path / "rebuilt")), "light") == sorted(
+        f"page:{page.id}" for page in made
+    )
