@@ -1,10 +1,11 @@
 """Run every benchmark, print their tables and write docs/PERFORMANCE.md.
 
 ``make bench`` runs this with the project's virtual environment; ``python bench/run_all.py``
-works too. It takes about fifteen minutes on two cores: most of it grows pages to 5,000
-revisions of 100 KB and loads the reads of section 6, on SQLite and on PostgreSQL. PostgreSQL is
-measured when the server in GOVWIKI_BENCH_POSTGRES (default
+works too. It takes about half an hour on two cores: it grows pages to 5,000 revisions of 100 KB,
+loads the reads of section 6 on SQLite and on PostgreSQL, and builds and searches the index of
+section 8. PostgreSQL is measured when the server in GOVWIKI_BENCH_POSTGRES (default
 postgresql://postgres@127.0.0.1:5432/postgres) answers; ``--no-postgres`` skips it.
+``--search-only`` runs only section 8 and puts it and its targets into the file as it stands.
 
 The measured sections of docs/PERFORMANCE.md are rewritten on each run; two sections are kept as
 they are between their markers: the side-by-side tables of ``make bench-peer`` (bench_peer.py,
@@ -29,6 +30,7 @@ import bench_peer  # noqa: E402
 import bench_reads  # noqa: E402
 import bench_save_history  # noqa: E402
 import bench_save_pages  # noqa: E402
+import bench_search  # noqa: E402
 import bench_view_throughput  # noqa: E402
 import common  # noqa: E402
 
@@ -118,6 +120,7 @@ def summary(results: dict) -> str:
         )
     rows += bench_discussion.summary_rows(results["discussion"])
     rows += bench_reads.summary_rows(results["reads"])
+    rows += bench_search.summary_rows(results["search"])
     return common.markdown_table(["target", "measured", "verdict"], rows)
 
 
@@ -144,7 +147,7 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "Measured by `make bench` (`bench/run_all.py`), which rewrites this file except for the "
         "Findings section and section 7 (`make bench-peer` writes that one). Each benchmark also runs alone: "
         "`python bench/bench_save_history.py`, `bench_diff.py`, `bench_view_throughput.py`, "
-        "`bench_save_pages.py`, `bench_discussion.py`, `bench_reads.py`; `bench_save_history.py`, "
+        "`bench_save_pages.py`, `bench_discussion.py`, `bench_reads.py`, `bench_search.py`; `bench_save_history.py`, "
         "`bench_save_pages.py` and `bench_reads.py` take `--postgres` to add PostgreSQL.",
         "",
         "## Machine",
@@ -199,12 +202,34 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "",
         kept_peer(output),
         "",
+        SEARCH_HEADING,
+        "",
+        bench_search.report(results["search"]),
+        "",
         "## Findings",
         "",
         kept_findings(output),
         "",
     ]
     return "\n".join(sections)
+
+
+SEARCH_HEADING = "## 8. Search on 10,000 pages and 100,000 comments"
+
+
+def with_search(text: str, result: dict) -> str:
+    """`text` (a PERFORMANCE.md) with section 8 and its rows of the Targets table from `result`."""
+    lines = text.split("\n")
+    targets = lines.index("## Targets")
+    end = next(i for i in range(targets + 3, len(lines)) if not lines[i].startswith("|"))
+    table = common.markdown_table(["target", "measured", "verdict"], bench_search.summary_rows(result))
+    kept = [line for line in lines[targets:end] if not line.startswith("| 8. ")]
+    text = "\n".join(lines[:targets] + kept + table.split("\n")[2:] + lines[end:])
+    section = f"{SEARCH_HEADING}\n\n{bench_search.report(result)}\n\n"
+    if SEARCH_HEADING in text:
+        start = text.index(SEARCH_HEADING)
+        return text[:start] + section + text[text.index("## Findings", start) :]
+    return text.replace("## Findings", section + "## Findings", 1)
 
 
 def wait_for_quiet(minutes: float) -> None:
@@ -227,8 +252,17 @@ def main(argv=None) -> None:
         metavar="MINUTES",
         help="first wait up to MINUTES for other work on the machine to calm down",
     )
+    parser.add_argument(
+        "--search-only", action="store_true", help="measure section 8 only and update it in the report"
+    )
     args = parser.parse_args(argv)
     wait_for_quiet(args.wait_quiet)
+    if args.search_only:
+        result = bench_search.run()
+        print(bench_search.report(result), flush=True)
+        args.output.write_text(with_search(args.output.read_text(), result))
+        print(f"\nUpdated section 8 of {args.output}")
+        return
     started = datetime.now(timezone.utc)
     machine = common.machine()
     results = {"load_start": common.load_average()}
@@ -257,6 +291,7 @@ def main(argv=None) -> None:
         lambda: common.on_each_database(bench_save_history.run, postgres=not args.no_postgres),
         lambda found: "\n\n".join(bench_save_history.report(r) for r in found),
     )
+    results["search"] = step("Search on a big site", bench_search.run, bench_search.report)
     results["load_end"] = common.load_average()
     seconds = (datetime.now(timezone.utc) - started).total_seconds()
     args.output.parent.mkdir(parents=True, exist_ok=True)
