@@ -32,6 +32,7 @@ PUBLIC = {
     "consultations.new": "officials open consultations; others are refused or sent to sign in",
     "auth.login": "sign-in form",
     "auth.register": "registration form",
+    "auth.forgot": "asking for a password reset link (the same answer for every account)",
     "auth.logout": "signing out",
     "auth.settings": "the visitor's own settings",
     "auth.create_token": "the visitor's own tokens",

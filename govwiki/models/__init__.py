@@ -10,7 +10,7 @@ from govwiki.models.pages import Page, PageContributor, Revision
 from govwiki.models.proposals import Proposal
 from govwiki.models.records import AuditEvent, AuditHead, Snapshot
 from govwiki.models.search import SearchChange
-from govwiki.models.users import ApiToken, User
+from govwiki.models.users import ApiToken, PasswordReset, User
 
 __all__ = [
     "ApiToken",
@@ -28,6 +28,7 @@ __all__ = [
     "Notification",
     "OutgoingMail",
     "Page",
+    "PasswordReset",
     "PageContributor",
     "Proposal",
     "Revision",

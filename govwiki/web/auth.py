@@ -10,7 +10,7 @@ from govwiki.rate_limits import limit
 from govwiki.security import actor
 from govwiki.services import accounts
 from govwiki.services.errors import Invalid
-from govwiki.web import labels, templating
+from govwiki.web import labels, password_reset, templating
 from govwiki.web.forms import LoginForm, RegisterForm, TokenForm, attach_errors
 from govwiki.web.views import ID, local_path, session, signed_in
 
@@ -101,3 +101,6 @@ def _settings(form: TokenForm, *, new_token: str | None = None, status: int = 20
 def _page(template: str, form):
     """Render a form page: 200 when first shown, 422 when a submission was refused."""
     return render_template(template, form=form), 422 if form.is_submitted() else 200
+
+
+password_reset.routes.register_on(auth)
