@@ -43,6 +43,7 @@ def _init_search(app: Flask) -> None:
 
     use_cache_folder(app.instance_path)
     app.extensions["govwiki_search"] = SearchIndex(app.config["INDEX_DIR"])
+    app.after_request(search_queue.drain_after_response)
     app.teardown_appcontext(search_queue.drain_after_request)
 
 

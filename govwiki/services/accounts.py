@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -13,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from govwiki.core.policy import SITE_ROLES, may_assign_roles
 from govwiki.core.text import display_problems, text_problems
+from govwiki.core.tokens import new_token, token_hash
 from govwiki.core.messages import Message
 from govwiki.models import ApiToken, User, utcnow
 from govwiki.services import audit
@@ -42,10 +41,8 @@ def register_user(
     fields: dict[str, str] = {}
     username = _check_username(session, fields, username)
     email = _check_email(session, fields, email)
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        fields["password"] = Message("at least %(count)d characters", count=MIN_PASSWORD)
-    elif text_problems(password):
-        fields["password"] = text_problems(password)
+    if password_problem(password):
+        fields["password"] = password_problem(password)
     display_name = check_display(fields, "display_name", display_name or username, max_length=80)
     affiliation = check_display(fields, "affiliation", affiliation, max_length=120, required=False)
     check_choice(fields, "role", role, SITE_ROLES)
@@ -56,11 +53,22 @@ def register_user(
         display_name=display_name,
         role=role,
         affiliation=affiliation,
-        password_hash=generate_password_hash(password, PASSWORD_METHOD),
+        password_hash=hash_password(password),
     )
     session.add(user)
     session.commit()
     return user
+
+
+def password_problem(password):
+    """Why a new password is refused (a Message), or None."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        return Message("at least %(count)d characters", count=MIN_PASSWORD)
+    return text_problems(password)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, PASSWORD_METHOD)
 
 
 def _check_username(session: Session, fields: dict, username) -> str:
@@ -135,17 +143,13 @@ def set_role(session: Session, actor: User | None, username: str, role: str) -> 
     return user
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def create_token(session: Session, user: User, name: str = "") -> str:
     """Create an API token for `user` and return it; only its hash is kept."""
     fields: dict[str, str] = {}
     name = check_display(fields, "name", name, max_length=80, required=False)
     raise_if(fields)
-    token = "gw_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token), name=name))
+    token = new_token("gw_")
+    session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), name=name))
     session.commit()
     return token
 
@@ -163,7 +167,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     """Return the active user a bearer token belongs to, or None if unknown, revoked or suspended."""
     if not token or len(token) > 200:
         return None
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
     if record is None or record.revoked_at is not None or not record.user.is_active:  # suspended too
         return None
     if record.last_used_at is None or utcnow() - record.last_used_at > TOKEN_TOUCH_INTERVAL:

@@ -10,8 +10,6 @@ audit log; the mail goes into the outbox in the same transaction.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -19,6 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from govwiki.core.messages import Message
+from govwiki.core.tokens import new_token, token_hash
 from govwiki.core.policy import Action
 from govwiki.core.text import display_problems, text_problems
 from govwiki.models import Consultation, Invitation, Membership, User
@@ -56,13 +55,13 @@ def invite(
     days = _checked_days(fields, expires_in_days)
     if fields:
         raise Invalid(fields)
-    token = _new_token()
+    token = new_token()
     now = clock.now()
     invitation = Invitation(
         consultation_id=consultation.id,
         email=email,
         note=note,
-        token_hash=_hash(token),
+        token_hash=token_hash(token),
         invited_by_id=actor.id,
         created_at=now,
         valid_days=days,
@@ -99,8 +98,8 @@ def resend(
             "invitation_accepted" if status == "accepted" else "invitation_revoked",
             Message("This invitation was accepted or revoked: it cannot be sent again."),
         )
-    token, now = _new_token(), clock.now()
-    invitation.token_hash = _hash(token)
+    token, now = new_token(), clock.now()
+    invitation.token_hash = token_hash(token)
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=invitation.valid_days)
     url = link(token)
@@ -181,7 +180,7 @@ def by_token(session: Session, token) -> Invitation:
     invitation = session.scalar(
         select(Invitation)
         .options(joinedload(Invitation.consultation), joinedload(Invitation.invited_by))
-        .where(Invitation.token_hash == _hash(token))
+        .where(Invitation.token_hash == token_hash(token))
     )
     if invitation is None:
         raise NotFound(Message("No such invitation."))
@@ -242,14 +241,6 @@ def _mail(session, invitation, actor, consultation, url, locale) -> None:
 
 def _gone() -> Gone:
     return Gone(Message("This invitation was used, has expired or was revoked. Ask for a new one."))
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _checked_email(fields: dict, email) -> str:

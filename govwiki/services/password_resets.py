@@ -9,16 +9,14 @@ made some). A suspended account gets no link.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from govwiki.core.messages import Message
+from govwiki.core.tokens import new_token, token_hash
 from govwiki.core.text import text_problems
 from govwiki.models import ApiToken, PasswordReset, User
 from govwiki.services import accounts, clock, outbox
@@ -36,9 +34,11 @@ def request_reset(session: Session, login, *, locale: str, link: Callable[[str],
     user = session.scalar(select(User).where((User.username == login) | (func.lower(User.email) == login)))
     if user is None or not user.is_active:
         return
-    token, now = secrets.token_urlsafe(32), clock.now()
+    token, now = new_token(), clock.now()
     session.add(
-        PasswordReset(user_id=user.id, token_hash=_hash(token), created_at=now, expires_at=now + VALID_FOR)
+        PasswordReset(
+            user_id=user.id, token_hash=token_hash(token), created_at=now, expires_at=now + VALID_FOR
+        )
     )
     outbox.enqueue(
         session,
@@ -55,7 +55,7 @@ def check_token(session: Session, token) -> PasswordReset:
     """The reset of a link's token: 404 unknown, 410 used or expired."""
     if not isinstance(token, str) or not token or len(token) > 200:
         raise NotFound(Message("No such password reset link."))
-    reset = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash(token)))
+    reset = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == token_hash(token)))
     if reset is None:
         raise NotFound(Message("No such password reset link."))
     if reset.used_at is not None or clock.now() >= reset.expires_at:
@@ -66,10 +66,9 @@ def check_token(session: Session, token) -> PasswordReset:
 def reset_password(session: Session, token, password) -> User:
     """Set the account's new password with the link's token, once."""
     reset = check_token(session, token)
-    if not isinstance(password, str) or len(password) < accounts.MIN_PASSWORD:
-        raise Invalid({"password": Message("at least %(count)d characters", count=accounts.MIN_PASSWORD)})
-    if text_problems(password):
-        raise Invalid({"password": text_problems(password)})
+    problem = accounts.password_problem(password)
+    if problem:
+        raise Invalid({"password": problem})
     now = clock.now()
     spent = session.execute(
         update(PasswordReset)
@@ -81,7 +80,7 @@ def reset_password(session: Session, token, password) -> User:
         session.rollback()
         raise _gone()
     user = session.get(User, reset.user_id)
-    user.password_hash = generate_password_hash(password, accounts.PASSWORD_METHOD)
+    user.password_hash = accounts.hash_password(password)
     session.execute(
         update(PasswordReset)
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
@@ -100,7 +99,3 @@ def reset_password(session: Session, token, password) -> User:
 
 def _gone() -> Gone:
     return Gone(Message("This password reset link was used already or has expired. Ask for a new one."))
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()

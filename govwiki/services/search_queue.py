@@ -112,24 +112,46 @@ def _nothing_queued(engine) -> bool:
         return session.scalar(select(SearchChange.id).limit(1)) is None
 
 
-def drain_after_request(error=None) -> None:
-    """At the end of a request (or app context) that queued changes: index them, so that the
-    index follows every commit. Never fails the request: what it could not index stays queued
-    for the next drain (a search drains first). Before the first search has built the index
-    there is nothing to update (that build reads everything)."""
+def drain_after_response(response):
+    """after_request: when the request queued changes, index them once the response has been
+    sent (werkzeug calls `call_on_close` after the server has written the body), so that the
+    index follows every commit without anyone waiting for it. Never fails anything: what could
+    not be indexed stays queued for the next drain (a search drains first)."""
     from flask import current_app
 
     from govwiki.extensions import db
 
-    if not queued(db.session()):
-        return
-    index = current_app.extensions["govwiki_search"]
-    if error is not None or not index.exists():
-        return
-    try:
-        drain(db.engine, index)
-    except Exception:  # a busy or broken index must not turn a saved edit into an error page
-        log.exception("search index %s not updated after a commit; the changes stay queued", index.folder)
+    if queued(db.session()):
+        app = current_app._get_current_object()
+        response.call_on_close(lambda: _drain_quietly(app))
+    return response
+
+
+def drain_after_request(error=None) -> None:
+    """At the end of an app context outside a request (a command, a script) that queued
+    changes: index them now. Requests have theirs drained after the response instead
+    (`drain_after_response` took the mark, so this finds nothing to do)."""
+    from flask import current_app
+
+    from govwiki.extensions import db
+
+    if queued(db.session()) and error is None:
+        _drain_quietly(current_app._get_current_object())
+
+
+def _drain_quietly(app) -> None:
+    """Before the first search has built the index there is nothing to update (that build
+    reads everything)."""
+    from govwiki.extensions import db
+
+    index = app.extensions["govwiki_search"]
+    with app.app_context():
+        if not index.exists():
+            return
+        try:
+            drain(db.engine, index)
+        except Exception:  # a busy or broken index must not turn a saved edit into an error page
+            log.exception("search index %s not updated after a commit; the changes stay queued", index.folder)
 
 
 def rebuild(engine, index: SearchIndex, progress=lambda done, total: None, procs: int = 1) -> int:

@@ -128,8 +128,7 @@ def landing(token: str):
     try:
         invitation = service.by_token(session(), token)
     except ServiceError as error:
-        html = render_template("invitations/gone.html", error=error)
-        return html, error.status, PRIVATE_HEADERS
+        return _gone(error)
     here = url_for(".landing", token=token)
     return render_template(
         "invitations/show.html", invitation=invitation, token=token, here=here
@@ -143,8 +142,7 @@ def accept():
     try:
         invitation = service.accept(session(), actor(), token)
     except ServiceError as error:
-        html = render_template("invitations/gone.html", error=error)
-        return html, error.status, PRIVATE_HEADERS
+        return _gone(error)
     flash(
         _(
             "You are now an invited expert in “%(title)s”: you can edit its drafts directly.",
@@ -153,3 +151,14 @@ def accept():
         "success",
     )
     return redirect(url_for("consultations.show", slug=invitation.consultation.slug))
+
+
+def _gone(error: ServiceError):
+    html = render_template(
+        "link_gone.html",
+        heading=_("This invitation cannot be used"),
+        error=error,
+        onward=url_for("consultations.home"),
+        onward_label=_("Consultations"),
+    )
+    return html, error.status, PRIVATE_HEADERS

@@ -64,7 +64,7 @@ def reset(token: str):
     try:
         service.check_token(session(), token)
     except ServiceError as error:
-        return render_template("auth/reset_gone.html", error=error), error.status, PRIVATE_HEADERS
+        return _gone(error)
     form = ResetForm()
     if not form.validate_on_submit():
         return render_template("auth/reset.html", form=form, token=token), PRIVATE_HEADERS
@@ -74,6 +74,17 @@ def reset(token: str):
         attach_errors(form, error.fields)
         return render_template("auth/reset.html", form=form, token=token), 422, PRIVATE_HEADERS
     except ServiceError as error:
-        return render_template("auth/reset_gone.html", error=error), error.status, PRIVATE_HEADERS
+        return _gone(error)
     flash(_("Your password is changed. Sign in with the new one."), "success")
     return redirect(url_for("auth.login"))
+
+
+def _gone(error: ServiceError):
+    html = render_template(
+        "link_gone.html",
+        heading=_("This link cannot be used"),
+        error=error,
+        onward=url_for("auth.forgot"),
+        onward_label=_("Ask for a new link"),
+    )
+    return html, error.status, PRIVATE_HEADERS

@@ -28,6 +28,7 @@ def save_pages(database_url: str, index_dir: str, token: str, edits: list[tuple[
             headers={"Authorization": f"Bearer {token}"},
         )
         statuses.append(response.status_code)
+        response.close()  # as a server does once the body is sent: the index is updated then
     with app.app_context():
         from govwiki.extensions import db
 

@@ -129,7 +129,7 @@ def _in_index(index, text, consultation) -> list[str]:
     return sorted(hit.key for hit in index.search(request).hits)
 
 
-def test_a_request_that_saves_updates_the_index_after_its_commit(
+def test_a_request_that_saves_updates_the_index_once_its_response_is_sent(
     client, session, make_page, make_user, bearer, index
 ):
     page = make_page(body="Tram lines.\n")
@@ -140,6 +140,9 @@ def test_a_request_that_saves_updates_the_index_after_its_commit(
         json={"body": "Cable cars.\n", "base_revision": 1},
     )
     assert response.status_code == 200, response.get_json()
+    # nobody waits for the index: it is updated once the response has been sent (closed)
+    assert db.session.scalar(select(func.count()).select_from(SearchChange)) > 0
+    response.close()
     assert _in_index(index, "cable", page.consultation) == [f"page:{page.id}"]
     assert db.session.scalar(select(func.count()).select_from(SearchChange)) == 0
 
