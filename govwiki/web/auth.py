@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
@@ -35,6 +36,7 @@ def register():
     except Invalid as error:
         attach_errors(form, error.fields)
         return _page("auth/register.html", form)
+    _start_fresh_session()
     login_user(user)
     flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
     return redirect(local_path(form.next.data) or url_for("consultations.home"))
@@ -54,6 +56,7 @@ def login():
     if user is None:
         form.form_errors.append(_("The username, e-mail address or password is not right."))
         return render_template("auth/login.html", form=form), 401
+    _start_fresh_session()
     login_user(user, remember=form.remember.data)
     flash(_("Signed in as %(name)s.", name=user.display_name), "success")
     return redirect(local_path(form.next.data) or url_for("consultations.home"))
@@ -62,6 +65,7 @@ def login():
 @auth.post("/logout")
 def logout():
     logout_user()
+    _start_fresh_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("consultations.home"))
 
@@ -90,6 +94,13 @@ def revoke_token(token_id: int):
     accounts.revoke_token(session(), actor(), token_id)
     flash(_("The token is revoked; programs using it can no longer sign in with it."), "success")
     return redirect(url_for(".settings"))
+
+
+def _start_fresh_session() -> None:
+    """Forget everything the session held, its CSRF secret included, when someone signs in or
+    out: a session (and CSRF token) planted before signing in, or kept from before signing out,
+    is worth nothing afterwards."""
+    flask_session.clear()
 
 
 def _settings(form: TokenForm, *, new_token: str | None = None, status: int = 200):

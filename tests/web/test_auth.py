@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -132,3 +134,34 @@ def test_display_name_is_escaped_in_welcome_flash(client, text_of):
     page = text_of(response)
     assert XSS not in page
     assert escaped(XSS) in page
+
+
+def _csrf_secret(client):
+    with client.session_transaction() as flask_session:
+        return flask_session.get("csrf_token"), dict(flask_session)
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=True)
+def test_signing_in_starts_a_fresh_session_with_a_fresh_csrf_secret(client, make_user):
+    make_user(username="fresh-person")
+    form = client.get("/login").get_data(as_text=True)  # an attacker's visit plants this session
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    with client.session_transaction() as flask_session:
+        flask_session["planted"] = "by someone else"
+    before, _ = _csrf_secret(client)
+    assert before
+    response = client.post(
+        "/login", data={"login": "fresh-person", "password": "password123", "csrf_token": token}
+    )
+    assert response.status_code == 302
+    after, held = _csrf_secret(client)
+    assert "planted" not in held and after != before and held.get("_user_id")
+
+
+def test_signing_out_forgets_the_session(client, make_user, login):
+    login(make_user())
+    client.get("/settings")
+    before, _ = _csrf_secret(client)
+    client.post("/logout")
+    after, held = _csrf_secret(client)
+    assert "_user_id" not in held and (after is None or after != before)
