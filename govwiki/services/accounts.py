@@ -71,6 +71,13 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, PASSWORD_METHOD)
 
 
+def email_problem(email: str):
+    """Why a (stripped) e-mail address is refused (a Message), or None."""
+    if not EMAIL_RE.match(email) or len(email) > 254 or display_problems(email):
+        return Message("a valid e-mail address")
+    return None
+
+
 def _check_username(session: Session, fields: dict, username) -> str:
     username = (username or "").strip().lower() if isinstance(username, str) else ""
     if not USERNAME_RE.match(username):
@@ -82,8 +89,8 @@ def _check_username(session: Session, fields: dict, username) -> str:
 
 def _check_email(session: Session, fields: dict, email) -> str:
     email = (email or "").strip() if isinstance(email, str) else ""
-    if not EMAIL_RE.match(email) or len(email) > 254 or display_problems(email):
-        fields["email"] = Message("a valid e-mail address")
+    if email_problem(email):
+        fields["email"] = email_problem(email)
     elif session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
         fields["email"] = Message("an account with this address exists")
     return email

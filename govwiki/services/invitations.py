@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session, joinedload
 from govwiki.core.messages import Message
 from govwiki.core.tokens import new_token, token_hash
 from govwiki.core.policy import Action
-from govwiki.core.text import display_problems, text_problems
+from govwiki.core.text import text_problems
 from govwiki.models import Consultation, Invitation, Membership, User
 from govwiki.services import audit, clock, outbox
 from govwiki.services.access import require
-from govwiki.services.accounts import EMAIL_RE
+from govwiki.services.accounts import email_problem
 from govwiki.services.errors import Conflict, Gone, Invalid, NotFound, ServiceError, Unauthenticated
 from govwiki.services.upsert import insert_or_ignore
 
@@ -245,8 +245,8 @@ def _gone() -> Gone:
 
 def _checked_email(fields: dict, email) -> str:
     email = email.strip().lower() if isinstance(email, str) else ""
-    if not EMAIL_RE.match(email) or len(email) > 254 or display_problems(email):
-        fields["email"] = Message("a valid e-mail address")
+    if email_problem(email):
+        fields["email"] = email_problem(email)
     return email
 
 

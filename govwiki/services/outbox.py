@@ -175,22 +175,21 @@ def _require_admin(actor: User | None) -> None:
         raise Forbidden(Message("Only administrators can see the mail that is sent."))
 
 
+#: each status (OutgoingMail.status) as SQL, for counting and listing
+_WAITING = OutgoingMail.sent_at.is_(None) & OutgoingMail.failed_at.is_(None)
+_STATUS_WHERE = {
+    "queued": _WAITING & (OutgoingMail.attempts == 0),
+    "retrying": _WAITING & (OutgoingMail.attempts > 0),
+    "sent": OutgoingMail.sent_at.is_not(None),
+    "failed": OutgoingMail.failed_at.is_not(None),
+}
+
+
 def counts(session: Session, actor: User | None) -> dict[str, int]:
     """How many mails are in each status."""
     _require_admin(actor)
-    rows = session.execute(
-        select(
-            func.count().filter(OutgoingMail.sent_at.is_not(None)),
-            func.count().filter(OutgoingMail.failed_at.is_not(None)),
-            func.count().filter(
-                OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None), OutgoingMail.attempts > 0
-            ),
-            func.count().filter(
-                OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None), OutgoingMail.attempts == 0
-            ),
-        )
-    ).one()
-    return dict(zip(("sent", "failed", "retrying", "queued"), rows))
+    row = session.execute(select(*(func.count().filter(_STATUS_WHERE[status]) for status in STATUSES))).one()
+    return dict(zip(STATUSES, row))
 
 
 def list_mail(
@@ -198,17 +197,7 @@ def list_mail(
 ) -> tuple[list[OutgoingMail], int]:
     """Mails, newest first, optionally of one status, and their total."""
     _require_admin(actor)
-    condition = {
-        None: true(),
-        "sent": OutgoingMail.sent_at.is_not(None),
-        "failed": OutgoingMail.failed_at.is_not(None),
-        "retrying": (
-            OutgoingMail.sent_at.is_(None) & OutgoingMail.failed_at.is_(None) & (OutgoingMail.attempts > 0)
-        ),
-        "queued": (
-            OutgoingMail.sent_at.is_(None) & OutgoingMail.failed_at.is_(None) & (OutgoingMail.attempts == 0)
-        ),
-    }[status if status in STATUSES else None]
+    condition = _STATUS_WHERE.get(status, true())
     total = session.scalar(select(func.count()).select_from(OutgoingMail).where(condition))
     items = session.scalars(
         select(OutgoingMail)
