@@ -25,6 +25,10 @@ class User(UserMixin, Base):
     #: site role; expert rights are per consultation (see Membership)
     role: Mapped[str] = mapped_column(String(16), default="resident")
     affiliation: Mapped[str] = mapped_column(String(120), default="")
+    #: the interface and mail language this person chose ("en", "zh"); "" follows the browser
+    locale: Mapped[str] = mapped_column(String(8), default="")
+    #: when this person proved the address is theirs; None until then (see services.accounts)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(default=True)
     #: set by an admin: a suspended person cannot sign in, write or use API tokens
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
