@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.web.consultations import consultations
     from govwiki.web.inbox import inbox
     from govwiki.web.invitations import invitations
+    from govwiki.web.mail_settings import mail_settings
     from govwiki.web.moderation import moderation
     from govwiki.web.notifications import notifications
     from govwiki.web.pages import pages
@@ -64,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         auth,
+        mail_settings,
         consultations,
         pages,
         proposals,

@@ -191,18 +191,49 @@ def send_mail(once: bool, interval: float, batch: int) -> None:
     """Send the mail in the outbox: over SMTP (GOVWIKI_MAIL_URL), else as .eml files."""
     import time
 
-    from govwiki.mail.worker import send_due, worker_name
+    from govwiki.mail.worker import worker_name
 
-    worker, sent, failed = worker_name(), 0, 0
+    worker = worker_name()
+    while True:
+        totals = _send_what_is_due(worker, batch, each=None if once else click.echo)
+        if once:
+            click.echo(_delivered(*totals))
+            return
+        time.sleep(interval)
+
+
+def _send_what_is_due(worker: str, batch: int, each=None) -> tuple[int, int, int]:
+    """Send passes until nothing is due (a failed mail waits for its retry time, so this ends);
+    return how many were sent, failed and dropped. `each` hears of every pass that did something."""
+    from govwiki.mail.worker import send_due
+
+    sent = failed = dropped = 0
     while True:
         delivery = send_due(worker, batch)
         db.session.remove()
-        sent, failed = sent + delivery.sent, failed + delivery.failed
-        if delivery.sent or delivery.failed:
-            if not once:
-                click.echo(f"sent {delivery.sent}, failed {delivery.failed}")
-            continue  # more may be due; a failed mail waits for its retry time, so this ends
-        if once:
-            click.echo(f"sent {sent}, failed {failed}")
-            return
-        time.sleep(interval)
+        if not (delivery.sent or delivery.failed or delivery.dropped):
+            return sent, failed, dropped
+        sent, failed, dropped = sent + delivery.sent, failed + delivery.failed, dropped + delivery.dropped
+        if each is not None:
+            each(_delivered(delivery.sent, delivery.failed, delivery.dropped))
+
+
+def _delivered(sent: int, failed: int, dropped: int) -> str:
+    return f"sent {sent}, failed {failed}" + (f", not needed any more {dropped}" if dropped else "")
+
+
+@govwiki_cli.command("send-digests")
+@click.option(
+    "--queue-only", is_flag=True, help="Queue the digests in the outbox; leave sending to send-mail."
+)
+def send_digests(queue_only: bool) -> None:
+    """Queue one digest mail per person with news waiting for it (run it daily), then send the
+    due mail once. Running it again sends no digest twice."""
+    from govwiki.mail.worker import worker_name
+    from govwiki.services.notification_mail import queue_digests
+
+    queued = queue_digests(db.session)
+    db.session.remove()
+    click.echo(f"queued {queued} digests")
+    if not queue_only:
+        click.echo(_delivered(*_send_what_is_due(worker_name(), 20)))

@@ -72,6 +72,9 @@ class Defaults:
     #: means every mail is written as an .eml file into `outbox/` in the instance folder
     MAIL_URL = ""
     MAIL_FROM = "GovWiki <govwiki@localhost>"
+    #: the site's address as readers reach it: links in mail the worker writes (notifications,
+    #: digests, unsubscribing) start with it, since the worker answers no request to learn it
+    PUBLIC_URL = "http://127.0.0.1:5000"
 
 
 #: GOVWIKI_<NAME> environment variables and the config key each one sets
@@ -96,6 +99,7 @@ ENVIRONMENT = {
     "INDEX_DIR": "INDEX_DIR",
     "MAIL_URL": "MAIL_URL",
     "MAIL_FROM": "MAIL_FROM",
+    "PUBLIC_URL": "PUBLIC_URL",
 }
 INTEGER_KEYS = {
     "MAX_PAGE_BYTES",

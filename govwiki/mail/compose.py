@@ -6,6 +6,7 @@ rendered in the mail's locale (the recipient's language). Plain text: nothing in
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
@@ -19,13 +20,25 @@ from govwiki.models import OutgoingMail
 REMOVED_LINK = "[link removed]"
 
 
-def compose(mail: OutgoingMail, sender: str) -> tuple[EmailMessage, str, str]:
+@dataclass(frozen=True)
+class Letter:
+    """What a mail says when it is not composed from its stored parameters alone: the
+    template's values, the language, headers of its own, and links the kept copy leaves out."""
+
+    params: dict
+    locale: str
+    headers: dict = field(default_factory=dict)
+    secrets: tuple[str, ...] = ()
+
+
+def compose(mail: OutgoingMail, sender: str, letter: Letter | None = None) -> tuple[EmailMessage, str, str]:
     """(the message, its subject, its body as kept: any secret link taken out)."""
-    with force_locale(mail.locale):
+    letter = letter or Letter(mail.params or {}, mail.locale)
+    with force_locale(letter.locale):
         # the bare template, without the web pages' context (there is no request, nor anyone
         # signed in, in the worker)
         template = current_app.jinja_env.get_template(f"mail/{mail.kind}.txt")
-        text = template.render(**_readable(mail.params or {}))
+        text = template.render(**_readable(letter.params))
     subject, _, body = text.strip().partition("\n")
     subject, body = subject.strip(), body.strip() + "\n"
     message = EmailMessage()
@@ -36,12 +49,14 @@ def compose(mail: OutgoingMail, sender: str) -> tuple[EmailMessage, str, str]:
     # one id per queued mail: a mail sent again after a crash is recognisably the same mail
     message["Message-ID"] = f"<govwiki-outbox-{mail.id}@{_domain(sender)}>"
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in letter.headers.items():
+        message[name] = value
     message.set_content(body)
-    message["Content-Language"] = mail.locale  # after set_content, which drops Content-* headers
+    message["Content-Language"] = letter.locale  # after set_content, which drops Content-* headers
     kept = body
-    secret = (mail.params or {}).get("secret_url")
-    if secret:
-        kept = kept.replace(secret, REMOVED_LINK)
+    for secret in ((mail.params or {}).get("secret_url"), *letter.secrets):
+        if secret:
+            kept = kept.replace(secret, REMOVED_LINK)
     return message, subject, kept
 
 

@@ -9,6 +9,7 @@ from flask import current_app
 
 from govwiki.extensions import db
 from govwiki.mail.compose import compose
+from govwiki.mail.letters import letter_for
 from govwiki.mail.transport import transport
 from govwiki.models import OutgoingMail
 from govwiki.services import outbox
@@ -28,7 +29,7 @@ def send_due(worker: str | None = None, limit: int = 20) -> outbox.Delivery:
     hand_over = transport(config["MAIL_URL"], outbox_folder())
 
     def send(mail: OutgoingMail) -> tuple[str, str]:
-        message, subject, kept = compose(mail, config["MAIL_FROM"])
+        message, subject, kept = compose(mail, config["MAIL_FROM"], letter_for(db.session, mail))
         hand_over(message)
         return subject, kept
 

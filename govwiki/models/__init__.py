@@ -5,6 +5,7 @@ from govwiki.models.comments import Comment, CommentFlag, CommentSupport, Commen
 from govwiki.models.consultations import Consultation, Membership
 from govwiki.models.invitations import Invitation
 from govwiki.models.mail import OutgoingMail
+from govwiki.models.mail_choices import DigestItem, MailPreference
 from govwiki.models.notifications import Notification, Watch, WatchOptOut
 from govwiki.models.pages import Page, PageContributor, Revision
 from govwiki.models.proposals import Proposal
@@ -22,8 +23,10 @@ __all__ = [
     "CommentSupport",
     "CommentVersion",
     "Consultation",
+    "DigestItem",
     "InboxRead",
     "Invitation",
+    "MailPreference",
     "Membership",
     "Notification",
     "OutgoingMail",

@@ -16,15 +16,21 @@ class OutgoingMail(Base):
     `params` and `locale` (the recipient's language), and kept in `subject` and `body` once sent."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "sent_at", "failed_at", "send_after"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "sent_at", "failed_at", "send_after"),
+        Index("ix_outbox_user_group", "user_id", "group_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: what it is about: invitation, … (govwiki/mail/compose.py has one template per kind)
+    #: what it is about: invitation, password_reset, notification, digest (one template per kind)
     kind: Mapped[str] = mapped_column(String(40))
     to_address: Mapped[str] = mapped_column(String(254))
     #: the account it goes to, when there is one
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: the recipient's language; "" for mail to an account: its language when the mail leaves
     locale: Mapped[str] = mapped_column(String(16), default="en")
+    #: a notification mail's group (its entry's group key): later events join it while unsent
+    group_key: Mapped[str | None] = mapped_column(String(160))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: not before this moment (later after each failure: the backoff)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from govwiki.models import Consultation, Notification, Page, User, Watch, WatchOptOut
 from govwiki.services import clock
+from govwiki.services.notification_mail import mail_group
 from govwiki.services.upsert import insert_unless
 
 
@@ -88,10 +89,12 @@ def add_entries(session: Session, user_ids, group_key: str, values: dict, at) ->
 
 def notify_group(session: Session, user_ids, group_key: str, values: dict, details) -> None:
     """Bump the held entries with `group_key` (to `details`, SQL) and add one for everyone else
-    in `user_ids` (with `values`, whose details are what a first event writes)."""
+    in `user_ids` (with `values`, whose details are what a first event writes); then queue their
+    mail (services.notification_mail)."""
     at = clock.now()
     bump_held(session, user_ids, group_key, details, at)
     add_entries(session, user_ids, group_key, values, at)
+    mail_group(session, user_ids, group_key, values["kind"])
 
 
 def person(user: User) -> dict:

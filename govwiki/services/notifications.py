@@ -19,6 +19,9 @@ Notifying joins the caller's transaction. Entries are written whatever the watch
 that moment; what they may read is decided when the entries are listed or counted (by the same
 condition as every other consultation list), so a consultation that turns private, or an expert
 who loses membership, takes its entries out of sight — and back, if access returns.
+
+Every event also queues its mail in the same transaction (services.notification_mail: at once
+and grouped, in a digest, or not, by each reader's choice).
 """
 
 from __future__ import annotations
@@ -45,9 +48,10 @@ from govwiki.services import clock
 from govwiki.services.access import readable_filter, require
 from govwiki.services.comment_notifications import comment_answered, comment_posted  # noqa: F401 - hooks
 from govwiki.services.notification_groups import add_entries as _add_entries
-from govwiki.services.notification_groups import merged_details, notify_group, watch_by_default
+from govwiki.services.notification_groups import merged_details, notify_group, one_person, watch_by_default
 from govwiki.services.notification_groups import watchers as _watchers
 from govwiki.services.errors import Invalid, NotFound, Unauthenticated
+from govwiki.services.notification_mail import mail_group
 from govwiki.services.upsert import insert_or_ignore, insert_or_update
 from govwiki.core.messages import Message
 
@@ -250,13 +254,15 @@ def status_changed(
         "by": actor.display_name if actor else None,
     }
     watchers = _watchers(consultation, None, skip={actor.id} if actor else set())
+    group_key = f"status:{consultation.id}:{new}:{stamp}"
     _add_entries(
         session,
         watchers,
-        f"status:{consultation.id}:{new}:{stamp}",
+        group_key,
         {"kind": "status_changed", "details": details, "consultation_id": consultation.id},
         at,
     )
+    mail_group(session, watchers, group_key, "status_changed")
 
 
 def proposal_submitted(session: Session, proposal: Proposal, author: User) -> None:
@@ -270,10 +276,11 @@ def proposal_submitted(session: Session, proposal: Proposal, author: User) -> No
         Membership.user_id != author.id,
     )
     readers = union(_watchers(page.consultation, page, skip={author.id}), officials)
+    group_key = f"proposal:{proposal.id}:submitted"
     _add_entries(
         session,
         readers,
-        f"proposal:{proposal.id}:submitted",
+        group_key,
         {
             "kind": "proposal_submitted",
             "consultation_id": page.consultation_id,
@@ -288,6 +295,7 @@ def proposal_submitted(session: Session, proposal: Proposal, author: User) -> No
         },
         clock.now(),
     )
+    mail_group(session, readers, group_key, "proposal_submitted")
 
 
 def proposal_decided(session: Session, proposal: Proposal, kind: str) -> None:
@@ -305,16 +313,18 @@ def proposal_decided(session: Session, proposal: Proposal, kind: str) -> None:
         "base_revision": proposal.base_number,
         "by": decider.display_name if decider is not None else None,
     }
+    group_key = f"proposal:{proposal.id}:{kind}"
     _notify(
         session,
         proposal.author_id,
         kind,
-        f"proposal:{proposal.id}:{kind}",
+        group_key,
         details,
         consultation_id=page.consultation_id,
         page_id=page.id,
         proposal_id=proposal.id,
     )
+    mail_group(session, one_person(proposal.author_id), group_key, kind)
 
 
 def _decision_kind(proposal: Proposal, kind: str) -> str:
@@ -379,6 +389,24 @@ def list_notifications(
         .limit(per_page)
     )
     return list(items), total
+
+
+def entries_for_mail(
+    session: Session, user: User, *, ids: list[int] | None = None, group_key: str | None = None
+) -> list[Notification]:
+    """The user's entries with these ids (or this group key) that they may read now, oldest
+    first: what a mail about them may show."""
+    query = _mine(user)
+    if ids is not None:
+        query = query.where(Notification.id.in_(ids))
+    if group_key is not None:
+        query = query.where(Notification.group_key == group_key)
+    query = query.options(
+        selectinload(Notification.consultation),
+        selectinload(Notification.page),
+        selectinload(Notification.proposal),
+    )
+    return list(session.scalars(query.order_by(Notification.id)))
 
 
 def get_notification(session: Session, user: User | None, notification_id: int) -> Notification:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select, true, update
+from sqlalchemy import delete, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from govwiki.core.messages import Message
@@ -139,6 +139,14 @@ def retry_delay(attempts: int) -> timedelta:
 class Delivery:
     sent: int
     failed: int
+    #: mails that had nothing left to say when their turn came (see NothingToSend)
+    dropped: int = 0
+
+
+class NothingToSend(Exception):
+    """Raised by a sender when a mail has become pointless before it left (its reader was
+    suspended, or read it in the app, or may no longer read what it is about): the mail is
+    taken out of the outbox instead of being sent."""
 
 
 def deliver_due(
@@ -146,17 +154,31 @@ def deliver_due(
 ) -> Delivery:
     """Claim due mails and send each with `send` (which returns what it sent: the subject and
     the body to keep); a failure is counted against that mail alone."""
-    sent = failed = 0
+    sent = failed = dropped = 0
     for mail in claim(session, worker, limit):
         try:
             subject, body = send(mail)
+        except NothingToSend:
+            drop(session, mail, worker)
+            dropped += 1
         except Exception as error:  # a refused address, a server away: retried later
             mark_failed(session, mail, worker, f"{type(error).__name__}: {error}")
             failed += 1
         else:
             mark_sent(session, mail, worker, subject, body)
             sent += 1
-    return Delivery(sent, failed)
+    return Delivery(sent, failed, dropped)
+
+
+def drop(session: Session, mail: OutgoingMail, worker: str) -> None:
+    """Take a claimed mail with nothing left to say out of the outbox."""
+    session.rollback()  # whatever the sender read is not kept
+    session.execute(
+        delete(OutgoingMail)
+        .where(OutgoingMail.id == mail.id, OutgoingMail.claimed_by == worker)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
 
 
 #: parameters that carry a secret (an invitation link): in the mail only, never kept once sent

@@ -35,3 +35,8 @@ def insert_or_update(
     columns to set."""
     statement = _insert(session, table).values(values)
     session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes(statement.excluded)))
+
+
+def insert_select_or_ignore(session: Session, table: Table, columns: list[str], rows) -> None:
+    """INSERT … SELECT `rows` into `columns`, leaving out those a unique constraint forbids."""
+    session.execute(_insert(session, table).from_select(columns, rows).on_conflict_do_nothing())

@@ -29,6 +29,15 @@ STATUS_EXPLAINED = {
     "withdrawn": _l("Withdrawn: this consultation will not go ahead."),
 }
 
+#: the groups of notification mail people choose for (core.mail_choices)
+MAIL_CATEGORY = {
+    "replies": _l("Replies and official answers to my comments"),
+    "decisions": _l("Decisions on my suggestions"),
+    "watched": _l("Activity on pages and consultations I watch"),
+    "status": _l("Status changes of consultations I watch"),
+}
+MAIL_MODE = {"immediate": _l("Mail me at once"), "digest": _l("In a daily digest"), "none": _l("No mail")}
+
 EDIT_POLICY = {"comment": _l("Comments only"), "suggest": _l("Suggestions"), "edit": _l("Open editing")}
 
 EDIT_POLICY_EXPLAINED = {
