@@ -51,6 +51,9 @@ PUBLIC = {
     "api.list_notifications": "the caller's own notifications",
     "api.mark_read": "the caller's own notifications",
     "api.watchlist": "the caller's own watchlist",
+    "mail_settings.edit": "the visitor's own mail choices",
+    "api.get_mail_preferences": "the caller's own mail choices",
+    "api.put_mail_preferences": "the caller's own mail choices",
 }
 
 #: endpoints that serve fixed files from static/, the same to everyone (not text to search for secrets)

@@ -9,6 +9,7 @@ from govwiki.routing import Routes
 from govwiki.api.openapi_caching import with_validators
 from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
 from govwiki.api.openapi_inbox import INBOX_OPERATIONS, INBOX_SCHEMAS
+from govwiki.api.openapi_mail import MAIL_OPERATIONS, MAIL_SCHEMAS
 from govwiki.api.openapi_invitations import INVITATION_ERRORS, INVITATION_OPERATIONS, INVITATION_SCHEMAS
 from govwiki.api.openapi_moderation import MODERATION_OPERATIONS, MODERATION_SCHEMAS
 from govwiki.api.openapi_search import SEARCH_ERRORS, SEARCH_OPERATIONS, SEARCH_SCHEMAS
@@ -36,6 +37,7 @@ SCHEMAS = {
     **COMMENT_SCHEMAS,
     **INBOX_SCHEMAS,
     **INVITATION_SCHEMAS,
+    **MAIL_SCHEMAS,
     **SEARCH_SCHEMAS,
     **MODERATION_SCHEMAS,
     "Error": obj(
@@ -576,6 +578,7 @@ OPERATIONS = [
     *COMMENT_OPERATIONS,
     *INBOX_OPERATIONS,
     *INVITATION_OPERATIONS,
+    *MAIL_OPERATIONS,
     *MODERATION_OPERATIONS,
     *SEARCH_OPERATIONS,
 ]

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SubmitField
+from wtforms import RadioField, SelectChoice, SubmitField
 
 from govwiki.core.mail_choices import CATEGORIES, MODES
 from govwiki.extensions import csrf
@@ -38,7 +38,9 @@ for _category in CATEGORIES:
     setattr(
         MailForm,
         _category,
-        RadioField(labels.MAIL_CATEGORY[_category], choices=[(m, labels.MAIL_MODE[m]) for m in MODES]),
+        RadioField(
+            labels.MAIL_CATEGORY[_category], choices=[SelectChoice(m, labels.MAIL_MODE[m]) for m in MODES]
+        ),
     )
 
 
