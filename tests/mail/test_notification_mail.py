@@ -12,7 +12,18 @@ import pytest
 from sqlalchemy import func, select
 
 from govwiki.models import OutgoingMail
-from govwiki.services import clock, comments, mail_preferences, moderation, notifications, pages, suspensions
+from govwiki.services import (
+    answers,
+    clock,
+    comments,
+    consultations,
+    mail_preferences,
+    moderation,
+    notifications,
+    pages,
+    proposals,
+    suspensions,
+)
 from govwiki.services.notification_mail import WINDOW
 from tests.mail.smtp_server import SmtpServer
 
@@ -325,3 +336,53 @@ def test_mail_about_a_consultation_the_reader_can_no_longer_read_is_not_sent(
     session.commit()
     assert "not needed any more 1" in _send(runner)
     assert _mails_to(smtp, ana.email) == []
+
+
+def test_a_decision_on_my_suggestion_is_mailed_at_once_with_its_reason(
+    smtp, runner, session, person, make_consultation, make_page
+):
+    consultation = make_consultation(edit_policy="suggest")
+    page = make_page(consultation, title="Market hours")
+    gao = person("gao")
+    proposal = proposals.submit_proposal(
+        session, gao, page, body="Open at six.\n", summary="Earlier", base_revision=1
+    )
+    proposals.reject_proposal(session, consultation.created_by, proposal, reason="Too early for neighbours.")
+    _send(runner)
+    [message] = _mails_to(smtp, gao.email)
+    assert "was not accepted" in message["Subject"] and "Too early for neighbours." in message.get_content()
+
+
+def test_a_status_change_reaches_the_consultations_watchers_at_once(
+    smtp, runner, session, person, make_consultation
+):
+    consultation = make_consultation(title="Night markets")
+    hui = person("hui")
+    notifications.watch(session, hui, consultation=consultation)
+    consultations.update_consultation(session, consultation.created_by, consultation, {"status": "closed"})
+    _send(runner)
+    [message] = _mails_to(smtp, hui.email)
+    assert "“Night markets” is now Closed" in message["Subject"]
+
+
+def test_an_official_answer_to_my_comment_is_mailed_at_once(smtp, runner, session, asked):
+    ana, comment = asked
+    answers.answer_comment(
+        session, comment.page.consultation.created_by, comment, body="Thirty days is the legal minimum."
+    )
+    _send(runner)
+    [message] = _mails_to(smtp, ana.email)
+    assert "replied officially" in message["Subject"]
+    assert "Thirty days is the legal minimum." in message.get_content()
+
+
+def test_edits_of_a_watched_page_are_one_mail_when_chosen_at_once(smtp, runner, session, person, page):
+    dan = person("dan")
+    notifications.watch(session, dan, page=page)
+    mail_preferences.set_preferences(session, dan, {"watched": "immediate"})
+    owner = page.consultation.created_by
+    pages.save_page(session, owner, page, body="Second text.\n", base_revision=1)
+    pages.save_page(session, owner, page, body="Third text.\n", base_revision=2)
+    _send(runner)
+    [message] = _mails_to(smtp, dan.email)
+    assert "2 edits to “Street vending rules”" in message["Subject"] and "/diff" in message.get_content()
