@@ -386,3 +386,13 @@ def test_edits_of_a_watched_page_are_one_mail_when_chosen_at_once(smtp, runner, 
     _send(runner)
     [message] = _mails_to(smtp, dan.email)
     assert "2 edits to “Street vending rules”" in message["Subject"] and "/diff" in message.get_content()
+
+
+@pytest.mark.config(SERVER_NAME=None, PUBLIC_URL="https://govwiki.example.org/")
+def test_links_in_mail_start_with_the_public_address(smtp, runner, session, person, asked):
+    ana, comment = asked
+    _reply(session, person("ben"), comment, "An answer.")
+    _send(runner)
+    [message] = _mails_to(smtp, ana.email)
+    assert message["List-Unsubscribe"].startswith("<https://govwiki.example.org/mail/unsubscribe/")
+    assert "https://govwiki.example.org/comments/" in message.get_content()
