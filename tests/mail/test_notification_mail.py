@@ -396,3 +396,17 @@ def test_links_in_mail_start_with_the_public_address(smtp, runner, session, pers
     [message] = _mails_to(smtp, ana.email)
     assert message["List-Unsubscribe"].startswith("<https://govwiki.example.org/mail/unsubscribe/")
     assert "https://govwiki.example.org/comments/" in message.get_content()
+
+
+def test_a_reply_through_the_api_queues_its_mail_with_it(client, bearer, session, person, asked):
+    ana, comment = asked
+    response = client.post(
+        f"/api/v1/pages/{comment.page.slug}/comments",
+        json={"body": "An answer.", "parent_id": comment.id},
+        headers=bearer(person("ben")),
+    )
+    assert response.status_code == 201
+    session.expire_all()
+    [mail] = session.scalars(select(OutgoingMail)).all()
+    assert (mail.kind, mail.user_id, mail.to_address) == ("notification", ana.id, "ana@example.org")
+    assert mail.group_key.startswith(f"comment_replied:{comment.id}:") and mail.send_after <= clock.now()

@@ -60,3 +60,8 @@ def test_a_verified_address_is_named_as_where_mail_goes(client, login, session, 
 def test_the_settings_page_links_to_the_mail_choices(client, login, make_user):
     login(make_user())
     assert 'href="/settings/mail"' in client.get("/settings").get_data(as_text=True)
+
+
+def test_the_notifications_page_links_to_the_mail_choices(client, login, make_user):
+    login(make_user())
+    assert 'href="/settings/mail"' in client.get("/notifications").get_data(as_text=True)
