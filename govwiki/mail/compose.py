@@ -2,6 +2,8 @@
 
 `templates/mail/<kind>.txt` holds the subject on its first line, a blank line, then the body,
 rendered in the mail's locale (the recipient's language). Plain text: nothing in it is HTML.
+Notification and digest mail brings a `Letter` (govwiki/mail/letters.py): its values, language,
+own headers (List-Unsubscribe) and the links the kept copy leaves out.
 """
 
 from __future__ import annotations

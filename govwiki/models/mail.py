@@ -13,7 +13,9 @@ from govwiki.models.base import Base, UTCDateTime, utcnow
 class OutgoingMail(Base):
     """One mail, written in the transaction of the event it tells about and sent afterwards by
     `flask --app app govwiki send-mail`. What it says is composed when it is sent, from `kind`,
-    `params` and `locale` (the recipient's language), and kept in `subject` and `body` once sent."""
+    `params` and `locale` (the recipient's language), and kept in `subject` and `body` once sent;
+    notification and digest mail is composed from the recipient's entries as they are then
+    (govwiki/mail/letters.py)."""
 
     __tablename__ = "outbox"
     __table_args__ = (
