@@ -27,7 +27,13 @@ LEGACY_REMEMBER_COOKIE = "remember_token"
 
 def begin(user: User, *, remember: bool = False) -> None:
     """Sign `user` (just authenticated) in: a fresh Flask session (its CSRF secret included, so
-    nothing planted before signing in survives it) naming a new server session."""
+    nothing planted before signing in survives it) naming a new server session. Whatever this
+    browser was signed in or remembered as before ends: a remember cookie left behind would
+    bring the earlier person back when the browser restarts."""
+    earlier, cookie = flask_session.get(SESSION_KEY), request.cookies.get(REMEMBER_COOKIE)
+    if earlier or cookie:
+        sign_in_sessions.sign_out(db.session, earlier, cookie)
+        g.remember_cookie = ""
     user_agent = request.user_agent.string
     _hold(sign_in_sessions.start_session(db.session, user, user_agent=user_agent, remember=remember))
 

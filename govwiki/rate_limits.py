@@ -45,6 +45,8 @@ BY_ADDRESS = frozenset({"sign_in", "registration"})
 BY_ACCOUNT = frozenset({"sign_in_account"})
 #: methods that count; a GET of the same form (showing it) never does
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+#: endpoints no limit ever refuses: signing out, however many writes came before
+NEVER_LIMITED = frozenset({"auth.logout"})
 
 
 def limit(kind: str):
@@ -55,6 +57,7 @@ def limit(kind: str):
         scope=kind,
         key_func=address_key if kind in BY_ADDRESS else account_key if kind in BY_ACCOUNT else writer_key,
         methods=list(WRITE_METHODS),
+        exempt_when=lambda: request.endpoint in NEVER_LIMITED,
         # keep the API's limit on all its writes as well (Flask-Limiter drops it otherwise)
         override_defaults=False,
     )

@@ -243,3 +243,13 @@ def test_a_suggestion_edit_refused_by_the_write_limit_shows_its_form_with_the_te
     assert response.status_code == 429 and response.headers["Retry-After"]
     assert 'id="body"' in html and "Mine, reworded " + XSS in html and "better" in html
     assert XSS not in text_of(response)
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_WRITES="1/minute")
+def test_signing_out_is_never_refused_by_a_limit(client, make_page, login):
+    page = make_page(body=BASE)
+    login(page.consultation.created_by)
+    assert client.post(f"/pages/{page.slug}/watch").status_code == 302
+    assert client.post(f"/pages/{page.slug}/unwatch").status_code == 429
+    assert client.post("/logout").status_code == 302
+    assert client.get("/settings").status_code == 302  # signed out

@@ -172,6 +172,18 @@ def test_the_secret_replaced_a_moment_ago_still_signs_in_a_parallel_request(pers
     assert signed_in(first)  # and the device lives on
 
 
+def test_signing_in_as_someone_else_ends_what_the_browser_was_remembered_as(person, make_user, browser):
+    """A shared computer: the next person signs in without "remember me", and the browser must
+    not bring the first person back when it restarts."""
+    make_user(username="next-person")
+    shared = browser()
+    sign_in(shared, remember=True)
+    copied = copy_of(shared, browser, REMEMBER_COOKIE)
+    sign_in(shared, "next-person")
+    assert remember_cookie(shared) is None
+    assert not signed_in(copied)
+
+
 def test_an_old_flask_login_remember_cookie_signs_no_one_in_and_is_deleted(app, person, browser):
     with app.test_request_context():
         legacy = encode_cookie(str(person.id))  # what GovWiki used to set: the same at every sign-in
