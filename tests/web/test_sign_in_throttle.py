@@ -92,7 +92,7 @@ def test_two_workers_sharing_redis_count_one_accounts_guesses_together(redis_lim
 
 
 @pytest.mark.slow
-def test_two_workers_sharing_redis_count_one_addresss_guesses_together(redis_limits, database_url, person):
+def test_two_workers_sharing_redis_count_one_addresses_guesses_together(redis_limits, database_url, person):
     limits = {"RATELIMIT_SIGN_IN": "4/minute", "RATELIMIT_SIGN_IN_ACCOUNT": "100/minute"}
     same = ["203.0.113.5"] * 3
     statuses = _in_two_workers(database_url, redis_limits, limits, "mei-lin", same, same)
