@@ -24,7 +24,8 @@ install: $(STAMP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) govwiki demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	# plain HTTP on this machine: cookies cannot be Secure here (production keeps them so)
+	GOVWIKI_SECURE_COOKIES=$${GOVWIKI_SECURE_COOKIES:-0} $(FLASK) run --host 127.0.0.1 --port 5000
 
 #: the two database runs side by side, one per core (each takes 7-9 minutes alone); the
 #: PostgreSQL run's output is held back and printed after the SQLite run's, so that the two never

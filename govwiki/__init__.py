@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.web.auth import auth
     from govwiki.web.comments import comments
     from govwiki.web.consultations import consultations
+    from govwiki.web.devices import devices
     from govwiki.web.inbox import inbox
     from govwiki.web.invitations import invitations
     from govwiki.web.mail_settings import mail_settings
@@ -77,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
         moderation,
         admin,
         search,
+        devices,
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(api, url_prefix="/api/v1")

@@ -21,6 +21,9 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: cookies only over HTTPS; None: on unless DEBUG or TESTING (set by GOVWIKI_SECURE_COOKIES)
+    SECURE_COOKIES = None
     WTF_CSRF_TIME_LIMIT = None  # a long edit must not lose its CSRF token; the session bounds it
     #: largest page body in bytes (UTF-8); larger bodies answer 413
     MAX_PAGE_BYTES = 2 * 1024 * 1024
@@ -51,6 +54,9 @@ class Defaults:
     RATELIMIT_FLAGS = "20/hour"
     #: sign-in attempts per address (a brake on password guessing)
     RATELIMIT_SIGN_IN = "20/minute"
+    #: sign-in attempts per account typed, from every address together, whether or not the
+    #: account exists (a brake on guessing one person's password from many addresses)
+    RATELIMIT_SIGN_IN_ACCOUNT = "10/minute;100/day"
     #: accounts created per address (a brake on spam; a public meeting on one Wi-Fi shares it)
     RATELIMIT_REGISTRATION = "30/hour"
     #: every write of the API together, per client, on top of the limits above
@@ -100,6 +106,8 @@ ENVIRONMENT = {
     "MAIL_URL": "MAIL_URL",
     "MAIL_FROM": "MAIL_FROM",
     "PUBLIC_URL": "PUBLIC_URL",
+    "SECURE_COOKIES": "SECURE_COOKIES",
+    "RATELIMIT_SIGN_IN_ACCOUNT": "RATELIMIT_SIGN_IN_ACCOUNT",
 }
 INTEGER_KEYS = {
     "MAX_PAGE_BYTES",
@@ -126,6 +134,7 @@ def load_config(app, test_config: dict | None) -> None:
     if test_config:
         app.config.update(test_config)
     _derive_request_caps(app.config)
+    _derive_secure_cookies(app.config)
     _fill_instance_defaults(app)
     _check_timezone(app.config["TIMEZONE"])
     _check_mail_url(app.config["MAIL_URL"])
@@ -149,6 +158,26 @@ def _derive_request_caps(config) -> None:
     for key in ("MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE"):
         if config.get(key) in (None, Flask.default_config.get(key)):  # not set by anyone here
             config[key] = cap
+
+
+#: how GOVWIKI_SECURE_COOKIES may be written
+YES, NO = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _derive_secure_cookies(config) -> None:
+    """Mark every cookie `Secure` (sent over HTTPS only) in production: by default whenever the
+    app runs neither in debug mode nor under test; GOVWIKI_SECURE_COOKIES=0 turns it off (plain
+    HTTP on a trusted network), =1 on."""
+    value = config.get("SECURE_COOKIES")
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word not in YES | NO:
+            raise RuntimeError(f'GOVWIKI_SECURE_COOKIES: "{value}" is neither 1 nor 0')
+        value = word in YES
+    if value is None:
+        value = not (config.get("DEBUG") or config.get("TESTING"))
+    config["SECURE_COOKIES"] = bool(value)
+    config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = bool(value)
 
 
 def _check_mail_url(url) -> None:

@@ -20,7 +20,14 @@ def select_locale() -> str:
 def _remember_choice(response):
     wanted = request.args.get("lang")
     if wanted in current_app.config["LANGUAGES"]:
-        response.set_cookie("lang", wanted, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie(
+            "lang",
+            wanted,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SECURE_COOKIES"],
+        )
     return response
 
 

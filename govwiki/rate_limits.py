@@ -5,7 +5,8 @@ default in `config.Defaults`, set by GOVWIKI_RATELIMIT_<KIND>). `@limit("comment
 route's declaration counts the route's writes against the kind's one counter, whichever channel
 they come through: a comment posted with the web form and one posted through the API add up.
 Signed-in writers are counted by user id (so an office behind one address is not one person);
-signed-out requests by the client's address. Sign-in and registration always count by address.
+signed-out requests by the client's address. Sign-in and registration always count by address,
+and sign-in also by the account typed (`sign_in_account`), from all addresses together.
 
 The counters live where RATELIMIT_STORAGE_URI says: memory:// counts in each process on its own
 (each gunicorn worker allows the full limit), redis://… shares one count between all workers.
@@ -22,6 +23,7 @@ from flask_login import current_user
 from limits import parse_many
 
 from govwiki.core.messages import Message
+from govwiki.core.tokens import token_hash
 from govwiki.extensions import limiter
 from govwiki.services.errors import RateLimited
 
@@ -33,13 +35,18 @@ KINDS = {
     "supports": "RATELIMIT_SUPPORTS",
     "flags": "RATELIMIT_FLAGS",
     "sign_in": "RATELIMIT_SIGN_IN",
+    "sign_in_account": "RATELIMIT_SIGN_IN_ACCOUNT",  # by the account typed, from any address
     "registration": "RATELIMIT_REGISTRATION",
     "writes": "RATELIMIT_WRITES",  # every write of the API together, on top of its own kind
 }
 #: kinds made by people who are not signed in yet: counted by address whoever sends them
 BY_ADDRESS = frozenset({"sign_in", "registration"})
+#: kinds counted by the account a password is tried on (see `account_key`)
+BY_ACCOUNT = frozenset({"sign_in_account"})
 #: methods that count; a GET of the same form (showing it) never does
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+#: endpoints no limit ever refuses: signing out, however many writes came before
+NEVER_LIMITED = frozenset({"auth.logout"})
 
 
 def limit(kind: str):
@@ -48,8 +55,9 @@ def limit(kind: str):
     return limiter.shared_limit(
         lambda: current_app.config[setting],
         scope=kind,
-        key_func=address_key if kind in BY_ADDRESS else writer_key,
+        key_func=address_key if kind in BY_ADDRESS else account_key if kind in BY_ACCOUNT else writer_key,
         methods=list(WRITE_METHODS),
+        exempt_when=lambda: request.endpoint in NEVER_LIMITED,
         # keep the API's limit on all its writes as well (Flask-Limiter drops it otherwise)
         override_defaults=False,
     )
@@ -64,6 +72,17 @@ def writer_key() -> str:
 
 def address_key() -> str:
     return f"address:{request.remote_addr}"
+
+
+def account_key() -> str:
+    """The account a password is being tried on: the username or e-mail address typed into the
+    sign-in form, normalised as sign-in reads it, whether or not such an account exists (so the
+    answer says nothing about which exist); for a signed-in person confirming with their
+    password, their own account. Kept as a hash: no address typed is written to the storage."""
+    typed = request.form.get("login")
+    if typed is None:
+        typed = current_user.username if current_user.is_authenticated else ""
+    return "account:" + token_hash(typed.strip().lower())
 
 
 def refusal(error: RateLimitExceeded) -> RateLimited:

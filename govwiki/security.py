@@ -6,7 +6,7 @@ from flask import Flask, g, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from govwiki import rate_limits
+from govwiki import browser_sessions, rate_limits
 from govwiki.extensions import csrf, db, limiter, login_manager
 from govwiki.models import User
 from govwiki.services.errors import NotFound, ServiceError
@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     _trust_proxies(app, app.config["TRUSTED_PROXIES"])
     app.before_request(_refuse_nul_in_address)
     app.after_request(_protective_headers)
+    app.after_request(browser_sessions.set_cookies)
 
 
 def _trust_proxies(app: Flask, count: int) -> None:
@@ -63,22 +64,21 @@ def _refuse_nul_in_address() -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    """The session's user, unless deactivated or suspended since signing in: Flask-Login checks
-    `is_active` only at login_user, so a session made before a suspension ends here, at once."""
-    try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
-        return None
-    return user if user is not None and user.is_active else None
+    """The session's user, while its server session is open and the person may sign in (not
+    deactivated or suspended since): one query (browser_sessions.load_session_user)."""
+    return browser_sessions.load_session_user(user_id)
 
 
 @login_manager.request_loader
 def _load_user_from_token(req) -> User | None:
-    """Authenticate `Authorization: Bearer <token>`; the API marks such requests CSRF-free."""
+    """Authenticate `Authorization: Bearer <token>` (the API marks such requests CSRF-free), or
+    else sign in again from the remember-me cookie."""
     from govwiki.services.accounts import user_for_token
 
     scheme, _, token = req.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() != "bearer":
+        return browser_sessions.load_remembered_user(req)
+    if not token.strip():
         return None
     user = user_for_token(db.session, token.strip())
     g.token_authenticated = user is not None

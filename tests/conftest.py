@@ -26,6 +26,7 @@ from govwiki.extensions import db as _db
 from govwiki.models import Base
 from govwiki.services import accounts, clock, consultations, pages
 from tests.redis_server import private_redis
+from tests.sessions import plant_session
 
 #: e.g. postgresql://postgres@127.0.0.1:5432/postgres — a throwaway database is made beside it
 POSTGRES_SERVER = os.environ.get("GOVWIKI_TEST_POSTGRES")
@@ -233,9 +234,7 @@ def login(client):
     """Sign a user in on the web test client (through the session, as Flask-Login keeps it)."""
 
     def sign_in(user):
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user.id)
-            flask_session["_fresh"] = True
+        plant_session(client, user.id)
         return user
 
     return sign_in

@@ -18,6 +18,7 @@ from govwiki.models import ApiToken, Notification
 from govwiki.services import accounts, comments, consultations, moderation, notifications, pages, proposals
 from tests import matrix
 from tests.test_route_coverage import FILES, build
+from tests.sessions import plant_session
 
 #: written only in the hidden comment
 SECRET = "Wombatfeather"
@@ -86,9 +87,7 @@ def _ask(client, path: str, person: matrix.Person | None):
     api = path.startswith("/api/")
     headers = {"Authorization": f"Bearer {person.token}"} if person and api else {}
     if person and not api:
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(person.id)
-            flask_session["_fresh"] = True
+        plant_session(client, person.id)
     return client.get(path, headers=headers)
 
 

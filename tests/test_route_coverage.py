@@ -23,8 +23,11 @@ from sqlalchemy import func, select
 from govwiki import create_app
 from govwiki.extensions import db as _db
 from govwiki.models import ApiToken, Consultation, Notification, OutgoingMail, Page, Proposal, Watch
+from govwiki.models import RememberedDevice, UserSession
 from govwiki.services import accounts, comments, consultations, invitations, notifications, pages, proposals
+from govwiki.services import sign_in_sessions
 from tests import matrix
+from tests.sessions import plant_session
 
 #: endpoint → why it answers 200 to anyone (these still must not leak anything private)
 PUBLIC = {
@@ -36,6 +39,7 @@ PUBLIC = {
     "auth.logout": "signing out",
     "auth.settings": "the visitor's own settings",
     "auth.create_token": "the visitor's own tokens",
+    "devices.show": "the visitor's own sessions and remembered devices",
     "notifications.index": "the visitor's own notifications",
     "notifications.mark_all_read": "the visitor's own notifications",
     "notifications.watchlist": "the visitor's own watchlist",
@@ -76,6 +80,8 @@ PRIVATE_VARIABLES = {
     "notification_id",
     "invitation_id",
     "mail_id",
+    "session_id",
+    "device_id",
 }
 #: an invitation link's token is the invited person's key: visitors only ever hold a wrong one
 WRONG_TOKEN = "not-a-token-anyone-was-sent"
@@ -118,7 +124,13 @@ def world(app):
     )
     expert = accounts.register_user(s, "private-expert", "private-expert@example.org", "password123")
     accounts.create_token(s, owner, "owner's tool")
+    signed_in = sign_in_sessions.start_session(s, owner, user_agent="Firefox/1 (Linux)", remember=True)
     private = {kind: _private(s, owner, expert, kind, SECRETS[kind]) for kind in KINDS}
+    for values in private.values():
+        values["session"] = signed_in.session_id
+        values["device"] = s.scalar(
+            select(UserSession.device_id).where(UserSession.id == signed_in.session_id)
+        )
     visitors = {
         "resident": _visitor(s, "outside-resident", "resident"),
         "other_official": _visitor(s, "outside-official", "official"),
@@ -207,6 +219,8 @@ NUMBERS = {
     "notification_id": "notification",
     "invitation_id": "invitation",
     "mail_id": "mail",
+    "session_id": "session",
+    "device_id": "device",
 }
 
 
@@ -259,6 +273,10 @@ def _state(connection, consultation_id: int, page_id: int, owner_id: int, expert
         connection.execute(select(Page.head_number, Page.title).where(Page.id == page_id)).one(),
         tuple(connection.scalars(select(Proposal.status).where(Proposal.page_id == page_id))),
         tuple(connection.scalars(select(ApiToken.revoked_at).where(ApiToken.user_id == owner_id))),
+        tuple(connection.scalars(select(UserSession.ended_at).where(UserSession.user_id == owner_id))),
+        tuple(
+            connection.scalars(select(RememberedDevice.ended_at).where(RememberedDevice.user_id == owner_id))
+        ),
         tuple(connection.scalars(select(Notification.read_at).where(Notification.user_id == expert_id))),
         connection.scalar(watches),
     )
@@ -269,9 +287,7 @@ def ask(client, method: str, path: str, visitor: matrix.Person | None):
     api = path.startswith("/api/")
     headers = {"Authorization": f"Bearer {visitor.token}"} if visitor and api else {}
     if visitor and not api:
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(visitor.id)
-            flask_session["_fresh"] = True
+        plant_session(client, visitor.id)
     body = ({"json": {}} if api else {"data": {}}) if method in WRITES else {}
     return client.open(path, method=method, headers=headers, **body)
 

@@ -11,6 +11,7 @@ from govwiki.models.pages import Page, PageContributor, Revision
 from govwiki.models.proposals import Proposal
 from govwiki.models.records import AuditEvent, AuditHead, Snapshot
 from govwiki.models.search import SearchChange
+from govwiki.models.sessions import RememberedDevice, UserSession
 from govwiki.models.users import ApiToken, PasswordReset, User
 
 __all__ = [
@@ -34,10 +35,12 @@ __all__ = [
     "PasswordReset",
     "PageContributor",
     "Proposal",
+    "RememberedDevice",
     "Revision",
     "SearchChange",
     "Snapshot",
     "User",
+    "UserSession",
     "Watch",
     "WatchOptOut",
     "utcnow",

@@ -3,8 +3,8 @@
 Asking never says whether an account exists: the same answer whatever was typed, and the mail
 (through the outbox) goes only to an account's own address. The link's token is random, kept only
 as its sha256, works once and for an hour; using it sets the new password, spends every other
-reset link of the account and revokes its API tokens (whoever knew the old password may have
-made some). A suspended account gets no link.
+reset link of the account, ends its signed-in sessions and remembered devices and revokes its API
+tokens (whoever knew the old password may have used it). A suspended account gets no link.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from govwiki.core.messages import Message
 from govwiki.core.tokens import new_token, token_hash
 from govwiki.core.text import text_problems
-from govwiki.models import ApiToken, PasswordReset, User
-from govwiki.services import accounts, clock, outbox
+from govwiki.models import PasswordReset, User
+from govwiki.services import accounts, clock, outbox, sign_in_sessions
 from govwiki.services.errors import Gone, Invalid, NotFound
 
 VALID_FOR = timedelta(hours=1)
@@ -87,12 +87,8 @@ def reset_password(session: Session, token, password) -> User:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    # whoever knew the old password may be signed in or have made tokens: all of it ends
+    sign_in_sessions.end_everything(session, user, "password_reset", now=now)
     session.commit()
     return user
 

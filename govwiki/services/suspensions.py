@@ -2,9 +2,11 @@
 and using API tokens, with a reason; lifting the suspension gives everything back.
 
 Nothing the person wrote is removed: their revisions, suggestions and comments stay, and their
-name is shown marked as suspended wherever it appears. Enforcement lives where people are
-recognised (User.is_active, read by the session loader, the token check and sign-in), so no write
-path has to remember it. Both changes go into the audit log.
+name is shown marked as suspended wherever it appears. Suspending ends every signed-in session
+and remembered device of the account (services/sign_in_sessions.py), so none comes back when the
+suspension is lifted; its API tokens pause and come back. Enforcement lives where people are
+recognised (User.is_active, read by the session loader's one query, the token check and
+sign-in), so no write path has to remember it. Both changes go into the audit log.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Session
 from govwiki.core.messages import Message
 from govwiki.core.policy import may_suspend
 from govwiki.models import Comment, Page, PageContributor, User
-from govwiki.services import audit, clock
+from govwiki.services import audit, clock, sign_in_sessions
 from govwiki.services.accounts import get_user
 from govwiki.services.errors import Conflict, Forbidden, Invalid
 from govwiki.services.validation import check_text, raise_if
@@ -33,6 +35,8 @@ def suspend_user(session: Session, actor: User | None, username, *, reason) -> U
     if user.suspended_at is not None:
         raise Conflict("already_suspended", Message("This account is already suspended."))
     user.suspended_at, user.suspended_reason = clock.now(), reason
+    # every browser signed in as them is signed out for good; API tokens only pause (is_active)
+    sign_in_sessions.end_everything(session, user, "suspended", revoke_tokens=False)
     _names_changed(session, user)
     _record(session, actor, "user_suspended", user, reason=reason)
     session.commit()

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from govwiki.rate_limits import limit
 from govwiki.core.policy import may_suspend
 from govwiki.security import actor
 from govwiki.services import outbox
@@ -16,6 +17,7 @@ from govwiki.web import templating
 from govwiki.web.views import ID, Pager, page_args, session, signed_in
 
 admin = Blueprint("admin", __name__)
+limit("writes")(admin)  # every form write, as every API write (rate_limits.py)
 admin.record_once(templating.install)
 
 

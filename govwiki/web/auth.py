@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask import session as flask_session
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_limiter import RateLimitExceeded
 
-from govwiki.rate_limits import limit
+from govwiki import browser_sessions
+from govwiki.errors import error_response
+from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
 from govwiki.services import accounts
 from govwiki.services.errors import Invalid
@@ -16,6 +17,7 @@ from govwiki.web.forms import LoginForm, RegisterForm, TokenForm, attach_errors
 from govwiki.web.views import ID, local_path, session, signed_in
 
 auth = Blueprint("auth", __name__)
+limit("writes")(auth)  # every form write, as every API write (rate_limits.py)
 auth.record_once(templating.install)
 
 
@@ -36,14 +38,14 @@ def register():
     except Invalid as error:
         attach_errors(form, error.fields)
         return _page("auth/register.html", form)
-    _start_fresh_session()
-    login_user(user)
+    browser_sessions.begin(user)
     flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
     return redirect(local_path(form.next.data) or url_for("consultations.home"))
 
 
 @auth.route("/login", methods=["GET", "POST"])
 @limit("sign_in")
+@limit("sign_in_account")
 def login():
     form = LoginForm(next=local_path(request.args.get("next")) or "")
     if not form.validate_on_submit():
@@ -56,16 +58,14 @@ def login():
     if user is None:
         form.form_errors.append(_("The username, e-mail address or password is not right."))
         return render_template("auth/login.html", form=form), 401
-    _start_fresh_session()
-    login_user(user, remember=form.remember.data)
+    browser_sessions.begin(user, remember=form.remember.data)
     flash(_("Signed in as %(name)s.", name=user.display_name), "success")
     return redirect(local_path(form.next.data) or url_for("consultations.home"))
 
 
 @auth.post("/logout")
 def logout():
-    logout_user()
-    _start_fresh_session()
+    browser_sessions.end()
     flash(_("You are signed out."), "info")
     return redirect(url_for("consultations.home"))
 
@@ -96,11 +96,21 @@ def revoke_token(token_id: int):
     return redirect(url_for(".settings"))
 
 
-def _start_fresh_session() -> None:
-    """Forget everything the session held, its CSRF secret included, when someone signs in or
-    out: a session (and CSRF token) planted before signing in, or kept from before signing out,
-    is worth nothing afterwards."""
-    flask_session.clear()
+@auth.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded):
+    """Too many tries in a short time: the sign-in or registration form again with what was typed
+    (but the password), and when to try again; other forms get the error page."""
+    refused = refusal(error)
+    forms = {
+        "auth.login": (LoginForm, "auth/login.html"),
+        "auth.register": (RegisterForm, "auth/register.html"),
+    }
+    if request.endpoint not in forms:
+        return error_response(429, refused.to_dict(), retry_headers(refused))
+    form_class, template = forms[request.endpoint]
+    form = form_class()
+    form.form_errors.append(labels.service_text(refused.message))
+    return render_template(template, form=form), 429, retry_headers(refused)
 
 
 def _settings(form: TokenForm, *, new_token: str | None = None, status: int = 200):

@@ -32,6 +32,7 @@ from govwiki.web.labels import N_, service_text
 from govwiki.web.views import ID, gate, session
 
 comments = Blueprint("comments", __name__)
+limit("writes")(comments)  # every form write, as every API write (rate_limits.py)
 comments.record_once(templating.install)
 
 #: the session key naming the draft a successful post or edit has made obsolete

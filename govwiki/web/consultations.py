@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from govwiki.rate_limits import limit
 from govwiki.core.policy import STATUSES, TRANSITIONS, Action, can_create_consultation
 from govwiki.security import actor
 from govwiki.services import clock, inbox
@@ -19,6 +20,7 @@ from govwiki.web.forms import ConsultationForm, NewPageForm, attach_errors
 from govwiki.web.views import Pager, allowed, page_args, session, signed_in
 
 consultations = Blueprint("consultations", __name__)
+limit("writes")(consultations)  # every form write, as every API write (rate_limits.py)
 consultations.record_once(templating.install)
 
 

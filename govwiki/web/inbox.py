@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 
+from govwiki.rate_limits import limit
 from govwiki.core.policy import Action
 from govwiki.security import actor
 from govwiki.services import answers
@@ -30,6 +31,7 @@ from govwiki.web.views import ID, Pager, gate, here, local_path, page_args, sess
 from govwiki.web.comment_links import comment_url
 
 inbox = Blueprint("inbox", __name__)
+limit("writes")(inbox)  # every form write, as every API write (rate_limits.py)
 inbox.record_once(templating.install)
 
 

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
+from govwiki.rate_limits import limit
 from govwiki.core.policy import Action
 from govwiki.i18n import current_locale
 from govwiki.security import actor
@@ -24,6 +25,7 @@ from govwiki.web.invitation_links import invitation_link
 from govwiki.web.views import ID, Pager, page_args, session, signed_in
 
 invitations = Blueprint("invitations", __name__)
+limit("writes")(invitations)  # every form write, as every API write (rate_limits.py)
 invitations.record_once(templating.install)
 
 STATUS_NAMES = {

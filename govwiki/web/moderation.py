@@ -14,6 +14,7 @@ from flask_limiter import RateLimitExceeded
 from markupsafe import Markup
 
 from govwiki.core.policy import Action
+from govwiki.errors import error_response
 from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
 from govwiki.services import comment_views as views
@@ -26,6 +27,7 @@ from govwiki.web.views import ID, Pager, gate, local_path, page_args, session
 from govwiki.web.comment_links import comment_url
 
 moderation = Blueprint("moderation", __name__)
+limit("writes")(moderation)  # every form write, as every API write (rate_limits.py)
 moderation.record_once(templating.install)
 
 
@@ -94,8 +96,14 @@ def dismiss(comment_id: int):
 def _too_many(error: RateLimitExceeded):
     """Too many reports in a short time: the report form again, the reason still in the box."""
     refused = refusal(error)
-    comment = comment_service.load_comment(session(), actor(), request.view_args["comment_id"])
-    return (*_form("moderation/flag.html", comment, error=refused, status=429), retry_headers(refused))
+    templates = {"moderation.flag": "moderation/flag.html", "moderation.hide": "moderation/hide.html"}
+    if request.endpoint not in templates:  # no text to keep: the plain error page
+        return error_response(429, refused.to_dict(), retry_headers(refused))
+    try:
+        comment = comment_service.load_comment(session(), actor(), request.view_args["comment_id"])
+    except ServiceError:  # no longer readable: the error page still hands the reason back
+        return error_response(429, refused.to_dict(), retry_headers(refused))
+    return (*_form(templates[request.endpoint], comment, error=refused, status=429), retry_headers(refused))
 
 
 def shown(comment, moderator: bool) -> views.CommentView:

@@ -14,6 +14,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _, ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
+from govwiki.rate_limits import limit
 from govwiki.models import Page
 from govwiki.security import actor
 from govwiki.services import notifications as service
@@ -23,6 +24,7 @@ from govwiki.web.notification_entries import entry, target_url
 from govwiki.web.views import ID, Pager, here, local_path, page_args, session, sign_in_url, signed_in
 
 notifications = Blueprint("notifications", __name__)
+limit("writes")(notifications)  # every form write, as every API write (rate_limits.py)
 notifications.record_once(templating.install)
 
 log = logging.getLogger(__name__)

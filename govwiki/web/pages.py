@@ -28,6 +28,7 @@ from govwiki.web.present import conflict_passages
 from govwiki.web.views import ID, gate, page_permissions, revision_arg, session
 
 pages = Blueprint("pages", __name__)
+limit("writes")(pages)  # every form write, as every API write (rate_limits.py)
 pages.record_once(templating.install)
 history.routes.register_on(pages)
 

@@ -1,6 +1,6 @@
 """A forgotten password: the link goes by mail through the outbox, the answer is the same
 whether or not the account exists, the link works once and for an hour, and using it revokes
-the account's API tokens."""
+the account's API tokens, sessions and remembered devices."""
 
 from __future__ import annotations
 
@@ -86,3 +86,19 @@ def test_an_unknown_link_is_404_and_a_suspended_account_gets_no_mail(client, ses
 def test_the_sign_in_page_offers_it_in_chinese(client):
     html = client.get("/login?lang=zh").get_data(as_text=True)
     assert 'href="/forgot"' in html and "忘记密码" in html
+
+
+def test_a_new_password_signs_out_every_session_and_remembered_device(app, client, runner, make_user):
+    """Whoever knew the old password may be signed in somewhere: a reset ends all of it."""
+    from govwiki.browser_sessions import REMEMBER_COOKIE
+
+    make_user(username="ruth-resident")
+    elsewhere = app.test_client()
+    sign_in = {"login": "ruth-resident", "password": "password123", "remember": "y"}
+    assert elsewhere.post("/login", data=sign_in).status_code == 302
+    restarted = app.test_client()
+    restarted.set_cookie(REMEMBER_COOKIE, elsewhere.get_cookie(REMEMBER_COOKIE).value)
+    client.post("/forgot", data={"login": "ruth-resident"})
+    assert client.post(_mailed_link(app, runner), data={"password": "a-new-secret"}).status_code == 302
+    assert elsewhere.get("/settings").status_code == 302  # sent to sign in
+    assert restarted.get("/settings").status_code == 302

@@ -11,6 +11,7 @@ import pytest
 from tests import matrix
 from tests.matrix import EDITED, NEXT_STATUS, REASON, SUGGESTED
 from tests.matrix import app, connection, engine, people, worlds  # noqa: F401 - module fixtures
+from tests.sessions import plant_session
 
 #: the HTTP status of each refusal of the table (signed out: see `asks_to_sign_in`)
 STATUS = {matrix.HIDDEN: 404, matrix.NO: 403, matrix.SHUT: 403, matrix.ILLEGAL: 409}
@@ -24,9 +25,7 @@ KEPT = {"edit": "Markets open at 8.", "propose": "Street vendors need a permit."
 def sign_in(client, person: matrix.Person | None) -> None:
     if person is None:
         return
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(person.id)
-        flask_session["_fresh"] = True
+    plant_session(client, person.id)
 
 
 def perform(client, action: str, world: matrix.World):

@@ -200,3 +200,56 @@ def test_a_kind_counts_the_web_and_the_api_together(probes, client, make_user, l
     response = client.post("/api/v1/probe/comments", json={"body": "api"}, headers=bearer(user))
     error = response.get_json()["error"]
     assert response.status_code == 429 and error["code"] == "rate_limited" and error["your_body"] == "api"
+
+
+# --- all writes together, on the web as in the API ------------------------------------------------
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_WRITES="3/minute")
+def test_web_writes_without_a_kind_of_their_own_count_against_the_write_limit(client, make_page, login):
+    page = make_page(body=BASE)
+    login(page.consultation.created_by)
+    paths = ["watch", "unwatch", "watch", "unwatch"]
+    statuses = [client.post(f"/pages/{page.slug}/{path}").status_code for path in paths]
+    assert statuses == [302, 302, 302, 429]
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_WRITES="2/minute")
+def test_the_write_limit_counts_the_web_and_the_api_together(client, make_page, login, bearer):
+    page = make_page(body=BASE)
+    owner = page.consultation.created_by
+    login(owner)
+    assert client.post(f"/pages/{page.slug}/watch").status_code == 302
+    assert client.put(f"/api/v1/pages/{page.slug}/watch", headers=bearer(owner)).status_code == 200
+    assert client.post(f"/pages/{page.slug}/unwatch").status_code == 429
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_WRITES="1/minute")
+def test_a_suggestion_edit_refused_by_the_write_limit_shows_its_form_with_the_text(
+    client, session, make_page, make_user, login, text_of
+):
+    from govwiki.services import proposals
+
+    page = make_page(body=BASE)
+    resident = make_user("resident")
+    proposal = proposals.submit_proposal(
+        session, resident, page, body=BASE + "Mine.\n", summary="why", base_revision=1
+    )
+    login(resident)
+    assert client.post(f"/pages/{page.slug}/watch").status_code == 302
+    form = {"body": BASE + "Mine, reworded " + XSS + "\n", "summary": "better", "base_revision": 1}
+    response = client.post(f"/proposals/{proposal.id}/edit", **multipart(form))
+    html = unescape(text_of(response))
+    assert response.status_code == 429 and response.headers["Retry-After"]
+    assert 'id="body"' in html and "Mine, reworded " + XSS in html and "better" in html
+    assert XSS not in text_of(response)
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_WRITES="1/minute")
+def test_signing_out_is_never_refused_by_a_limit(client, make_page, login):
+    page = make_page(body=BASE)
+    login(page.consultation.created_by)
+    assert client.post(f"/pages/{page.slug}/watch").status_code == 302
+    assert client.post(f"/pages/{page.slug}/unwatch").status_code == 429
+    assert client.post("/logout").status_code == 302
+    assert client.get("/settings").status_code == 302  # signed out

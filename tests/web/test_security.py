@@ -146,10 +146,14 @@ def rate_limited(app_config):
 
 
 def test_repeated_sign_in_attempts_are_rate_limited(rate_limited, client, make_user):
+    """From one address, on any accounts (one account alone has a lower limit of its own:
+    tests/web/test_sign_in_throttle.py)."""
     make_user(username="rosa")
     statuses = [
-        client.post("/login", data={"login": "rosa", "password": "guess-number"}).status_code
-        for _ in range(21)
+        client.post(
+            "/login", data={"login": ("rosa", "rosa-b", "rosa-c")[n % 3], "password": "guess-number"}
+        ).status_code
+        for n in range(21)
     ]
     assert statuses[:20] == [401] * 20
     assert statuses[20] == 429

@@ -10,6 +10,7 @@ from govwiki.extensions import db
 from govwiki.services import comments, consultations, moderation, notifications, pages, proposals
 
 from tests.web.test_comments_display import hide
+from tests.sessions import plant_session
 
 
 @pytest.fixture
@@ -18,9 +19,7 @@ def reader(app):
 
     def sign_in(user):
         client = app.test_client()
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"] = str(user.id)
-            flask_session["_fresh"] = True
+        plant_session(client, user.id)
         return client
 
     return sign_in
