@@ -61,9 +61,11 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.web.proposals import proposals
     from govwiki.web.records import records
     from govwiki.web.search import search
+    from govwiki.web.settings import settings
 
     for blueprint in (
         auth,
+        settings,
         consultations,
         pages,
         proposals,

@@ -72,6 +72,9 @@ class Defaults:
     #: means every mail is written as an .eml file into `outbox/` in the instance folder
     MAIL_URL = ""
     MAIL_FROM = "GovWiki <govwiki@localhost>"
+    #: Argon2id cost of new password hashes (services/passwords.py): OWASP's minimum, 19 MiB of
+    #: memory, 2 passes, 1 lane; hashes of another cost are made again at the next sign-in
+    PASSWORD_COST = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 
 
 #: GOVWIKI_<NAME> environment variables and the config key each one sets

@@ -10,7 +10,7 @@ from govwiki.models.pages import Page, PageContributor, Revision
 from govwiki.models.proposals import Proposal
 from govwiki.models.records import AuditEvent, AuditHead, Snapshot
 from govwiki.models.search import SearchChange
-from govwiki.models.users import ApiToken, PasswordReset, User
+from govwiki.models.users import ApiToken, EmailVerification, PasswordReset, User
 
 __all__ = [
     "ApiToken",
@@ -22,6 +22,7 @@ __all__ = [
     "CommentSupport",
     "CommentVersion",
     "Consultation",
+    "EmailVerification",
     "InboxRead",
     "Invitation",
     "Membership",
