@@ -181,7 +181,8 @@ def make_user(session):
 
     def make(role: str = "resident", username: str | None = None, **extra):
         name = username or f"{role}-{next(counter)}"
-        return accounts.register_user(session, name, f"{name}@example.org", "password123", role=role, **extra)
+        email = extra.pop("email", f"{name}@example.org")
+        return accounts.register_user(session, name, email, "password123", role=role, **extra)
 
     return make
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.exceptions import HashingError, InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash
 
@@ -41,7 +41,7 @@ def init_app(app) -> None:
     try:
         cost = Cost(**app.config["PASSWORD_COST"])
         _hasher(cost).hash("check")
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, HashingError) as error:
         raise RuntimeError(f"PASSWORD_COST: {error}") from None
     app.extensions[EXTENSION] = cost
 
