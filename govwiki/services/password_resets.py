@@ -7,7 +7,7 @@ that it has no account here (so both write one mail and commit). Usernames are p
 so an unknown username writes nothing. The link's token is random, kept only
 as its sha256, works once and for an hour; using it sets the new password, spends every other
 reset link of the account and revokes its API tokens (whoever knew the old password may have
-made some). A suspended account gets no link.
+made some), and confirms the account's address (the link came to it). A suspended account gets no link.
 """
 
 from __future__ import annotations

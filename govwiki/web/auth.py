@@ -68,7 +68,9 @@ def verify_email(token: str):
     except ServiceError as error:
         return _link_gone(error)
     _start_fresh_session()
-    login_user(user)
+    if not login_user(user):  # suspended: the address is confirmed, but no one signs in as it
+        flash(_("Your e-mail address %(address)s is confirmed.", address=user.email), "success")
+        return redirect(url_for("auth.login"))
     flash(
         _(
             "Your e-mail address %(address)s is confirmed. Welcome, %(name)s!",

@@ -156,3 +156,24 @@ def test_an_unverified_account_may_sign_in_and_comment(client, session, make_pag
     assert signed_in.status_code == 302
     posted = client.post(f"/pages/{page.slug}/comments", data={"body": "A first comment."})
     assert posted.status_code in (201, 302, 303), posted.get_data(as_text=True)[:300]
+
+
+def test_a_suspended_account_is_confirmed_by_its_link_but_not_signed_in(client, session):
+    from govwiki.services import suspensions
+
+    client.post("/register", data=FORM)
+    link = _link(_mails(session)[0])
+    suspensions.suspend_user(session, None, "new-person", reason="Spam")
+    response = client.post(link, follow_redirects=True)
+    assert "is confirmed" in response.get_data(as_text=True) and "Sign out" not in response.get_data(
+        as_text=True
+    )
+
+
+def test_using_a_password_reset_link_confirms_the_address(client, session):
+    client.post("/register", data=FORM)
+    client.post("/forgot", data={"login": "new-person"})
+    reset = _link(_mails(session, "password_reset")[0])
+    assert client.post(reset, data={"password": "another-long-password"}).status_code == 302
+    session.expire_all()
+    assert session.scalar(select(User.email_verified_at)) is not None
