@@ -217,11 +217,11 @@ def _spend_reset_links(session: Session, user: User) -> None:
 
 
 def create_token_confirmed(session: Session, user: User, name, password) -> str:
-    """Create an API token for `user` once they have typed their password again (the web's
+    """Create a named API token for `user` once they have typed their password again (the web's
     settings: a session cookie alone must not mint a credential that outlives it)."""
     fields: dict = {}
     require_password(fields, user, password)
-    name = check_display(fields, "name", name, max_length=80, required=False)
+    name = check_display(fields, "name", name, max_length=80)
     raise_if(fields)
     return create_token(session, user, name)
 

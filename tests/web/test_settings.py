@@ -247,6 +247,12 @@ def test_a_token_needs_the_password_and_a_refusal_keeps_its_name(client, session
     assert session.scalars(select(ApiToken)).all() == []
 
 
+def test_a_token_needs_a_name(client, session, rosa):
+    response = client.post("/settings/tokens", data={"name": " ", "current_password": "password123"})
+    assert response.status_code == 422 and "required" in response.get_data(as_text=True)
+    assert session.scalars(select(ApiToken)).all() == []
+
+
 def test_a_created_token_is_shown_once_and_listed_with_its_name(app, client, rosa):
     created = client.post("/settings/tokens", data={"name": "my script", "current_password": "password123"})
     html = created.get_data(as_text=True)
