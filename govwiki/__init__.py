@@ -63,10 +63,12 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.web.proposals import proposals
     from govwiki.web.records import records
     from govwiki.web.search import search
+    from govwiki.web.settings import settings
 
     for blueprint in (
         auth,
         mail_settings,
+        settings,
         consultations,
         pages,
         proposals,

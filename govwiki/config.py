@@ -81,6 +81,9 @@ class Defaults:
     #: the site's address as readers reach it: links in mail the worker writes (notifications,
     #: digests, unsubscribing) start with it, since the worker answers no request to learn it
     PUBLIC_URL = "http://127.0.0.1:5000"
+    #: Argon2id cost of new password hashes (services/passwords.py): OWASP's minimum, 19 MiB of
+    #: memory, 2 passes, 1 lane; hashes of another cost are made again at the next sign-in
+    PASSWORD_COST = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 
 
 #: GOVWIKI_<NAME> environment variables and the config key each one sets

@@ -8,9 +8,12 @@ rendered; what a 304 saves is sending it, most of a page on a phone.) A view who
 change after a known moment may declare it with `last_modified()` for `If-Modified-Since`.
 
 Who may keep a copy is decided once the response is complete, after every other hook:
-- a personal answer (signed in by session or token, setting a cookie, showing flashed messages
-  or holding a CSRF token) is `private, no-cache`: the browser keeps it and revalidates, a
-  shared cache never stores it, and no one else ever gets it;
+- an answer to someone signed in (by session or by API token) is `no-store`: it shows their
+  name, notifications, settings or private drafts, and no cache, not even the browser's (a
+  shared computer's back button, a disk cache), may keep it;
+- another personal answer (setting a cookie, showing flashed messages or holding a CSRF
+  token) is `private, no-cache`: the browser keeps it and revalidates, a shared cache never
+  stores it, and no one else ever gets it;
 - any other read is `public, max-age=PUBLIC_MAX_AGE`, so that a reverse proxy can answer
   signed-out readers for a short while;
 - errors and writes are `no-store`.
@@ -69,6 +72,8 @@ def _cache_headers(response: Response) -> Response:
     if "Cache-Control" in response.headers:  # the view chose (the favicon): never shared if personal
         if personal:
             _forbid_sharing(response)
+    elif current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
     elif personal:
         response.headers["Cache-Control"] = "private, no-cache"
     else:

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from govwiki import browser_sessions, rate_limits
 from govwiki.extensions import csrf, db, limiter, login_manager
 from govwiki.models import User
+from govwiki.services import passwords
 from govwiki.services.errors import NotFound, ServiceError
 
 # No inline script or style anywhere: templates load /static files only.
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.login_view = "auth.login"
     csrf.init_app(app)
+    passwords.init_app(app)
     app.config.setdefault("RATELIMIT_ENABLED", True)
     rate_limits.check_settings(app)
     limiter.init_app(app)

@@ -8,8 +8,8 @@ from govwiki.api.openapi_types import STRING
 
 ETAG = {"description": "strong validator of this answer; send it back in If-None-Match", "schema": STRING}
 CACHE_CONTROL = {
-    "description": "`public, max-age=60` (GOVWIKI_PUBLIC_MAX_AGE) when signed out; `private, no-cache` "
-    "with a token or a session, so that no shared cache keeps it",
+    "description": "`public, max-age=60` (GOVWIKI_PUBLIC_MAX_AGE) when signed out; `no-store` with a "
+    "token or a session, so that no cache, shared or the client's, keeps it",
     "schema": STRING,
 }
 LAST_MODIFIED = {

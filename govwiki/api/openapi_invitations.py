@@ -55,10 +55,15 @@ INVITATION_OPERATIONS = [
     ("post", "/invitations/{id}/resend", "Send a pending or expired invitation again with a new link "
      "(the old one stops working)", None, 200, ref("Invitation"), []),
     ("delete", "/invitations/{id}", "Revoke an invitation (its officials)", None, 200, ref("Invitation"), []),
-    ("post", "/invitations/accept", "Accept an invitation as the signed-in user: the expert role in its "
-     "consultation", "AcceptInvitation", 200, ref("AcceptedInvitation"), []),
+    ("post", "/invitations/accept", "Accept an invitation as the signed-in user, the verified owner of the "
+     "invited address: the expert role in its consultation", "AcceptInvitation", 200,
+     ref("AcceptedInvitation"), []),
 ]  # fmt: skip
 
 INVITATION_ERRORS = {
-    "/invitations/accept": {"410": "gone: the invitation was used, has expired or was revoked"}
+    "/invitations/accept": {
+        "403": "invitation_for_another_address: the caller's e-mail address is not the invited one; "
+        "email_not_verified: it is, but the caller has not confirmed it yet",
+        "410": "gone: the invitation was used, has expired or was revoked",
+    }
 }

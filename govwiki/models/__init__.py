@@ -12,7 +12,7 @@ from govwiki.models.proposals import Proposal
 from govwiki.models.records import AuditEvent, AuditHead, Snapshot
 from govwiki.models.search import SearchChange
 from govwiki.models.sessions import RememberedDevice, UserSession
-from govwiki.models.users import ApiToken, PasswordReset, User
+from govwiki.models.users import ApiToken, EmailVerification, PasswordReset, User
 
 __all__ = [
     "ApiToken",
@@ -25,6 +25,7 @@ __all__ = [
     "CommentVersion",
     "Consultation",
     "DigestItem",
+    "EmailVerification",
     "InboxRead",
     "Invitation",
     "MailPreference",

@@ -1,28 +1,30 @@
-"""Accounts: registration, sign-in, site roles and API tokens."""
+"""Accounts: making them, signing in, passwords, site roles and API tokens.
+
+`register_user` makes an account directly, its address counted as verified: the command line,
+the demo and the tests. People registering on the web go through services/registration.py,
+which never says whether a name or an address is taken and finishes by mail.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from govwiki.core.policy import SITE_ROLES, may_assign_roles
 from govwiki.core.text import display_problems, text_problems
 from govwiki.core.tokens import new_token, token_hash
 from govwiki.core.messages import Message
-from govwiki.models import ApiToken, User, utcnow
-from govwiki.services import audit
+from govwiki.models import ApiToken, PasswordReset, User, utcnow
+from govwiki.services import audit, clock, passwords, profiles
 from govwiki.services.errors import Forbidden, Invalid, NotFound
 from govwiki.services.validation import one_of, check_choice, check_display, raise_if
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,38}[a-z0-9]$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
-#: werkzeug hashing method; tests switch to a cheaper one
-PASSWORD_METHOD = "scrypt"
 #: how stale `last_used_at` may get before a request refreshes it (avoids a write per read)
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=10)
 
@@ -37,27 +39,29 @@ def register_user(
     role: str = "resident",
     affiliation: str = "",
 ) -> User:
-    """Create an account; usernames and e-mail addresses are unique, case-insensitively."""
+    """Create an account, its address verified; usernames and e-mail addresses are unique,
+    case-insensitively, and the display name may not read like anyone else's name."""
     fields: dict[str, str] = {}
     username = _check_username(session, fields, username)
+    if "username" not in fields:
+        profiles.check_username_look(session, fields, username)
     email = _check_email(session, fields, email)
     if password_problem(password):
         fields["password"] = password_problem(password)
-    display_name = check_display(fields, "display_name", display_name or username, max_length=80)
+    display_name = profiles.check_display_name(session, fields, display_name or username, username=username)
     affiliation = check_display(fields, "affiliation", affiliation, max_length=120, required=False)
     check_choice(fields, "role", role, SITE_ROLES)
     raise_if(fields)
-    user = User(
-        username=username,
-        email=email,
-        display_name=display_name,
-        role=role,
-        affiliation=affiliation,
-        password_hash=hash_password(password),
-    )
+    user = new_user(username, email, password, display_name=display_name, role=role, affiliation=affiliation)
+    user.email_verified_at = clock.now()
     session.add(user)
     session.commit()
     return user
+
+
+def new_user(username: str, email: str, password: str, **fields) -> User:
+    """An account of checked values, not yet added to the session."""
+    return User(username=username, email=email, password_hash=hash_password(password), **fields)
 
 
 def password_problem(password):
@@ -68,7 +72,8 @@ def password_problem(password):
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, PASSWORD_METHOD)
+    """The hash to store of a new password (Argon2id, services/passwords.py)."""
+    return passwords.hash_password(password)
 
 
 def email_problem(email: str):
@@ -78,20 +83,41 @@ def email_problem(email: str):
     return None
 
 
-def _check_username(session: Session, fields: dict, username) -> str:
+def username_form(fields: dict, username) -> str:
+    """The username as stored (stripped, lowercase), with a field message when malformed."""
     username = (username or "").strip().lower() if isinstance(username, str) else ""
     if not USERNAME_RE.match(username):
         fields["username"] = Message("3–40 characters: lowercase letters, digits, - and _")
-    elif session.scalar(select(User.id).where(User.username == username)):
+    return username
+
+
+def email_form(fields: dict, email) -> str:
+    """The address as stored (stripped), with a field message when malformed."""
+    email = (email or "").strip() if isinstance(email, str) else ""
+    if email_problem(email):
+        fields["email"] = email_problem(email)
+    return email
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    """The account of an address, compared case-insensitively."""
+    return session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def _check_username(session: Session, fields: dict, username) -> str:
+    username = username_form(fields, username)
+    if "username" not in fields and user_by_username(session, username):
         fields["username"] = Message("this name is taken")
     return username
 
 
 def _check_email(session: Session, fields: dict, email) -> str:
-    email = (email or "").strip() if isinstance(email, str) else ""
-    if email_problem(email):
-        fields["email"] = email_problem(email)
-    elif session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+    email = email_form(fields, email)
+    if "email" not in fields and user_by_email(session, email):
         fields["email"] = Message("an account with this address exists")
     return email
 
@@ -106,13 +132,20 @@ def authenticate(session: Session, login: str, password: str) -> User | None:
     """Return the active user with this username or e-mail and password, else None.
 
     A suspended account is refused with AccountSuspended, but only once the password is right:
-    to anyone else it answers exactly as a wrong password does (no account enumeration)."""
-    login = (login or "").strip().lower()
+    to anyone else it answers exactly as a wrong password does (no account enumeration), and in
+    the same time: an unknown login is checked against a dummy hash of the same cost. A right
+    password kept in an older hash (or at another cost) is hashed again."""
+    login = (login or "").strip().lower() if isinstance(login, str) else ""
     if text_problems(login):
-        return None  # no account has such a name or address, and PostgreSQL cannot compare NUL
+        return passwords.verify_nothing(password) or None  # PostgreSQL cannot compare NUL
     user = session.scalar(select(User).where((User.username == login) | (func.lower(User.email) == login)))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+    if user is None:
+        return passwords.verify_nothing(password) or None
+    if not passwords.verify(user.password_hash, password) or not user.active:
         return None
+    if passwords.needs_upgrade(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.commit()
     if user.suspended_at is not None:
         raise AccountSuspended(
             Message(
@@ -148,6 +181,49 @@ def set_role(session: Session, actor: User | None, username: str, role: str) -> 
     )
     session.commit()
     return user
+
+
+def password_is_right(user: User, password) -> bool:
+    """Whether `password` is the account's password (asked again before sensitive changes)."""
+    return passwords.verify(user.password_hash, password)
+
+
+def require_password(fields: dict, user: User, password, field: str = "current_password") -> None:
+    """Add a field message unless `password` is the account's password."""
+    if not password_is_right(user, password):
+        fields[field] = Message("this is not your current password")
+
+
+def change_password(session: Session, user: User, current, new) -> User:
+    """Set a new password, given the current one; the account's password-reset links are spent."""
+    fields: dict = {}
+    require_password(fields, user, current)
+    if password_problem(new):
+        fields["new_password"] = password_problem(new)
+    raise_if(fields)
+    user.password_hash = hash_password(new)
+    _spend_reset_links(session, user)
+    session.commit()
+    return user
+
+
+def _spend_reset_links(session: Session, user: User) -> None:
+    session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def create_token_confirmed(session: Session, user: User, name, password) -> str:
+    """Create a named API token for `user` once they have typed their password again (the web's
+    settings: a session cookie alone must not mint a credential that outlives it)."""
+    fields: dict = {}
+    require_password(fields, user, password)
+    name = check_display(fields, "name", name, max_length=80)
+    raise_if(fields)
+    return create_token(session, user, name)
 
 
 def create_token(session: Session, user: User, name: str = "") -> str:

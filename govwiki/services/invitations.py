@@ -3,7 +3,9 @@
 The link's token is random and kept only as its sha256. It works once, until it expires, unless
 revoked; after that it is gone (410) for good, whatever else happens to the account it was sent
 to. Accepting is one conditional UPDATE (still pending, not expired, not revoked), so two
-accounts racing for one link cannot both have it. Accepting grants the expert role in that one
+accounts racing for one link cannot both have it. An invitation is bound to the address it was
+sent to: only the account whose e-mail address is that address, verified, may accept it (a link
+passed on, or an account that only claims the address, gets 403). Accepting grants the expert role in that one
 consultation; an official of it stays official. Creating, accepting and revoking go into the
 audit log; the mail goes into the outbox in the same transaction.
 """
@@ -24,7 +26,15 @@ from govwiki.models import Consultation, Invitation, Membership, User
 from govwiki.services import audit, clock, outbox
 from govwiki.services.access import require
 from govwiki.services.accounts import email_problem
-from govwiki.services.errors import Conflict, Gone, Invalid, NotFound, ServiceError, Unauthenticated
+from govwiki.services.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    ServiceError,
+    Unauthenticated,
+)
 from govwiki.services.upsert import insert_or_ignore
 
 DEFAULT_DAYS = 14
@@ -127,11 +137,46 @@ def revoke(session: Session, actor: User | None, invitation: Invitation) -> Invi
     return invitation
 
 
+class ForAnotherAddress(Forbidden):
+    """The invitation was sent to an address that is not the accepting account's."""
+
+    code = "invitation_for_another_address"
+
+
+class AddressNotVerified(Forbidden):
+    """The account has the invited address but has not proved it yet."""
+
+    code = "email_not_verified"
+
+
+def acceptance_problem(actor: User, invitation: Invitation) -> Forbidden | None:
+    """Why `actor` may not accept `invitation` (its address binding), or None."""
+    if actor.email.lower() != invitation.email.lower():
+        return ForAnotherAddress(
+            Message(
+                "This invitation was sent to another e-mail address. Sign in with the account of that"
+                " address, or make it your account's address in your settings, then open the link again."
+            )
+        )
+    if not actor.is_verified:
+        return AddressNotVerified(
+            Message(
+                "Confirm your e-mail address first: open the link we mailed to it (or ask for a new one"
+                " in your settings), then open the invitation again."
+            )
+        )
+    return None
+
+
 def accept(session: Session, actor: User | None, token) -> Invitation:
-    """Accept the invitation of `token` as `actor`: the expert role in its consultation."""
+    """Accept the invitation of `token` as `actor`, the verified owner of the invited address:
+    the expert role in its consultation."""
     if actor is None:
         raise Unauthenticated(Message("Sign in or register to accept the invitation."))
     invitation = by_token(session, token)
+    problem = acceptance_problem(actor, invitation)
+    if problem is not None:
+        raise problem
     now = clock.now()
     taken = session.execute(
         update(Invitation)

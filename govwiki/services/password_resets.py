@@ -1,10 +1,14 @@
 """Resetting a forgotten password by mail.
 
 Asking never says whether an account exists: the same answer whatever was typed, and the mail
-(through the outbox) goes only to an account's own address. The link's token is random, kept only
+(through the outbox) goes only to an account's own address. Nor does it take longer for an
+account's address than for an address without one: that address is told, by a mail of its own,
+that it has no account here (so both write one mail and commit). Usernames are public handles,
+so an unknown username writes nothing. The link's token is random, kept only
 as its sha256, works once and for an hour; using it sets the new password, spends every other
-reset link of the account, ends its signed-in sessions and remembered devices and revokes its API
-tokens (whoever knew the old password may have used it). A suspended account gets no link.
+reset link of the account, ends its signed-in sessions and remembered devices, revokes its API
+tokens (whoever knew the old password may have used it), and confirms the account's address (the
+link came to it). A suspended account gets no link.
 """
 
 from __future__ import annotations
@@ -32,6 +36,10 @@ def request_reset(session: Session, login, *, locale: str, link: Callable[[str],
     if not login or text_problems(login):
         return
     user = session.scalar(select(User).where((User.username == login) | (func.lower(User.email) == login)))
+    if user is None and accounts.email_problem(login) is None:
+        outbox.enqueue(session, "no_account", login, locale=locale, params={"email": login})
+        session.commit()
+        return
     if user is None or not user.is_active:
         return
     token, now = new_token(), clock.now()
@@ -81,6 +89,8 @@ def reset_password(session: Session, token, password) -> User:
         raise _gone()
     user = session.get(User, reset.user_id)
     user.password_hash = accounts.hash_password(password)
+    # the link came to the account's address: whoever used it can read that mailbox
+    user.email_verified_at = user.email_verified_at or now
     session.execute(
         update(PasswordReset)
         .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))

@@ -1,4 +1,5 @@
-"""Accounts on the web: register, sign in and out, and API tokens in the settings."""
+"""Accounts on the web: register (finished by mail), verify an address, sign in and out.
+The settings pages are web/settings.py."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from flask_limiter import RateLimitExceeded
 
 from govwiki import browser_sessions
 from govwiki.errors import error_response
+from govwiki.i18n import current_locale
 from govwiki.rate_limits import limit, refusal, retry_headers
-from govwiki.security import actor
-from govwiki.services import accounts
-from govwiki.services.errors import Invalid
+from govwiki.services import accounts, email_addresses, registration
+from govwiki.services.errors import Invalid, ServiceError
 from govwiki.web import labels, password_reset, templating
-from govwiki.web.forms import LoginForm, RegisterForm, TokenForm, attach_errors
-from govwiki.web.views import ID, local_path, session, signed_in
+from govwiki.web.forms import LoginForm, RegisterForm, attach_errors
+from govwiki.web.views import local_path, session
+
+#: a page holding a link's token or someone's address: never cached, never sent on as a Referer
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 auth = Blueprint("auth", __name__)
 limit("writes")(auth)  # every form write, as every API write (rate_limits.py)
@@ -24,23 +28,60 @@ auth.record_once(templating.install)
 @auth.route("/register", methods=["GET", "POST"])
 @limit("registration")
 def register():
-    form = RegisterForm(next=local_path(request.args.get("next")) or "")
+    form = RegisterForm(
+        next=local_path(request.args.get("next")) or "", email=request.args.get("email", "")[:254]
+    )
     if not form.validate_on_submit():
         return _page("auth/register.html", form)
     try:
-        user = accounts.register_user(
+        address = registration.register(
             session(),
-            form.username.data,
-            form.email.data,
-            form.password.data,
+            username=form.username.data,
+            email=form.email.data,
+            password=form.password.data,
             display_name=form.display_name.data or "",
+            locale=current_locale(),
+            links=_registration_links(local_path(form.next.data) or ""),
         )
     except Invalid as error:
+        session().rollback()
         attach_errors(form, error.fields)
         return _page("auth/register.html", form)
+    # the same page whether an account was made, the address has one or the name is taken
+    return render_template("auth/registered.html", address=address), PRIVATE_HEADERS
+
+
+@auth.route("/verify/<token>", methods=["GET", "POST"])
+@limit("sign_in")
+def verify_email(token: str):
+    """A verification link: shown with a button (a mail scanner fetching the link spends
+    nothing), used by the POST, which verifies the address and signs its account in."""
+    try:
+        found = email_addresses.check_token(session(), token)
+        if request.method == "GET":
+            html = render_template(
+                "auth/verify.html",
+                token=token,
+                address=found.email,
+                next=local_path(request.args.get("next")),
+            )
+            return html, PRIVATE_HEADERS
+        user = email_addresses.verify(session(), token)
+    except ServiceError as error:
+        return _link_gone(error)
+    if not user.is_active:  # suspended: the address is confirmed, but no one signs in as it
+        flash(_("Your e-mail address %(address)s is confirmed.", address=user.email), "success")
+        return redirect(url_for("auth.login"))
     browser_sessions.begin(user)
-    flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-    return redirect(local_path(form.next.data) or url_for("consultations.home"))
+    flash(
+        _(
+            "Your e-mail address %(address)s is confirmed. Welcome, %(name)s!",
+            address=user.email,
+            name=user.display_name,
+        ),
+        "success",
+    )
+    return redirect(local_path(request.args.get("next")) or url_for("consultations.home"))
 
 
 @auth.route("/login", methods=["GET", "POST"])
@@ -60,6 +101,13 @@ def login():
         return render_template("auth/login.html", form=form), 401
     browser_sessions.begin(user, remember=form.remember.data)
     flash(_("Signed in as %(name)s.", name=user.display_name), "success")
+    if not user.is_verified:
+        flash(
+            _(
+                "Your e-mail address is not confirmed yet: open the link we mailed you, or ask for a new one in your settings."
+            ),
+            "info",
+        )
     return redirect(local_path(form.next.data) or url_for("consultations.home"))
 
 
@@ -68,32 +116,6 @@ def logout():
     browser_sessions.end()
     flash(_("You are signed out."), "info")
     return redirect(url_for("consultations.home"))
-
-
-@auth.get("/settings")
-@signed_in
-def settings():
-    return _settings(TokenForm(formdata=None))
-
-
-@auth.post("/settings/tokens")
-@signed_in
-def create_token():
-    form = TokenForm()
-    try:
-        token = accounts.create_token(session(), actor(), form.name.data or "")
-    except Invalid as error:
-        attach_errors(form, error.fields)
-        return _settings(form, status=422)
-    return _settings(TokenForm(formdata=None), new_token=token, status=201)
-
-
-@auth.post(f"/settings/tokens/<{ID}:token_id>/revoke")
-@signed_in
-def revoke_token(token_id: int):
-    accounts.revoke_token(session(), actor(), token_id)
-    flash(_("The token is revoked; programs using it can no longer sign in with it."), "success")
-    return redirect(url_for(".settings"))
 
 
 @auth.errorhandler(RateLimitExceeded)
@@ -113,10 +135,29 @@ def _too_many(error: RateLimitExceeded):
     return render_template(template, form=form), 429, retry_headers(refused)
 
 
-def _settings(form: TokenForm, *, new_token: str | None = None, status: int = 200):
-    tokens = accounts.list_tokens(session(), actor())
-    html = render_template("auth/settings.html", form=form, tokens=tokens, new_token=new_token)
-    return html, status
+def _registration_links(next_path: str) -> registration.Links:
+    """Where the registration mails point; a verification link comes back to `next_path`."""
+    return registration.Links(
+        verify=lambda token: url_for(
+            "auth.verify_email", token=token, next=next_path or None, _external=True
+        ),
+        register_again=lambda email: url_for(
+            "auth.register", email=email, next=next_path or None, _external=True
+        ),
+        sign_in=url_for("auth.login", _external=True),
+        forgot_password=url_for("auth.forgot", _external=True),
+    )
+
+
+def _link_gone(error: ServiceError):
+    html = render_template(
+        "link_gone.html",
+        heading=_("This link cannot be used"),
+        error=error,
+        onward=url_for("settings.email"),
+        onward_label=_("Ask for a new link in your settings"),
+    )
+    return html, error.status, PRIVATE_HEADERS
 
 
 def _page(template: str, form):

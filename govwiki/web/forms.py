@@ -86,13 +86,6 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class TokenForm(FlaskForm):
-    name = StringField(
-        _l("Token name"), description=_l("A name to recognise it by, e.g. the tool that uses it.")
-    )
-    submit = SubmitField(_l("Create token"))
-
-
 class ConsultationForm(FlaskForm):
     title = StringField(_l("Title"), [InputRequired()])
     summary = TextAreaField(

@@ -18,7 +18,7 @@ from govwiki.security import actor
 from govwiki.services import clock
 from govwiki.services import invitations as service
 from govwiki.services.access import Verdicts, load_consultation
-from govwiki.services.errors import Invalid, ServiceError
+from govwiki.services.errors import Forbidden, Invalid, ServiceError
 from govwiki.web import templating
 from govwiki.web.forms import attach_errors, unix_newlines
 from govwiki.web.invitation_links import invitation_link
@@ -132,8 +132,9 @@ def landing(token: str):
     except ServiceError as error:
         return _gone(error)
     here = url_for(".landing", token=token)
+    problem = service.acceptance_problem(actor(), invitation) if actor() else None
     return render_template(
-        "invitations/show.html", invitation=invitation, token=token, here=here
+        "invitations/show.html", invitation=invitation, token=token, here=here, problem=problem
     ), PRIVATE_HEADERS
 
 
@@ -143,6 +144,8 @@ def accept():
     token = request.form.get("token", "")
     try:
         invitation = service.accept(session(), actor(), token)
+    except Forbidden as error:
+        return _not_yet(error)
     except ServiceError as error:
         return _gone(error)
     flash(
@@ -153,6 +156,18 @@ def accept():
         "success",
     )
     return redirect(url_for("consultations.show", slug=invitation.consultation.slug))
+
+
+def _not_yet(error: Forbidden):
+    """The link works, but not for this account (yet): see services.invitations.accept."""
+    html = render_template(
+        "link_gone.html",
+        heading=_("You cannot accept this invitation with this account"),
+        error=error,
+        onward=url_for("settings.email"),
+        onward_label=_("Your e-mail address in the settings"),
+    )
+    return html, error.status, PRIVATE_HEADERS
 
 
 def _gone(error: ServiceError):

@@ -49,10 +49,21 @@ def test_a_signed_out_read_is_public_for_a_short_time(client, page):
     assert _directives(client.get(f"/api/v1/pages/{page.slug}")) == {"public", "max-age=60"}
 
 
-def test_a_read_with_a_token_is_private(client, page, bearer):
+def test_a_read_with_a_token_is_never_stored(client, page, bearer):
     response = client.get(f"/api/v1/pages/{page.slug}", headers=bearer(page.consultation.created_by))
-    assert _directives(response) == {"private", "no-cache"}
+    assert _directives(response) == {"no-store"}
     assert "Authorization" in response.headers["Vary"]
+
+
+def test_the_callers_own_notifications_are_never_stored(client, page, bearer):
+    response = client.get("/api/v1/notifications", headers=bearer(page.consultation.created_by))
+    assert response.status_code == 200 and _directives(response) == {"no-store"}
+
+
+def test_a_read_with_a_session_cookie_is_never_stored(client, login, page):
+    login(page.consultation.created_by)
+    response = client.get(f"/api/v1/pages/{page.slug}")
+    assert _directives(response) == {"no-store"}
 
 
 def test_a_token_holder_revalidates_with_304_too(client, page, bearer):

@@ -43,7 +43,7 @@ def test_an_official_invites_and_the_link_makes_an_expert_once(
     [mail] = session.scalars(select(OutgoingMail)).all()
     assert mail.kind == "invitation" and mail.to_address == "expert@example.org"
 
-    expert = make_user()
+    expert = make_user(username="expert")  # expert@example.org, the invited address
     accepted = _accept(client, bearer(expert), token)
     assert accepted.status_code == 200
     assert accepted.get_json() == {
@@ -72,7 +72,7 @@ def test_an_expert_of_one_consultation_is_nobody_in_another(
 ):
     first, second = make_consultation(), make_consultation(status="draft")
     token = _token(_invite(client, bearer(official), first).get_json())
-    expert = make_user()
+    expert = make_user(username="expert")
     assert _accept(client, bearer(expert), token).status_code == 200
     assert client.get(f"/api/v1/consultations/{second.slug}", headers=bearer(expert)).status_code == 404
 
@@ -104,7 +104,7 @@ def test_resending_makes_a_new_link_and_the_old_one_stops(
     first = _invite(client, bearer(official), consultation).get_json()
     resent = client.post(f"/api/v1/invitations/{first['id']}/resend", headers=bearer(official))
     assert resent.status_code == 200
-    person = bearer(make_user())
+    person = bearer(make_user(username="expert"))
     assert _accept(client, person, _token(first)).status_code == 404
     assert _accept(client, person, _token(resent.get_json())).status_code == 200
     again = client.post(f"/api/v1/invitations/{first['id']}/resend", headers=bearer(official))
@@ -151,3 +151,22 @@ def test_accepting_needs_an_account(client, official, bearer, make_consultation)
 def test_an_adopted_consultation_takes_no_new_experts(client, official, bearer, make_consultation):
     response = _invite(client, bearer(official), make_consultation(status="adopted"))
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "consultation_closed"
+
+
+def test_only_the_verified_owner_of_the_invited_address_accepts(
+    client, session, official, bearer, make_consultation, make_user
+):
+    consultation = make_consultation()
+    token = _token(_invite(client, bearer(official), consultation).get_json())
+    stranger = _accept(client, bearer(make_user()), token)
+    assert stranger.status_code == 403
+    assert stranger.get_json()["error"]["code"] == "invitation_for_another_address"
+    owner = make_user(username="expert")
+    owner.email_verified_at = None  # registered with the address, never opened the mailed link
+    session.commit()
+    unverified = _accept(client, bearer(owner), token)
+    assert unverified.status_code == 403 and unverified.get_json()["error"]["code"] == "email_not_verified"
+    assert session.scalar(select(Membership.id).where(Membership.user_id == owner.id)) is None
+    owner.email_verified_at = owner.created_at
+    session.commit()
+    assert _accept(client, bearer(owner), token).status_code == 200

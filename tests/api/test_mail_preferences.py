@@ -20,7 +20,7 @@ def test_defaults_then_a_partial_change(client, bearer, make_user):
             "watched": "digest",
             "status": "immediate",
         },
-        "verified": False,
+        "verified": True,  # make_user, like create-user, makes verified accounts
     }
     changed = client.put("/api/v1/me/mail-preferences", json={"watched": "none"}, headers=headers)
     assert changed.status_code == 200 and changed.get_json()["preferences"]["watched"] == "none"

@@ -22,6 +22,15 @@ def test_create_user_with_role(runner, session):
     assert session.query(User).filter_by(username="ada").one().role == "official"
 
 
+def test_an_account_made_on_the_command_line_counts_as_verified(runner, session):
+    result = runner.invoke(
+        args=["govwiki", "create-user", "ada", "--email", "ada@example.org", "--password", "password123"]
+    )
+    assert result.exit_code == 0
+    user = session.query(User).filter_by(username="ada").one()
+    assert user.email_verified_at is not None and user.password_hash.startswith("$argon2id$")
+
+
 def test_create_user_with_a_bad_email_fails_with_one_line(runner):
     result = runner.invoke(
         args=["govwiki", "create-user", "ada", "--email", "nope", "--password", "password123"]

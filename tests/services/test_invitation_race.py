@@ -1,5 +1,6 @@
-"""Two accounts accepting one invitation link at the same moment: one becomes the expert, the
-other is told the link is gone; never both (one conditional UPDATE decides)."""
+"""One invitation link accepted several times at the same moment (the invited person's
+double click, two tabs): one acceptance wins, the others are told the link is gone; never two
+(one conditional UPDATE decides). Only the owner of the invited address may accept at all."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ def test_one_link_makes_one_expert_however_many_race_for_it(
 ):
     consultation = make_consultation()
     _, url = invitations.invite(
-        session, official, consultation, email="e@example.org", link=lambda token: token
+        session, official, consultation, email="eve@example.org", link=lambda token: token
     )
-    racers = [make_user().id for _ in range(4)]
+    invited = make_user(username="eve")  # eve@example.org, verified
+    racers = [invited.id] * 4
     engine = db.engine
     start = threading.Barrier(len(racers))
     outcomes: list[str] = []

@@ -127,14 +127,29 @@ def test_a_negative_public_max_age_is_refused_at_start(app_config, tmp_path):
 
 
 @pytest.mark.parametrize("template", READS)
-def test_a_signed_in_page_is_private_and_revalidated(client, login, page, template):
+def test_a_signed_in_page_is_never_stored(client, login, page, template):
     login(page.consultation.created_by)
     response = client.get(template.format(slug=page.slug))
-    assert _directives(response) == {"private", "no-cache"}
+    assert _directives(response) == {"no-store"}
     assert "ETag" in response.headers
 
 
-def test_a_signed_in_reader_gets_304_too(client, login, page):
+@pytest.mark.parametrize(
+    "path", ["/settings", "/settings/password", "/settings/email", "/settings/tokens", "/notifications"]
+)
+def test_pages_of_personal_data_are_never_stored(client, login, make_user, path):
+    login(make_user())
+    response = client.get(path)
+    assert response.status_code == 200 and _directives(response) == {"no-store"}
+
+
+def test_an_officials_inbox_is_never_stored(client, login, page):
+    login(page.consultation.created_by)
+    response = client.get(f"/consultations/{page.consultation.slug}/inbox")
+    assert response.status_code == 200 and _directives(response) == {"no-store"}
+
+
+def test_a_signed_in_reader_who_asks_with_an_etag_still_gets_304(client, login, page):
     login(page.consultation.created_by)
     url = f"/pages/{page.slug}"
     assert _again(client, url, _etag(client, url)).status_code == 304
@@ -148,9 +163,9 @@ def test_a_page_with_flashed_messages_is_not_public(client, page):
     assert "public" not in _directives(response) and "private" in _directives(response)
 
 
-def test_a_token_sent_to_a_page_makes_it_private(client, bearer, page):
+def test_a_token_sent_to_a_page_makes_it_unstored(client, bearer, page):
     response = client.get(f"/pages/{page.slug}", headers=bearer(page.consultation.created_by))
-    assert _directives(response) == {"private", "no-cache"}
+    assert _directives(response) == {"no-store"}
 
 
 def test_errors_have_no_etag_and_are_not_stored(client, page):

@@ -49,14 +49,19 @@ def test_a_bad_address_is_a_form_error_that_keeps_the_note(client, login, offici
     assert response.status_code == 422 and "a valid e-mail address" in html and "Keep me." in html
 
 
-def test_the_invited_person_registers_on_the_way_and_accepts(
+def _verification_link(session) -> str:
+    mail = session.scalars(select(OutgoingMail).where(OutgoingMail.kind == "verify_email")).one()
+    return _path(mail.params["secret_url"])
+
+
+def test_the_invited_person_registers_on_the_way_confirms_the_address_and_accepts(
     app, client, session, login, official, make_consultation
 ):
     consultation = make_consultation(status="draft", title="Night markets")
     login(official)
     link = _link(
         client.post(
-            f"/consultations/{consultation.slug}/invitations", data={"email": "x@example.org"}
+            f"/consultations/{consultation.slug}/invitations", data={"email": "xena@example.org"}
         ).get_data(as_text=True)
     )
     client = app.test_client()  # the invited person, in their own browser
@@ -64,12 +69,10 @@ def test_the_invited_person_registers_on_the_way_and_accepts(
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "olivia-official invites you" in html and "Night markets" in html
     assert page.headers["Referrer-Policy"] == "no-referrer"
-    register = re.search(r'href="(/register\?next=[^"]+)"', html).group(1).replace("&amp;", "&")
+    register = re.search(r'href="(/register\?[^"]+)"', html).group(1).replace("&amp;", "&")
     form = client.get(register).get_data(as_text=True)
-    assert 'name="next"' in form
-    next_value = re.search(r'name="next" type="hidden" value="([^"]+)"', form) or re.search(
-        r'name="next" value="([^"]+)"', form
-    )
+    assert 'value="xena@example.org"' in form  # the invited address, filled in
+    next_value = re.search(r'name="next" type="hidden" value="([^"]+)"', form)
     response = client.post(
         "/register",
         data={
@@ -79,7 +82,13 @@ def test_the_invited_person_registers_on_the_way_and_accepts(
             "next": next_value.group(1),
         },
     )
-    assert response.status_code == 302 and response.headers["Location"] == _path(link)
+    assert response.status_code == 200 and "We sent a mail to xena@example.org" in response.get_data(
+        as_text=True
+    )
+    verify = _verification_link(session)
+    assert "Confirm my address" in client.get(verify).get_data(as_text=True)
+    confirmed = client.post(verify)
+    assert confirmed.status_code == 302 and confirmed.headers["Location"] == _path(link)
     back = client.get(_path(link)).get_data(as_text=True)
     assert "Accept as xena-expert" in back
     token = _path(link).rsplit("/", 1)[1]
@@ -92,6 +101,35 @@ def test_the_invited_person_registers_on_the_way_and_accepts(
     assert client.get(f"/consultations/{consultation.slug}").status_code == 200  # a draft, now readable
     gone = client.get(_path(link))
     assert gone.status_code == 410 and "This invitation cannot be used" in gone.get_data(as_text=True)
+
+
+def test_an_unverified_account_of_the_invited_address_is_refused_until_it_confirms(
+    app, client, session, official, make_consultation
+):
+    consultation = make_consultation(title="Night markets")
+    _, link = invitations.invite(
+        session,
+        official,
+        consultation,
+        email="yara@example.org",
+        link=lambda token: f"http://localhost/invitations/{token}",
+    )
+    client.post(
+        "/register", data={"username": "yara-y", "email": "yara@example.org", "password": "password123"}
+    )
+    signed_in = client.post(
+        "/login", data={"login": "yara-y", "password": "password123"}, follow_redirects=True
+    )
+    assert "not confirmed yet" in signed_in.get_data(as_text=True)
+    landing = client.get(_path(link)).get_data(as_text=True)
+    assert "Confirm your e-mail address first" in landing and "Accept as" not in landing
+    token = _path(link).rsplit("/", 1)[1]
+    refused = client.post("/invitations/accept", data={"token": token})
+    assert refused.status_code == 403 and "Confirm your e-mail address first" in refused.get_data(
+        as_text=True
+    )
+    client.post(_verification_link(session))
+    assert client.post("/invitations/accept", data={"token": token}).status_code == 302
 
 
 def test_revoke_and_resend_from_the_list(client, session, login, official, make_consultation):
