@@ -35,6 +35,7 @@ KINDS = {
     "sign_in": "RATELIMIT_SIGN_IN",
     "registration": "RATELIMIT_REGISTRATION",
     "writes": "RATELIMIT_WRITES",  # every write of the API together, on top of its own kind
+    "previews": "RATELIMIT_PREVIEWS",  # editor previews, which save nothing
 }
 #: kinds made by people who are not signed in yet: counted by address whoever sends them
 BY_ADDRESS = frozenset({"sign_in", "registration"})
@@ -42,14 +43,16 @@ BY_ADDRESS = frozenset({"sign_in", "registration"})
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-def limit(kind: str):
-    """Count the decorated view's (or blueprint's) writes against the limit named `kind`."""
+def limit(kind: str, *, exempt_when=None):
+    """Count the decorated view's (or blueprint's) writes against the limit named `kind`;
+    `exempt_when()`, when given and true, leaves a request out (a form's Preview button)."""
     setting = KINDS[kind]  # a typo fails when the module is imported, not silently at run time
     return limiter.shared_limit(
         lambda: current_app.config[setting],
         scope=kind,
         key_func=address_key if kind in BY_ADDRESS else writer_key,
         methods=list(WRITE_METHODS),
+        exempt_when=exempt_when,
         # keep the API's limit on all its writes as well (Flask-Limiter drops it otherwise)
         override_defaults=False,
     )

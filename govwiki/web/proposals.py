@@ -27,7 +27,7 @@ from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
-from govwiki.web import confirm, templating
+from govwiki.web import confirm, preview, templating
 from govwiki.web.forms import attach_errors, unix_newlines
 from govwiki.web.labels import N_
 from govwiki.web.present import conflict_passages, diff_layout, fold_pieces
@@ -96,7 +96,8 @@ class RejectForm(FlaskForm):
 
 
 @proposals.route("/pages/<slug>/proposals/new", methods=["GET", "POST"])
-@limit("proposals")
+@limit("proposals", exempt_when=preview.wants_preview)
+@limit("previews", exempt_when=preview.saving)
 def new(slug: str):
     page = load_page(session(), actor(), slug)
     form = ProposalForm()
@@ -104,6 +105,8 @@ def new(slug: str):
         head = page_service.head_revision(session(), page)
         form.body.data, form.base_revision.data = head.body, head.number
         return gate(page.consultation, Action.PROPOSE) or _form(page, form)
+    if preview.wants_preview():
+        return _form(page, form, preview=preview.preview_of(form.body.data))
     try:
         proposal = service.submit_proposal(
             session(),
@@ -145,6 +148,7 @@ def show(proposal_id: int):
 
 
 @proposals.route(f"/proposals/<{ID}:proposal_id>/edit", methods=["GET", "POST"])
+@limit("previews", exempt_when=preview.saving)
 def edit(proposal_id: int):
     proposal = service.load_proposal(session(), actor(), proposal_id)
     form = ProposalForm()
@@ -155,6 +159,9 @@ def edit(proposal_id: int):
         form.body.data, form.summary.data = proposal.body, proposal.summary
         form.base_revision.data = proposal.base_number
         return _form(proposal.page, form, proposal=proposal)
+    if preview.wants_preview():
+        shown = preview.preview_of(form.body.data)
+        return _form(proposal.page, form, proposal=proposal, preview=shown)
     try:
         service.update_proposal(
             session(),
@@ -315,6 +322,7 @@ def _permissions(page) -> dict:
 
 def _form(page, form: ProposalForm, *, proposal=None, status: int = 200, **context):
     context.setdefault("error_message", None)
+    context.setdefault("preview", None)
     html = render_template(
         "proposals/form.html",
         page=page,

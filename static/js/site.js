@@ -1,14 +1,29 @@
 /* GovWiki progressive enhancements. Everything works without this file; it only adds:
    - autosave of the edit box to this browser (localStorage), keyed by page and base revision,
      with an offer to restore text that was typed but never saved;
-   - a warning before leaving an edit form with unsaved changes;
+   - a warning before leaving an edit form with unsaved changes (not when the form is sent;
+     a form shown again after a POST, marked data-unsaved, warns at once);
+   - the editor's preview in place (beside the box on wide screens, below it on phones), kept
+     up to date while typing, and its keyboard shortcuts: Ctrl/Cmd+S saves, Alt+P previews;
+   - in diffs: N / P (or J / K) go to the next / previous change;
    - clearing the saved copies once a save went through;
    - buttons that resolve each conflict block of a hand-resolution box by keeping one version;
    - refusing to send a text over the size limit (it stays in the box, with the reason), and
      saying so when the browser cannot keep a copy of a very long text;
    - in a page's discussion: reply forms opened in place under a comment; on a phone, a tap on a
      paragraph opens its comment form under it; with a mouse, selecting words inside one
-     paragraph shows a "Comment on this" button that opens the form with the words quoted. */
+     paragraph shows a "Comment on this" button that opens the form with the words quoted.
+
+   Hooks (stable; the browser tests in tests/browser/ use them):
+   - editor (templates/_editor.html): form[data-autosave-key] holding [data-editor] (its
+     data-preview-url is POST /preview), textarea[data-autosave], button[data-save-button],
+     button[data-preview-button] (name="preview"), the panel #editor-preview
+     [data-editor-preview] (hidden until a preview is asked for) with [data-preview-body]
+     and [data-preview-status]; the hint #editor-shortcuts [data-editor-shortcuts] is shown
+     by this file; the body of a preview carries data-preview-state (ready, empty, too-large);
+   - diffs (templates/pages/_diff_*.html): every change starts at an element with id
+     "change-N" and data-change="N" (1, 2, …), holding links a[data-change-prev] and
+     a[data-change-next]; the diff itself is [data-diff] with data-changes="count". */
 (function () {
   "use strict";
 
@@ -141,13 +156,143 @@
       }
     });
 
+    var unsaved = form.hasAttribute("data-unsaved");  // shown again after a POST: not saved
     window.addEventListener("beforeunload", function (event) {
-      if (!submitting && textarea.value !== initial) {
+      if (!submitting && (textarea.value !== initial || (unsaved && textarea.value.trim()))) {
         event.preventDefault();
         event.returnValue = form.getAttribute("data-leave-warning") || "";
         return event.returnValue;
       }
       return undefined;
+    });
+
+    var openPreview = enhancePreview(form, textarea);
+    if (form.querySelector("[data-editor]")) {
+      enhanceShortcuts(form, openPreview);
+    }
+  }
+
+  /* --- The editor's preview and shortcuts -------------------------------------------------- */
+
+  var LIVE_PREVIEW_CHARS = 200000;  // longer texts are previewed when asked, not while typing
+  var LIVE_PREVIEW_DELAY = 800;  // ms without typing before the open preview is updated
+
+  function enhancePreview(form, textarea) {
+    /* Preview in place: the same request the Preview button makes, answered by POST /preview
+       with the HTML the page would show (sanitized by the server). */
+    var editor = form.querySelector("[data-editor]");
+    var panel = editor && editor.querySelector("[data-editor-preview]");
+    var button = form.querySelector("[data-preview-button]");
+    var url = editor && editor.getAttribute("data-preview-url");
+    if (!panel || !button || !url || !window.fetch || !window.FormData) {
+      return null;  // the Preview button sends the form, and the server shows the preview
+    }
+    var body = panel.querySelector("[data-preview-body]");
+    var status = panel.querySelector("[data-preview-status]");
+    var token = form.querySelector("input[name$='csrf_token']");
+    var shown = panel.hidden ? null : textarea.value;  // the text the panel shows
+    var timer = null;
+    var latest = 0;
+
+    function say(attribute) {
+      status.textContent = attribute ? panel.getAttribute(attribute) || "" : "";
+    }
+
+    function refresh() {
+      var text = textarea.value;
+      var ticket = latest += 1;  // an older answer arriving late never replaces a newer one
+      var data = new FormData();
+      if (token) {
+        data.append("csrf_token", token.value);
+      }
+      data.append("body", text);
+      panel.setAttribute("aria-busy", "true");
+      say("data-loading");
+      return window.fetch(url, {method: "POST", body: data, credentials: "same-origin"})
+        .then(function (response) {
+          return response.text().then(function (html) {
+            if (ticket !== latest) {
+              return;
+            }
+            if (response.ok || response.status === 413) {
+              body.innerHTML = html;  // the server's sanitized rendering, as on the page
+              shown = text;
+              say(null);
+            } else {
+              say(response.status === 429 ? "data-too-many" : "data-failed");
+            }
+          });
+        })
+        .catch(function () {
+          if (ticket === latest) {
+            say("data-failed");
+          }
+        })
+        .then(function () {
+          if (ticket === latest) {
+            panel.removeAttribute("aria-busy");
+          }
+        });
+    }
+
+    function open() {
+      var wasHidden = panel.hidden;
+      panel.hidden = false;
+      editor.classList.add("has-preview");
+      refresh();
+      var beside = window.matchMedia && window.matchMedia("(min-width: 64rem)").matches;
+      if (wasHidden && !beside) {
+        panel.scrollIntoView({block: "start"});  // on a phone the preview is below the box
+      }
+    }
+
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      open();
+    });
+    textarea.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      if (panel.hidden || textarea.value.length > LIVE_PREVIEW_CHARS) {
+        return;
+      }
+      timer = window.setTimeout(function () {
+        if (textarea.value !== shown) {
+          refresh();
+        }
+      }, LIVE_PREVIEW_DELAY);
+    });
+    return open;
+  }
+
+  function enhanceShortcuts(form, openPreview) {
+    /* Ctrl/Cmd+S sends the form as its save button would (size check and autosave included);
+       Alt+P (Option+P) previews. Alt+P is not taken by Chrome, Firefox, Safari or Edge. */
+    var hint = form.querySelector("[data-editor-shortcuts]");
+    if (hint) {
+      hint.hidden = false;
+    }
+    var save = form.querySelector("[data-save-button]");
+    var previewButton = form.querySelector("[data-preview-button]");
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.isComposing) {
+        return;
+      }
+      var key = (event.key || "").toLowerCase();
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && key === "s") {
+        event.preventDefault();  // not the browser's "Save page as"
+        if (form.requestSubmit) {
+          form.requestSubmit(save || undefined);
+        } else if (save) {
+          save.click();
+        }
+      } else if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === "KeyP") {
+        event.preventDefault();  // Option+P would type "π"
+        if (openPreview) {
+          openPreview();
+        } else if (previewButton) {
+          previewButton.click();
+        }
+      }
     });
   }
 
