@@ -30,7 +30,7 @@ from govwiki.services.errors import EditConflict, ServiceError
 from govwiki.web import confirm, preview, templating
 from govwiki.web.forms import attach_errors, unix_newlines
 from govwiki.web.labels import N_
-from govwiki.web.present import conflict_passages, diff_layout, fold_pieces
+from govwiki.web.present import conflict_passages, diff_layout, diff_view
 from govwiki.web.views import ID, Pager, allowed, gate, page_args, session, sign_in_url, whole_number
 
 proposals = Blueprint("proposals", __name__)
@@ -355,7 +355,7 @@ def _review(proposal, *, status: int = 200, **context):
         theirs_label=_("current text"),
     )
     merge = review.merge
-    view = "side" if request.args.get("view") == "side" else "inline"
+    view = diff_view(request.args.get("view"))
     context.setdefault("resolve_body", None)
     if context["resolve_body"] is None and merge is not None:
         context["resolve_body"] = review.marked if not merge.clean else merge.text
@@ -369,7 +369,7 @@ def _review(proposal, *, status: int = 200, **context):
         review=review,
         view=view,
         shown=diff_layout(review.ops, view, request.args.get("full") == "1"),
-        preview=fold_pieces(review.preview_ops) if review.preview_ops else None,
+        preview=diff_layout(review.preview_ops, "auto", False) if review.preview_ops else None,
         passages=_passages(review, context.get("conflict")),
         changes=conflict_passages(review.base.body, [_choice(change) for change in review.changes]),
         statuses=STATUS,

@@ -21,9 +21,14 @@
      [data-editor-preview] (hidden until a preview is asked for) with [data-preview-body]
      and [data-preview-status]; the hint #editor-shortcuts [data-editor-shortcuts] is shown
      by this file; the body of a preview carries data-preview-state (ready, empty, too-large);
-   - diffs (templates/pages/_diff_*.html): every change starts at an element with id
-     "change-N" and data-change="N" (1, 2, …), holding links a[data-change-prev] and
-     a[data-change-next]; the diff itself is [data-diff] with data-changes="count". */
+   - diffs (templates/pages/_diff_*.html): the diff is [data-diff] with data-changes="count";
+     every change starts at an element with id "change-N" (a prefix before "change-" on pages
+     with several diffs: "merged-change-N" on a suggestion's merge preview, "p<page id>-change-N"
+     on a consultation's changes) and data-change="N" (1, 2, …), holding the links
+     a[data-change-prev] and a[data-change-next] (none before the first / after the last);
+     the keys N / J and P / K follow the same order; [data-diff-keys] is shown by this file.
+   - blame (templates/pages/blame.html): each passage is details.blame-passage whose
+     summary.blame-tag (title: revision and author) opens .blame-card with the details. */
 (function () {
   "use strict";
 
@@ -544,6 +549,62 @@
     });
   }
 
+  /* --- Diffs: N / P (J / K) to the next / previous change ------------------------------------ */
+
+  function typingIn(target) {
+    return target && target.closest &&
+      target.closest("input, textarea, select, button, [contenteditable=''], [contenteditable='true']");
+  }
+
+  function enhanceDiffs() {
+    var marks = document.querySelectorAll("[data-diff] [data-change]");
+    if (!marks.length) {
+      return;
+    }
+    var keys = document.querySelectorAll("[data-diff-keys]");
+    for (var k = 0; k < keys.length; k += 1) {
+      keys[k].hidden = false;
+    }
+    var margin = 72;  // px: where a change lands below the top of the window (scroll-margin-top)
+
+    function go(step) {
+      /* The next change below the one at the top of the window, or the previous one above it. */
+      var chosen = null;
+      for (var i = 0; i < marks.length; i += 1) {
+        var top = marks[i].getBoundingClientRect().top;
+        if (step > 0 && top > margin + 4) {
+          chosen = marks[i];
+          break;
+        }
+        if (step < 0 && top < margin - 4) {
+          chosen = marks[i];  // keep the last one above
+        }
+      }
+      if (!chosen) {
+        return;
+      }
+      window.location.hash = chosen.id;  // scrolls there and highlights it (:target)
+      var link = chosen.querySelector("a[data-change-next], a[data-change-prev]");
+      if (link) {
+        link.focus({preventScroll: true});
+      }
+    }
+
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) {
+        return;
+      }
+      var key = (event.key || "").toLowerCase();
+      if (key === "n" || key === "j") {
+        event.preventDefault();
+        go(1);
+      } else if (key === "p" || key === "k") {
+        event.preventDefault();
+        go(-1);
+      }
+    });
+  }
+
   function init() {
     var store = storage();
     var savedMarker = document.querySelector("[data-drafts-saved]");
@@ -560,6 +621,7 @@
       }
     }
     enhanceDiscussion();
+    enhanceDiffs();
   }
 
   if (document.readyState === "loading") {
