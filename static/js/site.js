@@ -102,19 +102,43 @@
     return box;
   }
 
+  function forgetSuperseded(store, key) {
+    /* Drop this form's copies kept for older revisions: a key ends with the base revision, and
+       a copy kept for another base is never offered again, yet fills the storage that a long
+       text needs (about 5 million characters per site). Returns how many were dropped. */
+    var family = key.slice(0, key.lastIndexOf(":") + 1);
+    var dropped = 0;
+    for (var i = store.length - 1; i >= 0; i -= 1) {
+      var other = store.key(i);
+      if (other && other !== key && other.indexOf(family) === 0) {
+        store.removeItem(other);
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
   function keepCopy(form, store, key, value) {
-    /* Keep a copy in this browser; a text larger than the storage allows is said, not thrown. */
+    /* Keep a copy in this browser; a text larger than the storage allows is said, not thrown.
+       When the storage is full, copies no one can restore any more make room first. */
     try {
       store.setItem(key, value);
       return true;
-    } catch (error) {
+    } catch (full) {
       try {
-        store.removeItem(key);  // an older, shorter copy would mislead a later restore
-      } catch (ignored) { /* nothing more to do */ }
-      notice(form, "data-storage-failed", "status");
-      return false;
+        if (forgetSuperseded(store, key)) {
+          store.setItem(key, value);
+          return true;
+        }
+      } catch (stillFull) { /* said below */ }
     }
+    try {
+      store.removeItem(key);  // an older, shorter copy would mislead a later restore
+    } catch (ignored) { /* nothing more to do */ }
+    notice(form, "data-storage-failed", "status");
+    return false;
   }
+
 
   function byteLength(text) {
     return new Blob([text]).size;  // UTF-8, as the server counts
@@ -567,9 +591,32 @@
     }
     var margin = 72;  // px: where a change lands below the top of the window (scroll-margin-top)
 
+    function current() {
+      /* The change last gone to, while it is still in view (the end of a page cannot scroll
+         to the top of the window, so its position alone would not tell). */
+      var id = window.location.hash.slice(1);
+      for (var i = 0; i < marks.length; i += 1) {
+        if (marks[i].id === id) {
+          var box = marks[i].getBoundingClientRect();
+          return box.bottom > 0 && box.top < window.innerHeight ? i : -1;
+        }
+      }
+      return -1;
+    }
+
     function go(step) {
       /* The next change below the one at the top of the window, or the previous one above it. */
       var chosen = null;
+      var at = current();
+      if (at >= 0) {
+        chosen = marks[at + step] || null;
+        if (!chosen) {
+          return;  // already at the first or the last change
+        }
+        window.location.hash = chosen.id;
+        focusLink(chosen);
+        return;
+      }
       for (var i = 0; i < marks.length; i += 1) {
         var top = marks[i].getBoundingClientRect().top;
         if (step > 0 && top > margin + 4) {
@@ -584,7 +631,11 @@
         return;
       }
       window.location.hash = chosen.id;  // scrolls there and highlights it (:target)
-      var link = chosen.querySelector("a[data-change-next], a[data-change-prev]");
+      focusLink(chosen);
+    }
+
+    function focusLink(mark) {
+      var link = mark.querySelector("a[data-change-next], a[data-change-prev]");
       if (link) {
         link.focus({preventScroll: true});
       }
