@@ -301,13 +301,17 @@ def _csrf_refused(error: CSRFError):
 
 @proposals.errorhandler(RateLimitExceeded)
 def _too_many(error: RateLimitExceeded):
-    """Too many suggestions in a short time: the form again with the text, and when to retry."""
+    """Too many suggestions (or previews) in a short time: the form again with the text, and
+    when to retry."""
     refused = refusal(error)
     headers = retry_headers(refused)
     try:
         if request.endpoint == "proposals.new":
             page = load_page(session(), actor(), request.view_args["slug"])
             return (*_form_refused(page, ProposalForm(), refused), headers)
+        if request.endpoint == "proposals.edit":
+            proposal = service.load_proposal(session(), actor(), request.view_args["proposal_id"])
+            return (*_form_refused(proposal.page, ProposalForm(), refused, proposal=proposal), headers)
     except ServiceError:  # no longer readable: the error page still hands the text back
         pass
     return error_response(429, refused.to_dict(), headers)

@@ -171,3 +171,19 @@ def test_previews_have_a_limit_of_their_own(client, make_page, official, login, 
     # saving is another count, untouched by the previews
     saved = client.post(f"/pages/{page.slug}/edit", **multipart({"body": "Saved.\n", "base_revision": 1}))
     assert saved.status_code == 302
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True, RATELIMIT_PREVIEWS="1/minute")
+def test_too_many_previews_of_a_suggestion_show_the_form_again_with_the_text(
+    client, session, make_page, make_user, login, text_of
+):
+    page = make_page(body=BASE)
+    author = make_user("resident")
+    proposal = proposals.submit_proposal(session, author, page, body=BASE + "Mine.\n", base_revision=1)
+    login(author)
+    form = {"body": "First look.\n", "summary": "", "base_revision": 1, "preview": "1"}
+    assert client.post(f"/proposals/{proposal.id}/edit", **multipart(form)).status_code == 200
+    refused = client.post(f"/proposals/{proposal.id}/edit", **multipart({**form, "body": "Kept words.\n"}))
+    html = text_of(refused)
+    assert refused.status_code == 429 and refused.headers["Retry-After"]
+    assert "Kept words." in html and 'class="edit-form"' in html
