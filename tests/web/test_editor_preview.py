@@ -187,3 +187,19 @@ def test_too_many_previews_of_a_suggestion_show_the_form_again_with_the_text(
     html = text_of(refused)
     assert refused.status_code == 429 and refused.headers["Retry-After"]
     assert "Kept words." in html and 'class="edit-form"' in html
+
+
+@pytest.mark.config(RATELIMIT_ENABLED=True)
+@pytest.mark.parametrize("preview_pressed", [False, True])
+def test_a_request_too_large_to_read_is_still_a_413_with_the_limits_on(
+    app, client, make_page, official, login, text_of, preview_pressed
+):
+    """Telling a preview from a save reads the form before the view does: a body too large to
+    read must still get the page that says the text is in the browser, not an error."""
+    page = make_page(body=BASE)
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    login(official)
+    form = {"body": "x" * 20_000, "base_revision": 1, **({"preview": "1"} if preview_pressed else {})}
+    response = client.post(f"/pages/{page.slug}/edit", **multipart(form))
+    assert response.status_code == 413
+    assert "It is still in your browser" in text_of(response)
