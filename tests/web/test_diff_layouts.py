@@ -64,6 +64,12 @@ def test_a_diff_fits_the_screen_by_default(client, edited):
     assert any("<del>six</del>" in cell and "<ins>seven</ins>" in cell for cell in both)
 
 
+def test_history_compares_in_the_layout_that_fits_the_screen(client, edited):
+    html = client.get(f"/pages/{edited.slug}/history").get_data(as_text=True)
+    assert '<button type="submit" name="view" value="auto" class="button">Compare selected revisions' in html
+    assert "diff-auto" in diff_of(client, edited, "&view=auto")
+
+
 def test_inline_and_side_by_side_stay_on_offer(client, edited):
     assert 'class="diff diff-inline"' in diff_of(client, edited, "&view=inline")
     side = diff_of(client, edited, "&view=side")
