@@ -200,10 +200,15 @@ def withdraw(proposal_id: int):
 
 
 @proposals.post(f"/proposals/<{ID}:proposal_id>/merge")
+@limit("previews", exempt_when=preview.saving)
 def merge(proposal_id: int):
     proposal = service.load_proposal(session(), actor(), proposal_id)
     body = unix_newlines(request.form.get("body"))
     accept = _accept() if request.form.get("mode") == "selected" else None
+    if preview.wants_preview():  # the hand-resolution editor's Preview button: nothing merged
+        base = whole_number(request.form.get("base_revision"))
+        shown = preview.preview_of(body)
+        return _review(proposal, accept=accept, resolve_body=body, resolve_base=base, resolve_preview=shown)
     try:
         outcome = service.merge_proposal(
             session(),

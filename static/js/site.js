@@ -21,6 +21,8 @@
      [data-editor-preview] (hidden until a preview is asked for) with [data-preview-body]
      and [data-preview-status]; the hint #editor-shortcuts [data-editor-shortcuts] is shown
      by this file; the body of a preview carries data-preview-state (ready, empty, too-large);
+     the shortcuts work page-wide, except on a form marked data-shortcuts="inside" (the
+     official's merge editor on a suggestion), where the focus must be inside the form;
    - diffs (templates/pages/_diff_*.html): the diff is [data-diff] with data-changes="count";
      every change starts at an element with id "change-N" (a prefix before "change-" on pages
      with several diffs: "merged-change-N" on a suggestion's merge preview, "p<page id>-change-N"
@@ -302,8 +304,14 @@
     }
     var save = form.querySelector("[data-save-button]");
     var previewButton = form.querySelector("[data-preview-button]");
+    /* A form marked data-shortcuts="inside" (an official's merge editor, on a page with other
+       decisions) answers only while the focus is in it; every form only while it is shown. */
+    var insideOnly = form.getAttribute("data-shortcuts") === "inside";
     document.addEventListener("keydown", function (event) {
-      if (event.defaultPrevented || event.isComposing) {
+      if (event.defaultPrevented || event.isComposing || !form.getClientRects().length) {
+        return;
+      }
+      if (insideOnly && !form.contains(document.activeElement)) {
         return;
       }
       var key = (event.key || "").toLowerCase();

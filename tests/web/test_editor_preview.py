@@ -203,3 +203,22 @@ def test_a_request_too_large_to_read_is_still_a_413_with_the_limits_on(
     response = client.post(f"/pages/{page.slug}/edit", **multipart(form))
     assert response.status_code == 413
     assert "It is still in your browser" in text_of(response)
+
+
+def test_preview_button_of_the_hand_resolution_editor_merges_nothing(
+    client, session, make_page, make_consultation, make_user, official, login, text_of
+):
+    page = make_page(make_consultation(edit_policy="suggest"), body=BASE)
+    proposal = proposals.submit_proposal(session, make_user(), page, body=BASE + "Mine.\n", base_revision=1)
+    login(official)
+    shown = text_of(client.get(f"/proposals/{proposal.id}"))
+    assert 'action="/proposals/%d/merge#editor-preview"' % proposal.id in shown  # the editor is there
+    form = {"body": DRAFT, "base_revision": 1, "version": "x", "preview": "1"}
+    response = client.post(f"/proposals/{proposal.id}/merge", **multipart(form))
+    html = text_of(response)
+    assert response.status_code == 200
+    assert '<details class="resolve edit-details" id="resolve" open>' in html
+    assert escaped(DRAFT) in html and "<strong>seven</strong>" in html
+    session.expire_all()
+    assert session.get(Proposal, proposal.id).status == "open"
+    assert pages.head_revision(session, page).number == 1
