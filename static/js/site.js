@@ -9,7 +9,8 @@
    - clearing the saved copies once a save went through;
    - buttons that resolve each conflict block of a hand-resolution box by keeping one version;
    - refusing to send a text over the size limit (it stays in the box, with the reason), and
-     saying so when the browser cannot keep a copy of a very long text;
+     saying so when the browser cannot keep a copy of a very long text (once this form's copies
+     for older revisions, which are never offered again, have been dropped to make room);
    - in a page's discussion: reply forms opened in place under a comment; on a phone, a tap on a
      paragraph opens its comment form under it; with a mouse, selecting words inside one
      paragraph shows a "Comment on this" button that opens the form with the words quoted.
@@ -22,15 +23,17 @@
      and [data-preview-status]; the hint #editor-shortcuts [data-editor-shortcuts] is shown
      by this file; the body of a preview carries data-preview-state (ready, empty, too-large);
      the shortcuts work page-wide, except on a form marked data-shortcuts="inside" (the
-     official's merge editor on a suggestion), where the focus must be inside the form;
+     official's merge editor on a suggestion), where the focus must be inside the form; a form
+     shown in answer to a POST carries data-unsaved;
    - diffs (templates/pages/_diff_*.html): the diff is [data-diff] with data-changes="count";
      every change starts at an element with id "change-N" (a prefix before "change-" on pages
      with several diffs: "merged-change-N" on a suggestion's merge preview, "p<page id>-change-N"
      on a consultation's changes) and data-change="N" (1, 2, …), holding the links
      a[data-change-prev] and a[data-change-next] (none before the first / after the last);
      the keys N / J and P / K follow the same order; [data-diff-keys] is shown by this file.
-   - blame (templates/pages/blame.html): each passage is details.blame-passage whose
-     summary.blame-tag (title: revision and author) opens .blame-card with the details. */
+   - blame (templates/pages/blame.html, no script): each passage is span.blame-span (title:
+     revision, author, time) starting with details.blame-passage, whose summary.blame-tag
+     (same title) opens .blame-card: links to the revision and its changes, time, summary. */
 (function () {
   "use strict";
 
