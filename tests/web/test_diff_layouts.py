@@ -164,7 +164,7 @@ def test_blame_tells_revision_and_author_on_hover_and_on_tap(client, session, ma
     save(session, make_user(display_name="Rosa Resident"), page, "Stalls open at six.\nBins daily.\n", "bins")
     html = client.get(f"/pages/{page.slug}/blame").get_data(as_text=True)
     passage = re.search(
-        r'<span class="blame-span band-\d" title="Revision 2 by Rosa Resident, [^"]+">'
+        r'<div class="blame-span band-\d" title="Revision 2 by Rosa Resident, [^"]+">'
         r'<details class="blame-passage"><summary class="blame-tag" title="Revision 2 by Rosa Resident, [^"]+">'
         r"r2 · Rosa Resident</summary>(.*?)</details>Bins daily.",
         html,
