@@ -61,6 +61,9 @@ class Defaults:
     RATELIMIT_REGISTRATION = "30/hour"
     #: every write of the API together, per client, on top of the limits above
     RATELIMIT_WRITES = "120/minute"
+    #: editor previews (the preview beside the edit box, and the forms' Preview button): not
+    #: saves, so they never count against the limits above, but rendering is work
+    RATELIMIT_PREVIEWS = "120/minute;3000/day"
     #: reverse proxies in front whose X-Forwarded-For is trusted for the client address (0: none)
     TRUSTED_PROXIES = 0
     #: seconds a diff may spend before it settles for a coarser (still exact) answer
@@ -99,6 +102,7 @@ ENVIRONMENT = {
     "RATELIMIT_SIGN_IN": "RATELIMIT_SIGN_IN",
     "RATELIMIT_REGISTRATION": "RATELIMIT_REGISTRATION",
     "RATELIMIT_WRITES": "RATELIMIT_WRITES",
+    "RATELIMIT_PREVIEWS": "RATELIMIT_PREVIEWS",
     "TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "MAX_PAGE_BYTES": "MAX_PAGE_BYTES",
     "MAX_COMMENT_BYTES": "MAX_COMMENT_BYTES",

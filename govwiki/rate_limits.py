@@ -37,7 +37,8 @@ KINDS = {
     "sign_in": "RATELIMIT_SIGN_IN",
     "sign_in_account": "RATELIMIT_SIGN_IN_ACCOUNT",  # by the account typed, from any address
     "registration": "RATELIMIT_REGISTRATION",
-    "writes": "RATELIMIT_WRITES",  # every write of the API together, on top of its own kind
+    "writes": "RATELIMIT_WRITES",  # every write, web and API, together, on top of its own kind
+    "previews": "RATELIMIT_PREVIEWS",  # editor previews, which save nothing
 }
 #: kinds made by people who are not signed in yet: counted by address whoever sends them
 BY_ADDRESS = frozenset({"sign_in", "registration"})
@@ -47,20 +48,30 @@ BY_ACCOUNT = frozenset({"sign_in_account"})
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #: endpoints no limit ever refuses: signing out, however many writes came before
 NEVER_LIMITED = frozenset({"auth.logout"})
+#: POSTs that change nothing, so the shared `writes` counter leaves them to their own limit: a
+#: live preview while typing must not use up the writes the save after it needs
+NOT_WRITES = frozenset({"pages.preview"})
 
 
-def limit(kind: str):
-    """Count the decorated view's (or blueprint's) writes against the limit named `kind`."""
+def limit(kind: str, *, exempt_when=None):
+    """Count the decorated view's (or blueprint's) writes against the limit named `kind`;
+    `exempt_when()`, when given and true, leaves a request out (a form's Preview button)."""
     setting = KINDS[kind]  # a typo fails when the module is imported, not silently at run time
     return limiter.shared_limit(
         lambda: current_app.config[setting],
         scope=kind,
         key_func=address_key if kind in BY_ADDRESS else account_key if kind in BY_ACCOUNT else writer_key,
         methods=list(WRITE_METHODS),
-        exempt_when=lambda: request.endpoint in NEVER_LIMITED,
+        exempt_when=lambda: _exempt(kind, exempt_when),
         # keep the API's limit on all its writes as well (Flask-Limiter drops it otherwise)
         override_defaults=False,
     )
+
+
+def _exempt(kind: str, exempt_when) -> bool:
+    if request.endpoint in NEVER_LIMITED or (kind == "writes" and request.endpoint in NOT_WRITES):
+        return True
+    return exempt_when is not None and exempt_when()
 
 
 def writer_key() -> str:

@@ -56,6 +56,7 @@ PUBLIC = {
     "api.user_contributions": "people's contributions, filtered to what the caller may read",
     "api.search": "search over what the caller may read",
     "search.results": "search over what the visitor may read",
+    "pages.preview": "renders the Markdown sent with it, as a page would; reads nothing stored",
     "api.list_notifications": "the caller's own notifications",
     "api.mark_read": "the caller's own notifications",
     "api.watchlist": "the caller's own watchlist",

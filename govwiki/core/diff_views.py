@@ -1,4 +1,5 @@
-"""Views of a diff for readers: how many words changed, and a two-column layout by line."""
+"""Views of a diff for readers: how many words changed, a two-column layout by line (with each
+changed stretch also as running text, for narrow screens), and the numbering of its changes."""
 
 from __future__ import annotations
 
@@ -88,7 +89,45 @@ def side_by_side(ops: Iterable[DiffOp]) -> list[Row]:
     deleted or inserted line break pair up in order, and a line with no partner has ``None`` on
     the other side.
     """
-    layout = _Layout()
+    return _lay_out(ops, _Layout())
+
+
+def aligned_rows(ops: Iterable[DiffOp]) -> list[Row]:
+    """The rows of side_by_side, each changed stretch also as one running text, for a layout
+    that is side by side on wide screens and inline on narrow ones from the same rows.
+
+    A block is what lies between two kept line breaks: one row, or several when line breaks
+    were inserted or deleted in it. The first row of a changed block carries ``inline``, the
+    block's pieces in order (its deleted and inserted words inside one running text, which
+    rebuilds both texts as an inline diff does); its other rows carry ``joined``, as their
+    text is in that ``inline``.
+    """
+    return _lay_out(ops, _Layout(inline=True))
+
+
+def number_changes(items: list[dict], *, key: str = "changed") -> list[dict]:
+    """Copies of `items` (inline pieces or rows) with ``change``: 1, 2, … on the first item of
+    each run of changes, and ``last`` on the last run's, for next / previous change links.
+
+    An item is a change when ``item[key]`` is true (rows) or, for inline pieces, when its
+    ``op`` is not ``equal``; an unchanged item or a fold (``skipped``) ends a run.
+    """
+    numbered: list[dict] = []
+    count, inside, first = 0, False, None
+    for item in items:
+        changed = bool(item.get(key)) if "op" not in item else item["op"] != EQUAL
+        if changed and not inside:
+            count += 1
+            item = {**item, "change": count}
+            first = len(numbered)
+        inside = changed
+        numbered.append(item)
+    if first is not None:
+        numbered[first] = {**numbered[first], "last": True}
+    return numbered
+
+
+def _lay_out(ops: Iterable[DiffOp], layout: "_Layout") -> list[Row]:
     for piece in ops:
         for part in split_lines(piece.text):
             layout.add(DiffOp(piece.op, part))
@@ -98,7 +137,9 @@ def side_by_side(ops: Iterable[DiffOp]) -> list[Row]:
 class _Layout:
     """Accumulates line pieces for side_by_side until a kept line break closes both sides."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, inline: bool = False) -> None:
+        self.inline = inline  # also keep each block's pieces in order (aligned_rows)
+        self.block: list[DiffOp] = []
         self.rows: list[Row] = []
         self.left: list[DiffOp] = []  # the old line being built
         self.right: list[DiffOp] = []
@@ -106,6 +147,8 @@ class _Layout:
         self.done_right: list[list[DiffOp]] = []
 
     def add(self, part: DiffOp) -> None:
+        if self.inline:
+            self.block.append(part)
         ends_line = part.text.endswith("\n")
         if part.op != INSERT:
             self.left.append(part)
@@ -121,11 +164,17 @@ class _Layout:
             self._flush(self.left, self.right)
 
     def _flush(self, last_left: list[DiffOp] | None, last_right: list[DiffOp] | None) -> None:
+        start = len(self.rows)
         for left, right in zip_longest(self.done_left, self.done_right):
             self.rows.append(_row(left, right))
         if last_left or last_right:
             self.rows.append(_row(last_left or None, last_right or None))
-        self.left, self.right, self.done_left, self.done_right = [], [], [], []
+        block = self.rows[start:]
+        if self.inline and any(row["changed"] for row in block):
+            block[0]["inline"] = self.block
+            for row in block[1:]:
+                row["joined"] = True
+        self.left, self.right, self.done_left, self.done_right, self.block = [], [], [], [], []
 
     def finish(self) -> list[Row]:
         self._flush(self.left, self.right)

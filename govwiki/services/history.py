@@ -4,6 +4,7 @@ introduced a phrase (from one revision's blame: core/phrase_origins.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, joinedload
@@ -35,6 +36,9 @@ class BlameSpan:
     text: str
     revision: int
     author: User
+    #: when that revision was saved, and its edit summary (what a reader asks "who, when, why")
+    created_at: datetime | None = None
+    summary: str = ""
 
 
 def diff_revisions(
@@ -57,18 +61,19 @@ def blame_revision(session: Session, page: Page, number=None) -> tuple[Revision,
     """Attribute every span of a revision to the revision (and author) that introduced it."""
     revision = get_revision(session, page, number if number is not None else page_head_number(session, page))
     pieces = blame_spans(revision.body, unpack_blame(revision.blame))
-    authors = _authors_of(session, page, {number for _, number in pieces})
-    spans = [BlameSpan(text, number, authors[number]) for text, number in pieces]
+    sources = _sources_of(session, page, {number for _, number in pieces})
+    spans = [BlameSpan(text, number, *sources[number]) for text, number in pieces]
     return revision, spans
 
 
-def _authors_of(session: Session, page: Page, numbers: set[int]) -> dict[int, User]:
+def _sources_of(session: Session, page: Page, numbers: set[int]) -> dict[int, tuple]:
+    """Per revision number: its author, when it was saved and its edit summary."""
     rows = session.execute(
-        select(Revision.number, User)
+        select(Revision.number, User, Revision.created_at, Revision.summary)
         .join(User, User.id == Revision.author_id)
         .where(Revision.page_id == page.id, Revision.number.in_(numbers))
     )
-    return {number: user for number, user in rows}
+    return {number: (user, created_at, summary or "") for number, user, created_at, summary in rows}
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,12 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash
 
 from govwiki.core.messages import Message
 from govwiki.core.tokens import new_token, token_hash
 from govwiki.core.user_agents import summary
 from govwiki.models import ApiToken, RememberedDevice, User, UserSession
-from govwiki.services import clock
+from govwiki.services import clock, passwords
 from govwiki.services.errors import Invalid, NotFound
 
 #: how stale `last_seen_at` may get before a request refreshes it (avoids a write per request)
@@ -174,7 +173,7 @@ def sign_out_everywhere(
     token; the password is asked again (a stolen session must not lock its owner out). When this
     browser was remembered it is remembered again under a new series: the returned SignIn holds
     its cookie."""
-    if not isinstance(password, str) or not check_password_hash(user.password_hash, password):
+    if not passwords.verify(user.password_hash, password):
         raise Invalid({"password": Message("this is not your password")})
     current = session.get(UserSession, current_session_id) if current_session_id else None
     remembered = current is not None and current.device_id is not None

@@ -15,7 +15,7 @@ from govwiki.services import consultations as service
 from govwiki.services import pages as page_service
 from govwiki.services.access import load_consultation, require
 from govwiki.services.errors import Invalid, ServiceError, refusal
-from govwiki.web import confirm, front_page, labels, templating
+from govwiki.web import confirm, front_page, labels, preview, templating
 from govwiki.web.forms import ConsultationForm, NewPageForm, attach_errors
 from govwiki.web.views import Pager, allowed, page_args, session, signed_in
 
@@ -109,9 +109,12 @@ def change_status(slug: str):
 
 
 @consultations.post("/consultations/<slug>/pages")
+@limit("previews", exempt_when=preview.saving)
 def create_page(slug: str):
     consultation = load_consultation(session(), actor(), slug)
     form = NewPageForm(prefix="page")
+    if preview.wants_preview():
+        return _show(consultation, page_form=form, page_preview=preview.preview_of(form.body.data))
     try:
         page = page_service.create_page(
             session(),
@@ -165,7 +168,7 @@ def _status_question(consultation, target: str) -> confirm.Question:
     )
 
 
-def _show(consultation, *, edit_form=None, page_form=None, page_error=None, status=200):
+def _show(consultation, *, edit_form=None, page_form=None, page_error=None, page_preview=None, status=200):
     """Render a consultation with the forms its visitor may use."""
     can = allowed(consultation, Action.MANAGE, Action.CREATE_PAGE, Action.EDIT, Action.PROPOSE, Action.ANSWER)
     html = render_template(
@@ -177,6 +180,7 @@ def _show(consultation, *, edit_form=None, page_form=None, page_error=None, stat
         edit_form=edit_form or ConsultationForm.for_consultation(consultation),
         page_form=page_form or NewPageForm(formdata=None, prefix="page"),
         page_error=page_error,
+        page_preview=page_preview,
         inbox_unread=inbox.unread_count(session(), actor(), consultation) if can["answer"] else None,
     )
     return html, status

@@ -18,7 +18,7 @@ from govwiki.services.access import Verdicts, load_page
 from govwiki.services.errors import Invalid
 from govwiki.web import page_cache, personal_parts
 from govwiki.web.fragments import fragment
-from govwiki.web.present import blame_bands, blame_sources, diff_layout
+from govwiki.web.present import blame_bands, blame_sources, diff_layout, diff_view
 from govwiki.web.views import Pager, page_args, page_permissions, revision_arg, session
 
 routes = Routes()
@@ -88,7 +88,7 @@ def diff(slug: str):
     result = service.diff_revisions(
         session(), page, revision_arg("from"), revision_arg("to"), timeout=current_app.config["DIFF_TIMEOUT"]
     )
-    view = "side" if request.args.get("view") == "side" else "inline"
+    view = diff_view(request.args.get("view"))
     full = request.args.get("full") == "1"
 
     def render() -> str:
@@ -117,7 +117,8 @@ def _diff_html(result, view: str, full: bool):
 
     def render():
         shown = view_once(old.sha256, new.sha256, (view, full), lambda: diff_layout(result.ops, view, full))
-        return render_template(f"pages/_diff_{view}.html", diff=result, shown=shown)
+        template = "pages/_diff_inline.html" if view == "inline" else "pages/_diff_side.html"
+        return render_template(template, diff=result, shown=shown, auto=view == "auto")
 
     return fragment("diff", (old.sha256, new.sha256, view, full, old.number, new.number), render)
 

@@ -22,7 +22,7 @@ from govwiki.services import pages as service
 from govwiki.services.proposal_review import count_open
 from govwiki.services.access import load_page, load_page_to_show
 from govwiki.services.errors import EditConflict, ServiceError
-from govwiki.web import confirm, discussion, history, page_cache, personal_parts, templating
+from govwiki.web import confirm, discussion, history, page_cache, personal_parts, preview, templating
 from govwiki.web.forms import EditForm, RevertForm, attach_errors
 from govwiki.web.present import conflict_passages
 from govwiki.web.views import ID, gate, page_permissions, revision_arg, session
@@ -31,6 +31,7 @@ pages = Blueprint("pages", __name__)
 limit("writes")(pages)  # every form write, as every API write (rate_limits.py)
 pages.record_once(templating.install)
 history.routes.register_on(pages)
+preview.routes.register_on(pages)
 
 
 @pages.get("/pages/<slug>")
@@ -75,12 +76,15 @@ def revision(slug: str, number: int):
 
 
 @pages.route("/pages/<slug>/edit", methods=["GET", "POST"])
-@limit("edits")
+@limit("edits", exempt_when=preview.wants_preview)
+@limit("previews", exempt_when=preview.saving)
 def edit(slug: str):
     page = load_page(session(), actor(), slug)
     form = EditForm()
     if not form.is_submitted():
         return gate(page.consultation, Action.EDIT) or _open_editor(page, form)
+    if preview.wants_preview():
+        return _editor(page, form, preview=preview.preview_of(form.body.data))
     if form.blanks_the_page() and service.head_revision(session(), page).body.strip():
         return _editor(page, form, confirm_empty=True, status=422)
     try:
@@ -238,6 +242,7 @@ def _refused(page, form: EditForm, error: ServiceError):
 
 def _editor(page, form: EditForm, *, status: int = 200, **context):
     context.setdefault("error_message", None)
+    context.setdefault("preview", None)
     html = render_template("pages/edit.html", page=page, form=form, can=page_permissions(page), **context)
     return html, status
 

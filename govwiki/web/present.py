@@ -3,7 +3,7 @@ blame bands."""
 
 from __future__ import annotations
 
-from govwiki.core.diff_views import side_by_side
+from govwiki.core.diff_views import aligned_rows, number_changes, side_by_side
 
 #: characters of unchanged text shown on each side of a conflicting passage
 CONTEXT_CHARS = 160
@@ -47,12 +47,23 @@ def blame_sources(spans) -> list:
     return [seen[number] for number in sorted(seen, reverse=True)]
 
 
+#: the layouts of a diff: `auto` is side by side on wide screens and inline on narrow ones (by
+#: CSS, from the same rows); `inline` and `side` are one layout on every screen
+DIFF_VIEWS = ("auto", "inline", "side")
+
+
+def diff_view(asked: str | None) -> str:
+    """The layout a `?view=` asks for; anything else is the automatic one."""
+    return asked if asked in DIFF_VIEWS else "auto"
+
+
 def diff_layout(ops, view: str, full: bool) -> list[dict]:
-    """What the diff template walks: inline pieces or side-by-side rows, folded unless `full`."""
-    if view == "side":
-        rows = side_by_side(ops)
-        return rows if full else fold_rows(rows)
-    return [piece.to_dict() for piece in ops] if full else fold_pieces(ops)
+    """What the diff template walks: inline pieces or rows (`auto`: rows that also hold each
+    changed stretch as running text), folded unless `full`, with their changes numbered."""
+    if view in ("auto", "side"):
+        rows = aligned_rows(ops) if view == "auto" else side_by_side(ops)
+        return number_changes(rows if full else fold_rows(rows))
+    return number_changes([piece.to_dict() for piece in ops] if full else fold_pieces(ops))
 
 
 def fold_rows(rows: list[dict], context: int = DIFF_CONTEXT) -> list[dict]:

@@ -27,10 +27,10 @@ from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.access import load_page
 from govwiki.services.errors import EditConflict, ServiceError
-from govwiki.web import confirm, templating
+from govwiki.web import confirm, preview, templating
 from govwiki.web.forms import attach_errors, unix_newlines
 from govwiki.web.labels import N_
-from govwiki.web.present import conflict_passages, diff_layout, fold_pieces
+from govwiki.web.present import conflict_passages, diff_layout, diff_view
 from govwiki.web.views import ID, Pager, allowed, gate, page_args, session, sign_in_url, whole_number
 
 proposals = Blueprint("proposals", __name__)
@@ -97,7 +97,8 @@ class RejectForm(FlaskForm):
 
 
 @proposals.route("/pages/<slug>/proposals/new", methods=["GET", "POST"])
-@limit("proposals")
+@limit("proposals", exempt_when=preview.wants_preview)
+@limit("previews", exempt_when=preview.saving)
 def new(slug: str):
     page = load_page(session(), actor(), slug)
     form = ProposalForm()
@@ -105,6 +106,8 @@ def new(slug: str):
         head = page_service.head_revision(session(), page)
         form.body.data, form.base_revision.data = head.body, head.number
         return gate(page.consultation, Action.PROPOSE) or _form(page, form)
+    if preview.wants_preview():
+        return _form(page, form, preview=preview.preview_of(form.body.data))
     try:
         proposal = service.submit_proposal(
             session(),
@@ -146,6 +149,7 @@ def show(proposal_id: int):
 
 
 @proposals.route(f"/proposals/<{ID}:proposal_id>/edit", methods=["GET", "POST"])
+@limit("previews", exempt_when=preview.saving)
 def edit(proposal_id: int):
     proposal = service.load_proposal(session(), actor(), proposal_id)
     form = ProposalForm()
@@ -156,6 +160,9 @@ def edit(proposal_id: int):
         form.body.data, form.summary.data = proposal.body, proposal.summary
         form.base_revision.data = proposal.base_number
         return _form(proposal.page, form, proposal=proposal)
+    if preview.wants_preview():
+        shown = preview.preview_of(form.body.data)
+        return _form(proposal.page, form, proposal=proposal, preview=shown)
     try:
         service.update_proposal(
             session(),
@@ -194,10 +201,15 @@ def withdraw(proposal_id: int):
 
 
 @proposals.post(f"/proposals/<{ID}:proposal_id>/merge")
+@limit("previews", exempt_when=preview.saving)
 def merge(proposal_id: int):
     proposal = service.load_proposal(session(), actor(), proposal_id)
     body = unix_newlines(request.form.get("body"))
     accept = _accept() if request.form.get("mode") == "selected" else None
+    if preview.wants_preview():  # the hand-resolution editor's Preview button: nothing merged
+        base = whole_number(request.form.get("base_revision"))
+        shown = preview.preview_of(body)
+        return _review(proposal, accept=accept, resolve_body=body, resolve_base=base, resolve_preview=shown)
     try:
         outcome = service.merge_proposal(
             session(),
@@ -295,8 +307,8 @@ def _csrf_refused(error: CSRFError):
 
 @proposals.errorhandler(RateLimitExceeded)
 def _too_many(error: RateLimitExceeded):
-    """Too many suggestions (or writes) in a short time: the form again with the text, and when
-    to retry."""
+    """Too many suggestions, previews or writes in a short time: the form again with the text,
+    and when to retry."""
     refused = refusal(error)
     headers = retry_headers(refused)
     try:
@@ -320,6 +332,7 @@ def _permissions(page) -> dict:
 
 def _form(page, form: ProposalForm, *, proposal=None, status: int = 200, **context):
     context.setdefault("error_message", None)
+    context.setdefault("preview", None)
     html = render_template(
         "proposals/form.html",
         page=page,
@@ -352,7 +365,7 @@ def _review(proposal, *, status: int = 200, **context):
         theirs_label=_("current text"),
     )
     merge = review.merge
-    view = "side" if request.args.get("view") == "side" else "inline"
+    view = diff_view(request.args.get("view"))
     context.setdefault("resolve_body", None)
     if context["resolve_body"] is None and merge is not None:
         context["resolve_body"] = review.marked if not merge.clean else merge.text
@@ -366,7 +379,7 @@ def _review(proposal, *, status: int = 200, **context):
         review=review,
         view=view,
         shown=diff_layout(review.ops, view, request.args.get("full") == "1"),
-        preview=fold_pieces(review.preview_ops) if review.preview_ops else None,
+        preview=diff_layout(review.preview_ops, "auto", False) if review.preview_ops else None,
         passages=_passages(review, context.get("conflict")),
         changes=conflict_passages(review.base.body, [_choice(change) for change in review.changes]),
         statuses=STATUS,

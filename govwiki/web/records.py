@@ -158,10 +158,10 @@ def _links(consultation) -> dict:
 
 
 def _changes_view(found) -> dict:
-    """Per page change, the inline diff pieces to show (folded unless ?full=1)."""
+    """Per page change, the diff rows to show (side by side when wide; folded unless ?full=1)."""
     full = request.args.get("full") == "1"
     return {
         "changes": found,
         "full": full,
-        "shown": {c.page.id: diff_layout(c.ops, "inline", full) for c in found},
+        "shown": {c.page.id: diff_layout(c.ops, "auto", full) for c in found},
     }

@@ -1,14 +1,39 @@
 /* GovWiki progressive enhancements. Everything works without this file; it only adds:
    - autosave of the edit box to this browser (localStorage), keyed by page and base revision,
      with an offer to restore text that was typed but never saved;
-   - a warning before leaving an edit form with unsaved changes;
+   - a warning before leaving an edit form with unsaved changes (not when the form is sent;
+     a form shown again after a POST, marked data-unsaved, warns at once);
+   - the editor's preview in place (beside the box on wide screens, below it on phones), kept
+     up to date while typing, and its keyboard shortcuts: Ctrl/Cmd+S saves, Alt+P previews;
+   - in diffs: N / P (or J / K) go to the next / previous change;
    - clearing the saved copies once a save went through;
    - buttons that resolve each conflict block of a hand-resolution box by keeping one version;
    - refusing to send a text over the size limit (it stays in the box, with the reason), and
-     saying so when the browser cannot keep a copy of a very long text;
+     saying so when the browser cannot keep a copy of a very long text (once this form's copies
+     for older revisions, which are never offered again, have been dropped to make room);
    - in a page's discussion: reply forms opened in place under a comment; on a phone, a tap on a
      paragraph opens its comment form under it; with a mouse, selecting words inside one
-     paragraph shows a "Comment on this" button that opens the form with the words quoted. */
+     paragraph shows a "Comment on this" button that opens the form with the words quoted.
+
+   Hooks (stable; the browser tests in tests/browser/ use them):
+   - editor (templates/_editor.html): form[data-autosave-key] holding [data-editor] (its
+     data-preview-url is POST /preview), textarea[data-autosave], button[data-save-button],
+     button[data-preview-button] (name="preview"), the panel #editor-preview
+     [data-editor-preview] (hidden until a preview is asked for) with [data-preview-body]
+     and [data-preview-status]; the hint #editor-shortcuts [data-editor-shortcuts] is shown
+     by this file; the body of a preview carries data-preview-state (ready, empty, too-large);
+     the shortcuts work page-wide, except on a form marked data-shortcuts="inside" (the
+     official's merge editor on a suggestion), where the focus must be inside the form; a form
+     shown in answer to a POST carries data-unsaved;
+   - diffs (templates/pages/_diff_*.html): the diff is [data-diff] with data-changes="count";
+     every change starts at an element with id "change-N" (a prefix before "change-" on pages
+     with several diffs: "merged-change-N" on a suggestion's merge preview, "p<page id>-change-N"
+     on a consultation's changes) and data-change="N" (1, 2, …), holding the links
+     a[data-change-prev] and a[data-change-next] (none before the first / after the last);
+     the keys N / J and P / K follow the same order; [data-diff-keys] is shown by this file.
+   - blame (templates/pages/blame.html, no script): each passage is span.blame-span (title:
+     revision, author, time) starting with details.blame-passage, whose summary.blame-tag
+     (same title) opens .blame-card: links to the revision and its changes, time, summary. */
 (function () {
   "use strict";
 
@@ -82,19 +107,43 @@
     return box;
   }
 
+  function forgetSuperseded(store, key) {
+    /* Drop this form's copies kept for older revisions: a key ends with the base revision, and
+       a copy kept for another base is never offered again, yet fills the storage that a long
+       text needs (about 5 million characters per site). Returns how many were dropped. */
+    var family = key.slice(0, key.lastIndexOf(":") + 1);
+    var dropped = 0;
+    for (var i = store.length - 1; i >= 0; i -= 1) {
+      var other = store.key(i);
+      if (other && other !== key && other.indexOf(family) === 0) {
+        store.removeItem(other);
+        dropped += 1;
+      }
+    }
+    return dropped;
+  }
+
   function keepCopy(form, store, key, value) {
-    /* Keep a copy in this browser; a text larger than the storage allows is said, not thrown. */
+    /* Keep a copy in this browser; a text larger than the storage allows is said, not thrown.
+       When the storage is full, copies no one can restore any more make room first. */
     try {
       store.setItem(key, value);
       return true;
-    } catch (error) {
+    } catch (full) {
       try {
-        store.removeItem(key);  // an older, shorter copy would mislead a later restore
-      } catch (ignored) { /* nothing more to do */ }
-      notice(form, "data-storage-failed", "status");
-      return false;
+        if (forgetSuperseded(store, key)) {
+          store.setItem(key, value);
+          return true;
+        }
+      } catch (stillFull) { /* said below */ }
     }
+    try {
+      store.removeItem(key);  // an older, shorter copy would mislead a later restore
+    } catch (ignored) { /* nothing more to do */ }
+    notice(form, "data-storage-failed", "status");
+    return false;
   }
+
 
   function byteLength(text) {
     return new Blob([text]).size;  // UTF-8, as the server counts
@@ -141,13 +190,149 @@
       }
     });
 
+    var unsaved = form.hasAttribute("data-unsaved");  // shown again after a POST: not saved
     window.addEventListener("beforeunload", function (event) {
-      if (!submitting && textarea.value !== initial) {
+      if (!submitting && (textarea.value !== initial || (unsaved && textarea.value.trim()))) {
         event.preventDefault();
         event.returnValue = form.getAttribute("data-leave-warning") || "";
         return event.returnValue;
       }
       return undefined;
+    });
+
+    var openPreview = enhancePreview(form, textarea);
+    if (form.querySelector("[data-editor]")) {
+      enhanceShortcuts(form, openPreview);
+    }
+  }
+
+  /* --- The editor's preview and shortcuts -------------------------------------------------- */
+
+  var LIVE_PREVIEW_CHARS = 200000;  // longer texts are previewed when asked, not while typing
+  var LIVE_PREVIEW_DELAY = 800;  // ms without typing before the open preview is updated
+
+  function enhancePreview(form, textarea) {
+    /* Preview in place: the same request the Preview button makes, answered by POST /preview
+       with the HTML the page would show (sanitized by the server). */
+    var editor = form.querySelector("[data-editor]");
+    var panel = editor && editor.querySelector("[data-editor-preview]");
+    var button = form.querySelector("[data-preview-button]");
+    var url = editor && editor.getAttribute("data-preview-url");
+    if (!panel || !button || !url || !window.fetch || !window.FormData) {
+      return null;  // the Preview button sends the form, and the server shows the preview
+    }
+    var body = panel.querySelector("[data-preview-body]");
+    var status = panel.querySelector("[data-preview-status]");
+    var token = form.querySelector("input[name$='csrf_token']");
+    var shown = panel.hidden ? null : textarea.value;  // the text the panel shows
+    var timer = null;
+    var latest = 0;
+
+    function say(attribute) {
+      status.textContent = attribute ? panel.getAttribute(attribute) || "" : "";
+    }
+
+    function refresh() {
+      var text = textarea.value;
+      var ticket = latest += 1;  // an older answer arriving late never replaces a newer one
+      var data = new FormData();
+      if (token) {
+        data.append("csrf_token", token.value);
+      }
+      data.append("body", text);
+      panel.setAttribute("aria-busy", "true");
+      say("data-loading");
+      return window.fetch(url, {method: "POST", body: data, credentials: "same-origin"})
+        .then(function (response) {
+          return response.text().then(function (html) {
+            if (ticket !== latest) {
+              return;
+            }
+            if (response.ok || response.status === 413) {
+              body.innerHTML = html;  // the server's sanitized rendering, as on the page
+              shown = text;
+              say(null);
+            } else {
+              say(response.status === 429 ? "data-too-many" : "data-failed");
+            }
+          });
+        })
+        .catch(function () {
+          if (ticket === latest) {
+            say("data-failed");
+          }
+        })
+        .then(function () {
+          if (ticket === latest) {
+            panel.removeAttribute("aria-busy");
+          }
+        });
+    }
+
+    function open() {
+      var wasHidden = panel.hidden;
+      panel.hidden = false;
+      editor.classList.add("has-preview");
+      refresh();
+      var beside = window.matchMedia && window.matchMedia("(min-width: 64rem)").matches;
+      if (wasHidden && !beside) {
+        panel.scrollIntoView({block: "start"});  // on a phone the preview is below the box
+      }
+    }
+
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      open();
+    });
+    textarea.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      if (panel.hidden || textarea.value.length > LIVE_PREVIEW_CHARS) {
+        return;
+      }
+      timer = window.setTimeout(function () {
+        if (textarea.value !== shown) {
+          refresh();
+        }
+      }, LIVE_PREVIEW_DELAY);
+    });
+    return open;
+  }
+
+  function enhanceShortcuts(form, openPreview) {
+    /* Ctrl/Cmd+S sends the form as its save button would (size check and autosave included);
+       Alt+P (Option+P) previews. Alt+P is not taken by Chrome, Firefox, Safari or Edge. */
+    var hint = form.querySelector("[data-editor-shortcuts]");
+    if (hint) {
+      hint.hidden = false;
+    }
+    var save = form.querySelector("[data-save-button]");
+    var previewButton = form.querySelector("[data-preview-button]");
+    /* A form marked data-shortcuts="inside" (an official's merge editor, on a page with other
+       decisions) answers only while the focus is in it; every form only while it is shown. */
+    var insideOnly = form.getAttribute("data-shortcuts") === "inside";
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.isComposing || !form.getClientRects().length) {
+        return;
+      }
+      if (insideOnly && !form.contains(document.activeElement)) {
+        return;
+      }
+      var key = (event.key || "").toLowerCase();
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && key === "s") {
+        event.preventDefault();  // not the browser's "Save page as"
+        if (form.requestSubmit) {
+          form.requestSubmit(save || undefined);
+        } else if (save) {
+          save.click();
+        }
+      } else if (event.altKey && !event.ctrlKey && !event.metaKey && event.code === "KeyP") {
+        event.preventDefault();  // Option+P would type "π"
+        if (openPreview) {
+          openPreview();
+        } else if (previewButton) {
+          previewButton.click();
+        }
+      }
     });
   }
 
@@ -399,6 +584,89 @@
     });
   }
 
+  /* --- Diffs: N / P (J / K) to the next / previous change ------------------------------------ */
+
+  function typingIn(target) {
+    return target && target.closest &&
+      target.closest("input, textarea, select, button, [contenteditable=''], [contenteditable='true']");
+  }
+
+  function enhanceDiffs() {
+    var marks = document.querySelectorAll("[data-diff] [data-change]");
+    if (!marks.length) {
+      return;
+    }
+    var keys = document.querySelectorAll("[data-diff-keys]");
+    for (var k = 0; k < keys.length; k += 1) {
+      keys[k].hidden = false;
+    }
+    var margin = 72;  // px: where a change lands below the top of the window (scroll-margin-top)
+
+    function current() {
+      /* The change last gone to, while it is still in view (the end of a page cannot scroll
+         to the top of the window, so its position alone would not tell). */
+      var id = window.location.hash.slice(1);
+      for (var i = 0; i < marks.length; i += 1) {
+        if (marks[i].id === id) {
+          var box = marks[i].getBoundingClientRect();
+          return box.bottom > 0 && box.top < window.innerHeight ? i : -1;
+        }
+      }
+      return -1;
+    }
+
+    function go(step) {
+      /* The next change below the one at the top of the window, or the previous one above it. */
+      var chosen = null;
+      var at = current();
+      if (at >= 0) {
+        chosen = marks[at + step] || null;
+        if (!chosen) {
+          return;  // already at the first or the last change
+        }
+        window.location.hash = chosen.id;
+        focusLink(chosen);
+        return;
+      }
+      for (var i = 0; i < marks.length; i += 1) {
+        var top = marks[i].getBoundingClientRect().top;
+        if (step > 0 && top > margin + 4) {
+          chosen = marks[i];
+          break;
+        }
+        if (step < 0 && top < margin - 4) {
+          chosen = marks[i];  // keep the last one above
+        }
+      }
+      if (!chosen) {
+        return;
+      }
+      window.location.hash = chosen.id;  // scrolls there and highlights it (:target)
+      focusLink(chosen);
+    }
+
+    function focusLink(mark) {
+      var link = mark.querySelector("a[data-change-next], a[data-change-prev]");
+      if (link) {
+        link.focus({preventScroll: true});
+      }
+    }
+
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || typingIn(event.target)) {
+        return;
+      }
+      var key = (event.key || "").toLowerCase();
+      if (key === "n" || key === "j") {
+        event.preventDefault();
+        go(1);
+      } else if (key === "p" || key === "k") {
+        event.preventDefault();
+        go(-1);
+      }
+    });
+  }
+
   function init() {
     var store = storage();
     var savedMarker = document.querySelector("[data-drafts-saved]");
@@ -415,6 +683,7 @@
       }
     }
     enhanceDiscussion();
+    enhanceDiffs();
   }
 
   if (document.readyState === "loading") {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from govwiki.services import pages
@@ -67,7 +69,7 @@ def test_side_by_side_diff_shows_both_columns(client, session, make_page, offici
 def test_diff_of_chinese_is_character_level(client, session, make_page, official, text_of):
     page = make_page(body="区政府在公示三十日后划定区域。\n")
     save(session, official, page, "区政府在公示六十日后划定区域。\n")
-    html = text_of(client.get(f"/pages/{page.slug}/diff?from=1&to=2"))
+    html = text_of(client.get(f"/pages/{page.slug}/diff?from=1&to=2&view=inline"))
     assert "<del>三</del>" in html and "<ins>六</ins>" in html
     assert "公示" in html.split("<del>三")[0].split('class="diff diff-inline"')[1]
 
@@ -93,8 +95,9 @@ def test_blame_shows_authors_of_each_passage(client, session, make_page, officia
         "Written by the official.\nAdded by a resident.\n",
     )
     html = text_of(client.get(f"/pages/{page.slug}/blame"))
-    assert f"r1 · {official.display_name}</a>Written by the official." in html
-    assert "r2 · Rosa Resident</a>Added by a resident." in html
+    passage = r"</summary>((?!</details>).)*</details>"
+    assert re.search(f"r1 · {official.display_name}{passage}Written by the official.", html)
+    assert re.search(f"r2 · Rosa Resident{passage}Added by a resident.", html)
     assert f'href="/pages/{page.slug}/revisions/2"' in html
 
 

@@ -69,7 +69,7 @@ def test_report_page_tells_asked_said_did(client, lanes, text_of):
         "Download as Markdown",
     ):
         assert words in html
-    assert '<div class="diff diff-inline">' in html and "<ins>" in html
+    assert 'class="diff diff-side diff-auto"' in html and "<ins>" in html
 
 
 def test_report_downloads_as_markdown(client, lanes, text_of):

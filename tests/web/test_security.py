@@ -76,8 +76,9 @@ def test_templates_have_no_inline_script_or_style(template):
     assert not re.search(r"\son[a-z]+\s*=", source), "inline event handler"
 
 
-#: the renderer's sanitized output: a revision's, and a comment's (services.comment_views.comment_html)
-SAFE_USES = {"{{rendered.html|safe}}", "{{view.html|safe}}"}
+#: the renderer's sanitized output: a revision's, a comment's (services.comment_views.comment_html)
+#: and an editor preview's (web.preview.preview_of)
+SAFE_USES = {"{{rendered.html|safe}}", "{{view.html|safe}}", "{{preview.rendered.html|safe}}"}
 
 
 def test_templates_mark_only_rendered_html_safe():
