@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.web.invitations import invitations
     from govwiki.web.moderation import moderation
     from govwiki.web.notifications import notifications
+    from govwiki.web.people import people_pages
     from govwiki.web.pages import pages
     from govwiki.web.proposals import proposals
     from govwiki.web.records import records
@@ -69,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
         proposals,
         comments,
         records,
+        people_pages,
         notifications,
         inbox,
         invitations,

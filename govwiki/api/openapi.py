@@ -11,6 +11,7 @@ from govwiki.api.openapi_comments import COMMENT_OPERATIONS, COMMENT_SCHEMAS
 from govwiki.api.openapi_inbox import INBOX_OPERATIONS, INBOX_SCHEMAS
 from govwiki.api.openapi_invitations import INVITATION_ERRORS, INVITATION_OPERATIONS, INVITATION_SCHEMAS
 from govwiki.api.openapi_moderation import MODERATION_OPERATIONS, MODERATION_SCHEMAS
+from govwiki.api.openapi_people import PEOPLE_OPERATIONS, PEOPLE_SCHEMAS
 from govwiki.api.openapi_search import SEARCH_ERRORS, SEARCH_OPERATIONS, SEARCH_SCHEMAS
 from govwiki.api.openapi_types import (
     PAGINATION,
@@ -38,6 +39,7 @@ SCHEMAS = {
     **INVITATION_SCHEMAS,
     **SEARCH_SCHEMAS,
     **MODERATION_SCHEMAS,
+    **PEOPLE_SCHEMAS,
     "Error": obj(
         error=obj(
             code=STRING, message=STRING, fields={"type": "object"}, retry_after=INTEGER, rate_limit=STRING
@@ -545,6 +547,7 @@ OPERATIONS = [
         ref("Report"),
         [],
     ),
+    *PEOPLE_OPERATIONS,
     (
         "get",
         "/users/{name}/contributions",

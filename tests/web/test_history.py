@@ -93,7 +93,7 @@ def test_blame_shows_authors_of_each_passage(client, session, make_page, officia
         "Written by the official.\nAdded by a resident.\n",
     )
     html = text_of(client.get(f"/pages/{page.slug}/blame"))
-    assert f"r1 · {official.display_name}</a>Written by the official." in html
+    assert f"r1 · {official.display_name} (Official)</a>Written by the official." in html
     assert "r2 · Rosa Resident</a>Added by a resident." in html
     assert f'href="/pages/{page.slug}/revisions/2"' in html
 
