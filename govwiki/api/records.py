@@ -29,7 +29,7 @@ def consultation_history(slug: str):
 def consultation_report(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     result = report.consultation_report(db.session, consultation, timeout=current_app.config["DIFF_TIMEOUT"])
-    return jsonify(report_dict(result, people.roles_in(db.session, consultation)))
+    return jsonify(report_dict(result, result.roles))
 
 
 @routes.get("/users/<name>/contributions")

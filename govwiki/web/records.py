@@ -78,7 +78,7 @@ def report_page(slug: str):
         "records/report.html",
         consultation=consultation,
         report=result,
-        roles=people.roles_in(session(), consultation),
+        roles=result.roles,
         comment_url=comment_url,
         **_changes_view(result.changes),
         **_links(consultation),

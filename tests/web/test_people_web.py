@@ -58,6 +58,12 @@ def test_the_official_carries_the_official_badge(client, world, official, text_o
     assert _named(official) + ' <span class="badge badge-role badge-role-official">Official</span>' in html
 
 
+def test_the_markdown_report_names_the_expert_s_role(client, world, text_of):
+    markdown = text_of(client.get(f"/consultations/{world.consultation.slug}/report.md"))
+    assert "Liu Yang (@liu-yang, invited expert, Tongji University)" in markdown
+    assert "Rosa Resident (@rosa)" in markdown
+
+
 def test_blame_marks_the_expert_s_passage(client, world, text_of):
     html = text_of(client.get(f"/pages/{world.page.slug}/blame"))
     assert "r2 · Liu Yang (Invited expert)</a>Experts wrote this." in html
