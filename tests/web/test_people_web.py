@@ -85,6 +85,23 @@ def test_a_cached_page_shows_a_new_expert_s_badge_at_once(
     assert _named(newcomer) + " " + badge in text_of(client.get(path))
 
 
+def test_accepting_an_invitation_shows_the_badge_on_a_cached_page(
+    client, session, official, world, make_user, text_of
+):
+    from govwiki.services import comments, invitations
+
+    newcomer = make_user(username="wen", display_name="Wen Li", affiliation="Fudan")
+    comments.post_comment(session, newcomer, world.page, body="Before my invitation.")
+    path = f"/pages/{world.page.slug}"
+    assert _named(newcomer) + ' <span class="badge' not in text_of(client.get(path))
+    _, token = invitations.invite(
+        session, official, world.consultation, email=newcomer.email, link=lambda t: t
+    )
+    invitations.accept(session, newcomer, token)
+    badge = '<span class="badge badge-role badge-role-expert">Invited expert · Fudan</span>'
+    assert _named(newcomer) + " " + badge in text_of(client.get(path))
+
+
 def test_the_profile_shows_name_affiliation_roles_and_contributions(client, world, text_of):
     """…and leads to all the contributions."""
     html = text_of(client.get("/users/liu-yang"))
