@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from govwiki.services import consultations
+from govwiki.services import consultations, suspensions
 from tests import people_world
 
 EXPERT = {
@@ -86,8 +86,6 @@ def test_a_private_role_stays_off_the_profile_for_outsiders(
 
 
 def test_a_suspended_person_is_marked(client, session, world):
-    from govwiki.services import suspensions
-
     suspensions.suspend_user(session, None, "liu-yang", reason="Spam")
     assert _get(client, "/users/liu-yang")["suspended"] is True
     assert _get(client, f"/comments/{world.comment.id}")["author"]["suspended"] is True

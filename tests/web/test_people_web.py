@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from govwiki.services import consultations
+from govwiki.services import comments, consultations, invitations, suspensions
 from tests import people_world
 from tests.web.conftest import XSS, escaped
 
@@ -74,8 +74,6 @@ def test_a_cached_page_shows_a_new_expert_s_badge_at_once(
 ):
     """Signed-out views are kept (web/page_cache.py); a new membership is a new copy."""
     newcomer = make_user(username="wen", display_name="Wen Li", affiliation="Fudan")
-    from govwiki.services import comments
-
     comments.post_comment(session, newcomer, world.page, body="Before my invitation.")
     path = f"/pages/{world.page.slug}"
     assert _named(newcomer) + ' <span class="badge' not in text_of(client.get(path))
@@ -88,8 +86,6 @@ def test_a_cached_page_shows_a_new_expert_s_badge_at_once(
 def test_accepting_an_invitation_shows_the_badge_on_a_cached_page(
     client, session, official, world, make_user, text_of
 ):
-    from govwiki.services import comments, invitations
-
     newcomer = make_user(username="wen", display_name="Wen Li", affiliation="Fudan")
     comments.post_comment(session, newcomer, world.page, body="Before my invitation.")
     path = f"/pages/{world.page.slug}"
@@ -139,8 +135,6 @@ def test_names_and_affiliations_are_escaped(client, session, official, text_of):
 
 
 def test_a_suspended_expert_stays_marked(client, session, world, text_of):
-    from govwiki.services import suspensions
-
     suspensions.suspend_user(session, None, "liu-yang", reason="Spam")
     html = text_of(client.get(f"/pages/{world.page.slug}/history"))
     assert _named(world.expert) + ' <span class="suspended-mark">(suspended)</span> ' + EXPERT_BADGE in html
