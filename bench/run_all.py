@@ -7,9 +7,10 @@ section 8. PostgreSQL is measured when the server in GOVWIKI_BENCH_POSTGRES (def
 postgresql://postgres@127.0.0.1:5432/postgres) answers; ``--no-postgres`` skips it.
 ``--search-only`` runs only section 8 and puts it and its targets into the file as it stands.
 
-The measured sections of docs/PERFORMANCE.md are rewritten on each run; two sections are kept as
+The measured sections of docs/PERFORMANCE.md are rewritten on each run; three sections are kept as
 they are between their markers: the side-by-side tables of ``make bench-peer`` (bench_peer.py,
-section 7) and the "Findings" (causes found by profiling, written by people).
+section 7), the invitations by mail of ``bench_mail.py --write`` (section 9, with its row of the
+Targets table) and the "Findings" (causes found by profiling, written by people).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_discussion  # noqa: E402
+import bench_mail  # noqa: E402
 import bench_peer  # noqa: E402
 import bench_reads  # noqa: E402
 import bench_save_history  # noqa: E402
@@ -90,8 +92,8 @@ def _history_row(history: dict) -> list[str]:
     ]
 
 
-def summary(results: dict) -> str:
-    """One line per target with its verdict."""
+def summary(results: dict, output: Path = OUTPUT) -> str:
+    """One line per target with its verdict (section 9's as `bench_mail.py --write` left it)."""
     diff, view = results["diff"], results["view"]
     rows = [_history_row(history) for history in results["history"]]
     rows += [
@@ -121,6 +123,7 @@ def summary(results: dict) -> str:
     rows += bench_discussion.summary_rows(results["discussion"])
     rows += bench_reads.summary_rows(results["reads"])
     rows += bench_search.summary_rows(results["search"])
+    rows += bench_mail.kept_target_rows(output)
     return common.markdown_table(["target", "measured", "verdict"], rows)
 
 
@@ -140,12 +143,18 @@ def kept_peer(output: Path) -> str:
     return kept(output, bench_peer.START, bench_peer.END, placeholder)
 
 
+def kept_mail(output: Path) -> str:
+    placeholder = "_Not measured yet: run `python bench/bench_mail.py --write`._"
+    return kept(output, bench_mail.START, bench_mail.END, placeholder)
+
+
 def document(results: dict, machine: dict, started: datetime, seconds: float, output: Path) -> str:
     sections = [
         "# Performance",
         "",
         "Measured by `make bench` (`bench/run_all.py`), which rewrites this file except for the "
-        "Findings section and section 7 (`make bench-peer` writes that one). Each benchmark also runs alone: "
+        "Findings section, section 7 (`make bench-peer` writes that one) and section 9 (`bench_mail.py --write`). "
+        "Each benchmark also runs alone: "
         "`python bench/bench_save_history.py`, `bench_diff.py`, `bench_view_throughput.py`, "
         "`bench_save_pages.py`, `bench_discussion.py`, `bench_reads.py`, `bench_search.py`; `bench_save_history.py`, "
         "`bench_save_pages.py` and `bench_reads.py` take `--postgres` to add PostgreSQL.",
@@ -172,7 +181,7 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "",
         "## Targets",
         "",
-        summary(results),
+        summary(results, output),
         "",
         "## 1. Save and view latency as a page's history grows",
         "",
@@ -205,6 +214,10 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         SEARCH_HEADING,
         "",
         bench_search.report(results["search"]),
+        "",
+        bench_mail.HEADING,
+        "",
+        kept_mail(output),
         "",
         "## Findings",
         "",

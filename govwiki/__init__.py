@@ -59,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from govwiki.web.mail_settings import mail_settings
     from govwiki.web.moderation import moderation
     from govwiki.web.notifications import notifications
+    from govwiki.web.people import people_pages
     from govwiki.web.pages import pages
     from govwiki.web.proposals import proposals
     from govwiki.web.records import records
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         proposals,
         comments,
         records,
+        people_pages,
         notifications,
         inbox,
         invitations,

@@ -5,11 +5,14 @@ Two private consultations are run by someone else: a draft, and an open consulta
 invited people only. Each rule is requested with each of its methods (writes with an empty
 body), its variables filled by name with one private consultation's page, slug, revision,
 proposal, and its people's token and notification, by someone signed out, by an unrelated
-resident and by an official of another consultation. The answer must be a refusal (404, 401,
-403, 405, a redirect to sign-in, or 400/422 for an empty write), the same answer as for
-something that does not exist, never a 5xx, and the body must not hold any private title or
-text. Routes that are public by design are listed in PUBLIC with the reason; a new route that
-answers 200 and is not listed fails here until someone decides whether it is public.
+resident, by an official of another consultation, by an expert (an accepted invitation) of
+another consultation and by someone whose invitation to these two was revoked unused. The
+answer must be a refusal (404, 401, 403, 405, a redirect to sign-in, or 400/422 for an empty
+write), the same answer as for something that does not exist, never a 5xx, and the body must
+not hold any private title or text. A read (GET) of a private object must be exactly 404,
+signed in or not: no sign-in detour, no 403, nothing that tells it exists. Routes that are
+public by design are listed in PUBLIC with the reason; a new route that answers 200 and is not
+listed fails here until someone decides whether it is public.
 """
 
 from __future__ import annotations
@@ -49,11 +52,13 @@ PUBLIC = {
     "notifications.watchlist": "the visitor's own watchlist",
     "records.site_audit": "the site audit log for officials, filtered to what they may read",
     "records.contributions": "people's contributions, filtered to what the visitor may read",
+    "people.profile": "people's public profiles: roles and contributions filtered to what the visitor may read",
     "api.openapi_document": "the API description",
     "api.list_consultations": "the list of what the caller may read",
     "api.create_consultation": "officials open consultations",
     "api.site_audit": "the site audit log for officials, filtered to what they may read",
     "api.user_contributions": "people's contributions, filtered to what the caller may read",
+    "api.user_profile": "people's public profiles: roles filtered to what the caller may read",
     "api.search": "search over what the caller may read",
     "search.results": "search over what the visitor may read",
     "pages.preview": "renders the Markdown sent with it, as a page would; reads nothing stored",
@@ -68,7 +73,7 @@ PUBLIC = {
 #: endpoints that serve fixed files from static/, the same to everyone (not text to search for secrets)
 FILES = {"static", "consultations.favicon"}
 KINDS = ("draft", "invited")
-ROLES = ("anonymous", "resident", "other_official")
+ROLES = ("anonymous", "resident", "other_official", "other_expert", "revoked_guest")
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 #: words written only in the private consultations (titles, summary, text, proposal)
 SECRETS = {
@@ -139,6 +144,8 @@ def world(app):
     visitors = {
         "resident": _visitor(s, "outside-resident", "resident"),
         "other_official": _visitor(s, "outside-official", "official"),
+        "other_expert": _expert_elsewhere(s, owner),
+        "revoked_guest": _revoked_guest(s, owner),
     }
     return private, visitors
 
@@ -199,6 +206,27 @@ def _visitor(session, name: str, role: str) -> matrix.Person:
     user = accounts.register_user(session, name, f"{name}@example.org", "password123", role=role)
     if role == "official":
         consultations.create_consultation(session, user, title="Somewhere public")
+    return matrix.Person(user.id, user.username, accounts.create_token(session, user, "visitor"))
+
+
+def _expert_elsewhere(session, owner) -> matrix.Person:
+    """An expert by an accepted invitation, of a public consultation of the same official."""
+    user = accounts.register_user(session, "outside-expert", "outside-expert@example.org", "password123")
+    elsewhere = consultations.create_consultation(session, owner, title="Open harbour", slug="c-open")
+    _, token = invitations.invite(session, owner, elsewhere, email=user.email, link=lambda token: token)
+    invitations.accept(session, user, token)
+    return matrix.Person(user.id, user.username, accounts.create_token(session, user, "visitor"))
+
+
+def _revoked_guest(session, owner) -> matrix.Person:
+    """Someone invited to both private consultations whose invitations were revoked unused."""
+    user = accounts.register_user(session, "revoked-guest", "revoked-guest@example.org", "password123")
+    for kind in KINDS:
+        consultation = session.scalar(select(Consultation).where(Consultation.slug == f"c-{kind}"))
+        invitation, _ = invitations.invite(
+            session, owner, consultation, email=user.email, link=lambda token: token
+        )
+        invitations.revoke(session, owner, invitation)
     return matrix.Person(user.id, user.username, accounts.create_token(session, user, "visitor"))
 
 
@@ -325,6 +353,11 @@ def test_route_keeps_private_consultations_private(
     if endpoint not in PUBLIC:
         assert is_refusal(response, method), (
             f"{method} {path} answered {response.status_code}: public by design? add it to PUBLIC"
+        )
+    if method == "GET" and werkzeug_rule.arguments & PRIVATE_VARIABLES:
+        assert response.status_code == 404, (
+            f"{method} {path} answered {response.status_code}: a private object is not found (404) "
+            "for whoever may not read it, signed in or not"
         )
     if werkzeug_rule.arguments & PRIVATE_VARIABLES:
         nothing = ask(client, method, build(werkzeug_rule, values, ghost=True), visitor)

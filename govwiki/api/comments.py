@@ -11,6 +11,8 @@ from govwiki.rate_limits import limit
 from govwiki.routing import Routes
 from govwiki.services import comment_views as views
 from govwiki.services import comments as service
+from govwiki.services import people
+from govwiki.services.people import Roles
 from govwiki.services.access import load_page
 from govwiki.services.errors import Invalid
 from govwiki.core.messages import Message
@@ -44,13 +46,15 @@ def anchor_dict(comment: Comment) -> dict | None:
     }
 
 
-def comment_dict(view: views.CommentView) -> dict:
-    """One comment (and its replies) as the caller may see it."""
+def comment_dict(view: views.CommentView, roles: Roles | None = None) -> dict:
+    """One comment (and its replies) as the caller may see it; `roles` those held in its
+    consultation (looked up when not given)."""
     c = view.comment
+    roles = roles or people.roles_in(db.session, c.page.consultation)
     data = {
         "id": c.id,
         "page": c.page.slug,
-        "author": user_ref(c.author) if c.status != "deleted" else None,
+        "author": user_ref(c.author, roles) if c.status != "deleted" else None,
         "parent_id": c.parent_id,
         "in_reply_to": c.in_reply_to_id,
         "depth": c.depth,
@@ -64,9 +68,9 @@ def comment_dict(view: views.CommentView) -> dict:
         "supported": view.supported,
         "answered": c.answered_at is not None,
         "answered_at": iso(c.answered_at),
-        "answered_by": user_ref(c.answered_by),
+        "answered_by": user_ref(c.answered_by, roles),
         "url": url_for("api.get_comment", comment_id=c.id, _external=True),
-        "replies": [comment_dict(reply) for reply in view.replies],
+        "replies": [comment_dict(reply, roles) for reply in view.replies],
     }
     if view.body is not None:
         data.update(body=view.body, html=view.html)

@@ -12,6 +12,7 @@ from govwiki.api.openapi_inbox import INBOX_OPERATIONS, INBOX_SCHEMAS
 from govwiki.api.openapi_mail import MAIL_OPERATIONS, MAIL_SCHEMAS
 from govwiki.api.openapi_invitations import INVITATION_ERRORS, INVITATION_OPERATIONS, INVITATION_SCHEMAS
 from govwiki.api.openapi_moderation import MODERATION_OPERATIONS, MODERATION_SCHEMAS
+from govwiki.api.openapi_people import PEOPLE_OPERATIONS, PEOPLE_SCHEMAS
 from govwiki.api.openapi_search import SEARCH_ERRORS, SEARCH_OPERATIONS, SEARCH_SCHEMAS
 from govwiki.api.openapi_types import (
     PAGINATION,
@@ -40,6 +41,7 @@ SCHEMAS = {
     **MAIL_SCHEMAS,
     **SEARCH_SCHEMAS,
     **MODERATION_SCHEMAS,
+    **PEOPLE_SCHEMAS,
     "Error": obj(
         error=obj(
             code=STRING, message=STRING, fields={"type": "object"}, retry_after=INTEGER, rate_limit=STRING
@@ -547,6 +549,7 @@ OPERATIONS = [
         ref("Report"),
         [],
     ),
+    *PEOPLE_OPERATIONS,
     (
         "get",
         "/users/{name}/contributions",

@@ -46,6 +46,13 @@ USER = obj(
     username=STRING,
     display_name=STRING,
     suspended={"type": "boolean", "description": "present (true) when an admin suspended the account"},
+    role={
+        "type": "string",
+        "enum": ["official", "expert"],
+        "description": "present where the person is named in a consultation they hold a role in "
+        "(revisions, blame, proposals, comments, timelines, reports): that role, from its memberships",
+    },
+    affiliation={"type": "string", "description": "beside `role`: the affiliation the person gave"},
 )
 # Words changed: inserted/deleted count a Latin word or a CJK character each; the rest split them.
 STATS = obj(

@@ -9,14 +9,19 @@ from govwiki.api.helpers import actor, db, int_arg, json_body, listing, paginati
 from govwiki.api.serialize import ops_list, page_dict, revision_dict, user_ref
 from govwiki.rate_limits import limit
 from govwiki.routing import Routes
-from govwiki.services import history, pages
+from govwiki.services import history, pages, people
 from govwiki.services.access import load_page
 
 routes = Routes()
 
 
+def _roles(page):
+    """The roles held in the page's consultation (one query per request): author badges."""
+    return people.roles_in(db.session, page.consultation)
+
+
 def _page_response(page, revision, **extra):
-    body = page_dict(page, revision, pages.contributors(db.session, page))
+    body = page_dict(page, revision, pages.contributors(db.session, page), _roles(page))
     return jsonify({**body, **extra})
 
 
@@ -54,13 +59,15 @@ def list_revisions(slug: str):
     page = load_page(db.session, actor(), slug)
     number, per_page = pagination()
     items, total = pages.list_revisions(db.session, page, page_no=number, per_page=per_page)
-    return listing([revision_dict(r) for r in items], number, per_page, total)
+    roles = _roles(page)
+    return listing([revision_dict(r, roles=roles) for r in items], number, per_page, total)
 
 
 @routes.get("/pages/<slug>/revisions/<int(max=2147483647):number>")
 def get_revision(slug: str, number: int):
     page = load_page(db.session, actor(), slug)
-    return jsonify(revision_dict(pages.get_revision(db.session, page, number), with_body=True))
+    revision = pages.get_revision(db.session, page, number)
+    return jsonify(revision_dict(revision, with_body=True, roles=_roles(page)))
 
 
 @routes.get("/pages/<slug>/diff")
@@ -84,10 +91,13 @@ def diff(slug: str):
 def blame(slug: str):
     page = load_page(db.session, actor(), slug)
     revision, spans = history.blame_revision(db.session, page, int_arg("revision"))
+    roles = _roles(page)
     return jsonify(
         {
             "revision": revision.number,
-            "spans": [{"text": s.text, "revision": s.revision, "author": user_ref(s.author)} for s in spans],
+            "spans": [
+                {"text": s.text, "revision": s.revision, "author": user_ref(s.author, roles)} for s in spans
+            ],
         }
     )
 
@@ -107,7 +117,7 @@ def search_history(slug: str):
                     "before": place.before,
                     "text": place.text,
                     "after": place.after,
-                    "introduced": revision_dict(place.introduced),
+                    "introduced": revision_dict(place.introduced, roles=_roles(page)),
                     "oldest": place.oldest,
                 }
                 for place in found.places

@@ -9,6 +9,7 @@ from govwiki.api.serialize import iso, ops_list, proposal_fields
 from govwiki.models import Proposal
 from govwiki.rate_limits import limit
 from govwiki.routing import Routes
+from govwiki.services import people
 from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.access import load_page
@@ -22,7 +23,7 @@ def proposal_dict(proposal: Proposal, state: reviews.OpenState | None = None) ->
     """A proposal as API.md lists it, plus its text, partial-merge record and, when open, how it
     stands against the head."""
     data = {
-        **proposal_fields(proposal),
+        **proposal_fields(proposal, people.roles_in(db.session, proposal.page.consultation)),
         "page": proposal.page.slug,
         "updated_at": iso(proposal.updated_at),
         "body": proposal.body,

@@ -9,7 +9,8 @@ from govwiki.api.helpers import actor, db, listing, pagination
 from govwiki.api.serialize import consultation_dict, iso, ops_list, proposal_fields, user_ref
 from govwiki.models import Consultation, User
 from govwiki.routing import Routes
-from govwiki.services import accounts, report, timeline
+from govwiki.services import accounts, people, report, timeline
+from govwiki.services.people import Roles
 from govwiki.services.access import load_consultation
 
 routes = Routes()
@@ -20,14 +21,15 @@ def consultation_history(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     page, per_page = pagination()
     items, total = timeline.consultation_history(db.session, consultation, page, per_page)
-    return listing([timeline_item_dict(item) for item in items], page, per_page, total)
+    roles = people.roles_in(db.session, consultation)
+    return listing([timeline_item_dict(item, roles) for item in items], page, per_page, total)
 
 
 @routes.get("/consultations/<slug>/report")
 def consultation_report(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
     result = report.consultation_report(db.session, consultation, timeout=current_app.config["DIFF_TIMEOUT"])
-    return jsonify(report_dict(result))
+    return jsonify(report_dict(result, result.roles))
 
 
 @routes.get("/users/<name>/contributions")
@@ -35,7 +37,9 @@ def user_contributions(name: str):
     user = accounts.get_user(db.session, name)
     page, per_page = pagination()
     items, total = timeline.user_contributions(db.session, actor(), user, page, per_page)
-    return listing([timeline_item_dict(item) for item in items], page, per_page, total, user=user_ref(user))
+    roles = people.roles_on_timeline(db.session, items)
+    shown = [timeline_item_dict(item, roles) for item in items]
+    return listing(shown, page, per_page, total, user=user_ref(user))
 
 
 @routes.get("/consultations/<slug>/audit")
@@ -77,27 +81,29 @@ def _page_brief(page) -> dict | None:
     }
 
 
-def _plain(value):
+def _plain(value, roles: Roles | None = None):
     """Details as JSON: people become user references."""
     if isinstance(value, User):
-        return user_ref(value)
+        return user_ref(value, roles)
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: _plain(item, roles) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [_plain(item, roles) for item in value]
     return value
 
 
-def timeline_item_dict(item: timeline.TimelineItem) -> dict:
+def timeline_item_dict(item: timeline.TimelineItem, roles: Roles | None = None) -> dict:
+    """One timeline entry; `roles` (of the people it names) add their role in its consultation."""
+    here = roles.within(item.consultation) if roles is not None and item.consultation else None
     revision = item.revision.number if item.revision else item.details.get("merged_revision")
     proposal = item.proposal.id if item.proposal else item.details.get("proposal")
-    details = _plain(item.details)
+    details = _plain(item.details, here)
     if item.subject is not None:
-        details["member"] = user_ref(item.subject)
+        details["member"] = user_ref(item.subject, here)
     return {
         "type": item.type,
         "at": iso(item.at),
-        "actor": user_ref(item.actor),
+        "actor": user_ref(item.actor, here),
         "consultation": item.consultation.slug if item.consultation else None,
         "page": _page_brief(item.page),
         "revision": revision,
@@ -114,12 +120,12 @@ def _comment_brief(comment) -> dict | None:
     return {"id": comment.id, "url": url_for("api.get_comment", comment_id=comment.id, _external=True)}
 
 
-def proposal_dict(p) -> dict:
+def proposal_dict(p, roles: Roles | None = None) -> dict:
     """A proposal in the report: its fields, with its page named in full (not only its slug)."""
-    return {**proposal_fields(p), "page": _page_brief(p.page)}
+    return {**proposal_fields(p, roles), "page": _page_brief(p.page)}
 
 
-def report_dict(r: report.Report) -> dict:
+def report_dict(r: report.Report, roles: Roles | None = None) -> dict:
     return {
         "consultation": consultation_dict(r.consultation, with_pages=False),
         "generated_at": iso(r.generated_at),
@@ -142,26 +148,31 @@ def report_dict(r: report.Report) -> dict:
             },
         },
         "participants": [
-            {**user_ref(p.user), "revisions": p.revisions, "proposals": p.proposals, "comments": p.comments}
+            {
+                **user_ref(p.user, roles),
+                "revisions": p.revisions,
+                "proposals": p.proposals,
+                "comments": p.comments,
+            }
             for p in r.participants
         ],
-        "merged": [proposal_dict(p) for p in r.merged],
-        "rejected": [proposal_dict(p) for p in r.rejected],
-        "withdrawn": [proposal_dict(p) for p in r.withdrawn],
-        "open": [proposal_dict(p) for p in r.pending],
+        "merged": [proposal_dict(p, roles) for p in r.merged],
+        "rejected": [proposal_dict(p, roles) for p in r.rejected],
+        "withdrawn": [proposal_dict(p, roles) for p in r.withdrawn],
+        "open": [proposal_dict(p, roles) for p in r.pending],
         "pages": [_change_dict(change) for change in r.changes],
-        "responses": [_response_dict(response) for response in r.responses],
+        "responses": [_response_dict(response, roles) for response in r.responses],
     }
 
 
-def _response_dict(response: report.Response) -> dict:
+def _response_dict(response: report.Response, roles: Roles | None = None) -> dict:
     """An official response as the report quotes it, with the comment it answers."""
     reply, answered = response.reply, response.answered
     question = None
     if answered is not None:
         question = {
             "id": answered.id,
-            "author": user_ref(answered.author) if answered.status != "deleted" else None,
+            "author": user_ref(answered.author, roles) if answered.status != "deleted" else None,
             "status": answered.status,
             "url": url_for("api.get_comment", comment_id=answered.id, _external=True),
         }
@@ -170,7 +181,7 @@ def _response_dict(response: report.Response) -> dict:
     return {
         "id": reply.id,
         "page": _page_brief(reply.page),
-        "author": user_ref(reply.author),
+        "author": user_ref(reply.author, roles),
         "created_at": iso(reply.created_at),
         "body": response.text,
         "html": response.html,

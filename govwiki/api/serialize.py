@@ -7,18 +7,25 @@ from flask import url_for
 from govwiki.core.diff import DiffOp
 from govwiki.core.markdown import render_cached
 from govwiki.models import Consultation, Page, PageContributor, Revision, User
+from govwiki.services.people import Roles
 
 
 def iso(moment) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def user_ref(user: User | None) -> dict | None:
+def user_ref(user: User | None, roles: Roles | None = None) -> dict | None:
+    """A person as the API names them; with `roles` (services.people.Roles, bound to the
+    consultation where they are named), also their `role` there (official or expert) and their
+    `affiliation` when they hold one, as the web pages show them in a badge."""
     if user is None:
         return None
     data = {"username": user.username, "display_name": user.display_name}
     if user.suspended_at is not None:  # their contributions stay, marked
         data["suspended"] = True
+    badge = roles.of(user) if roles is not None else None
+    if badge is not None:
+        data.update(role=badge.role, affiliation=badge.affiliation)
     return data
 
 
@@ -52,10 +59,10 @@ def page_ref(page: Page) -> dict:
     }
 
 
-def revision_dict(revision: Revision, *, with_body: bool = False) -> dict:
+def revision_dict(revision: Revision, *, with_body: bool = False, roles: Roles | None = None) -> dict:
     data = {
         "number": revision.number,
-        "author": user_ref(revision.author),
+        "author": user_ref(revision.author, roles),
         "summary": revision.summary,
         "created_at": iso(revision.created_at),
         "size": revision.size,
@@ -64,7 +71,7 @@ def revision_dict(revision: Revision, *, with_body: bool = False) -> dict:
         "changes": {"inserted": revision.words_added, "deleted": revision.words_removed},
         "sha256": revision.sha256,
         "parent": revision.parent_number,
-        "merged_by": user_ref(revision.merged_by),
+        "merged_by": user_ref(revision.merged_by, roles),
         "proposal": revision.proposal_id,
         "reverted_to": revision.reverted_to,
         "merged_from_base": revision.merged_from_base,
@@ -74,7 +81,9 @@ def revision_dict(revision: Revision, *, with_body: bool = False) -> dict:
     return data
 
 
-def page_dict(page: Page, revision: Revision, contributors: list[PageContributor]) -> dict:
+def page_dict(
+    page: Page, revision: Revision, contributors: list[PageContributor], roles: Roles | None = None
+) -> dict:
     rendered = render_cached(revision.sha256, revision.body)
     return {
         **page_ref(page),
@@ -85,7 +94,7 @@ def page_dict(page: Page, revision: Revision, contributors: list[PageContributor
         "html": rendered.html,
         "toc": rendered.toc,
         "sha256": revision.sha256,
-        "contributors": [{**user_ref(c.user), "revisions": c.revisions} for c in contributors],
+        "contributors": [{**user_ref(c.user, roles), "revisions": c.revisions} for c in contributors],
     }
 
 
@@ -93,17 +102,17 @@ def ops_list(ops: list[DiffOp]) -> list[dict]:
     return [op.to_dict() for op in ops]
 
 
-def proposal_fields(proposal) -> dict:
+def proposal_fields(proposal, roles: Roles | None = None) -> dict:
     """What every API view of a proposal says about it (its lists, its page, the report)."""
     return {
         "id": proposal.id,
-        "author": user_ref(proposal.author),
+        "author": user_ref(proposal.author, roles),
         "summary": proposal.summary,
         "base_revision": proposal.base_number,
         "status": proposal.status,
         "partial": bool(proposal.partial),
         "created_at": iso(proposal.created_at),
-        "decided_by": user_ref(proposal.decided_by),
+        "decided_by": user_ref(proposal.decided_by, roles),
         "decided_at": iso(proposal.decided_at),
         "reason": proposal.reason,
         "merged_revision": proposal.merged_revision,

@@ -172,6 +172,7 @@ def add_member(
         membership = Membership(consultation_id=consultation.id, user_id=user.id, role=role)
         session.add(membership)
     membership.role = role
+    consultation.updated_at = clock.now()  # names there now carry the new badge
     audit.record(
         session,
         actor,

@@ -203,6 +203,7 @@ def accept(session: Session, actor: User | None, token) -> Invitation:
         },
         ["consultation_id", "user_id"],
     )
+    invitation.consultation.updated_at = now  # names there now carry the expert's badge
     audit.record(
         session,
         actor,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, defer, selectinload
 from govwiki.core.diff import DEFAULT_TIMEOUT, EQUAL, DiffOp
 from govwiki.core.diff_cache import EMPTY_SHA256, diff_once
 from govwiki.models import Comment, Consultation, Page, Proposal, Revision, User
-from govwiki.services import clock, comment_views, discussion_record, inbox, snapshots
+from govwiki.services import clock, comment_views, discussion_record, inbox, people, snapshots
 
 #: unchanged lines kept around each change in the Markdown diff
 MARKDOWN_CONTEXT = 2
@@ -107,6 +107,8 @@ class Report:
     comments: CommentCounts
     #: the official responses that may be quoted, oldest first
     responses: list[Response]
+    #: who holds which role in the consultation: the badges beside the names
+    roles: people.Roles = people.NO_ROLES
 
 
 def consultation_report(
@@ -140,6 +142,7 @@ def consultation_report(
         page_changes(session, consultation, timeout=timeout),
         comment_counts(session, consultation),
         official_responses(session, consultation),
+        people.roles_in(session, consultation),
     )
 
 

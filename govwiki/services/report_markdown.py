@@ -13,6 +13,7 @@ from functools import partial
 from govwiki.core import moments
 from govwiki.core.diff import EQUAL, DiffOp
 from govwiki.models import Comment, User
+from govwiki.services.people import Roles
 from govwiki.services.report import MARKDOWN_CONTEXT, PageChange, Report, Response
 
 _MARKDOWN_SPECIAL = "\\`*_[]<>#|~!"
@@ -34,7 +35,7 @@ def to_markdown(
         "",
     ]
     lines += _asked(report) + _said(report) + _did(report, when)
-    lines += _responses_md(report.responses, when, link) + _changes_md(report.changes)
+    lines += _responses_md(report.responses, when, link, report.roles) + _changes_md(report.changes)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -71,7 +72,7 @@ def _said(report: Report) -> list[str]:
     if report.participants:
         lines += ["### Participants", ""]
         lines += [
-            f"- {_person(p.user)}: {_count(p.revisions, 'revision')}, {_count(p.proposals, 'proposal')}, "
+            f"- {_person(p.user, report.roles)}: {_count(p.revisions, 'revision')}, {_count(p.proposals, 'proposal')}, "
             f"{_count(p.comments, 'comment')}"
             for p in report.participants
         ]
@@ -86,8 +87,8 @@ def _did(report: Report, when) -> list[str]:
         for p in report.merged:
             how = "Partly merged" if p.partial else "Merged"
             lines.append(
-                f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
-                f"{_inline(p.summary) or '(no summary)'}. {how} by {_person(p.decided_by)} on "
+                f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author, report.roles)}: "
+                f"{_inline(p.summary) or '(no summary)'}. {how} by {_person(p.decided_by, report.roles)} on "
                 f"{when(p.decided_at)} into revision {p.merged_revision}."
             )
             lines += ["  " + line for line in _quote(p.reason)] if p.reason else []
@@ -101,8 +102,8 @@ def _did(report: Report, when) -> list[str]:
         lines += ["### Rejected proposals", ""]
         for p in report.rejected:
             lines.append(
-                f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
-                f"{_inline(p.summary) or '(no summary)'}. Rejected by {_person(p.decided_by)} "
+                f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author, report.roles)}: "
+                f"{_inline(p.summary) or '(no summary)'}. Rejected by {_person(p.decided_by, report.roles)} "
                 f"on {when(p.decided_at)}. Reason:"
             )
             lines += ["  " + line for line in _quote(p.reason or "(none given)")]
@@ -111,7 +112,7 @@ def _did(report: Report, when) -> list[str]:
         if items:
             lines += [f"### {title}", ""]
             lines += [
-                f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author)}: "
+                f"- Proposal #{p.id} on “{_inline(p.page.title)}” by {_person(p.author, report.roles)}: "
                 f"{_inline(p.summary) or '(no summary)'}"
                 for p in items
             ]
@@ -119,7 +120,7 @@ def _did(report: Report, when) -> list[str]:
     return lines
 
 
-def _responses_md(responses: list[Response], when, link) -> list[str]:
+def _responses_md(responses: list[Response], when, link, roles: Roles) -> list[str]:
     """The official responses, quoted, each after the comment it answers (if the public may read it)."""
     if not responses:
         return []
@@ -128,8 +129,12 @@ def _responses_md(responses: list[Response], when, link) -> list[str]:
         reply, question = response.reply, response.answered
         lines.append(
             f"- {_comment_ref(reply, link, 'Response')} on “{_inline(reply.page.title)}” by "
-            f"{_person(reply.author)} on {when(reply.created_at)}"
-            + (f", answering {_comment_ref(question, link, 'comment')}{_by(question)}:" if question else ":")
+            f"{_person(reply.author, roles)} on {when(reply.created_at)}"
+            + (
+                f", answering {_comment_ref(question, link, 'comment')}{_by(question, roles)}:"
+                if question
+                else ":"
+            )
         )
         if response.answered_text is not None:
             lines += ["  " + line for line in _quote(response.answered_text)] + [""]
@@ -144,8 +149,8 @@ def _comment_ref(comment: Comment, link, noun: str) -> str:
     return f"[{label}](<{link(comment)}>)" if link is not None else label
 
 
-def _by(comment: Comment) -> str:
-    return f" by {_person(comment.author)}" if comment.status != "deleted" else " (deleted)"
+def _by(comment: Comment, roles: Roles) -> str:
+    return f" by {_person(comment.author, roles)}" if comment.status != "deleted" else " (deleted)"
 
 
 def _changes_md(changes: list[PageChange]) -> list[str]:
@@ -222,8 +227,18 @@ def _escape(text: str) -> str:
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
 
 
-def _person(user: User | None) -> str:
-    return f"{_inline(user.display_name)} (@{_inline(user.username)})" if user else "(unknown)"
+#: how a role in the consultation reads beside a name (the web pages' badge)
+ROLE_NAMES = {"official": "official", "expert": "invited expert"}
+
+
+def _person(user: User | None, roles: Roles) -> str:
+    """A name, its handle and, for a member of the consultation, their role and affiliation."""
+    if user is None:
+        return "(unknown)"
+    badge = roles.of(user)
+    role = f", {ROLE_NAMES[badge.role]}" if badge else ""
+    role += f", {_inline(badge.affiliation)}" if badge and badge.affiliation else ""
+    return f"{_inline(user.display_name)} (@{_inline(user.username)}{role})"
 
 
 def _count(number: int, noun: str) -> str:

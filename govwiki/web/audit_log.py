@@ -69,7 +69,7 @@ class _Parts:
         return self._person_link(name, user.display_name if user else name, user)
 
     def _person_link(self, username: str, shown: str, user=None) -> Markup:
-        href = url_for("records.contributions", name=username)
+        href = url_for("people.profile", name=username)
         link = _fill('<a class="user" href="%(href)s">%(name)s</a>', href=href, name=shown)
         if user is not None and user.suspended_at is not None:
             link += _fill(' <span class="suspended-mark">%(mark)s</span>', mark=_("(suspended)"))

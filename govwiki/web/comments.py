@@ -23,6 +23,7 @@ from govwiki.security import actor
 from govwiki.services import comment_views
 from govwiki.services import comments as service
 from govwiki.services import pages as page_service
+from govwiki.services import people
 from govwiki.services.access import load_page
 from govwiki.services.errors import Conflict, ServiceError
 from govwiki.services.errors import refusal as policy_refusal
@@ -241,6 +242,7 @@ def _form_page(page, form: CommentForm, *, status: int = 200, **context):
         page=page,
         form=form,
         parent=parent,
+        roles=people.roles_in(session(), page.consultation) if parent is not None else None,
         paragraph=number if text is not None else None,
         paragraph_text=text,
         passage=discussion.passage(text, form.quote.data, form.near.data) if text is not None else None,

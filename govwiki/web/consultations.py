@@ -11,6 +11,7 @@ from govwiki.rate_limits import limit
 from govwiki.core.policy import STATUSES, TRANSITIONS, Action, can_create_consultation
 from govwiki.security import actor
 from govwiki.services import clock, inbox
+from govwiki.services import people
 from govwiki.services import consultations as service
 from govwiki.services import pages as page_service
 from govwiki.services.access import load_consultation, require
@@ -177,6 +178,7 @@ def _show(consultation, *, edit_form=None, page_form=None, page_error=None, page
         can=can,
         accepting=consultation.situation(clock.now()).accepting,
         role=service.role_in(session(), actor(), consultation),
+        roles=people.roles_in(session(), consultation),
         edit_form=edit_form or ConsultationForm.for_consultation(consultation),
         page_form=page_form or NewPageForm(formdata=None, prefix="page"),
         page_error=page_error,

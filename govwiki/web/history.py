@@ -13,6 +13,7 @@ from govwiki.core.diff_cache import view_once
 from govwiki.routing import Routes
 from govwiki.security import actor
 from govwiki.services import history as service
+from govwiki.services import people
 from govwiki.services import pages as page_service
 from govwiki.services.access import Verdicts, load_page
 from govwiki.services.errors import Invalid
@@ -39,8 +40,9 @@ def history(slug: str):
     row_keys = tuple(map(_row_key, revisions))
     rows = fragment(
         "history-rows",
-        (page.slug, total, bool(can["revert"]), *row_keys),
-        lambda: render_template("pages/_history_rows.html", **shown),
+        # the consultation's last change: a new member's badge shows beside their name at once
+        (page.slug, total, bool(can["revert"]), page.consultation.updated_at, *row_keys),
+        lambda: render_template("pages/_history_rows.html", **shown, roles=_roles(page)),
     )
 
     def render() -> str:
@@ -59,6 +61,13 @@ def _shared(page, key: tuple, render, *arguments: str) -> str:
     verdicts = Verdicts(session(), actor(), page.consultation)
     full_key = (*key, *page_cache.view_key(page, verdicts), page_cache.query_key())
     return page_cache.serve(full_key, render, personal_parts.page_filler(page, verdicts))
+
+
+def _roles(page):
+    """The roles held in the page's consultation, for the badges beside names (asked only when
+    rendering: every change of membership moves the consultation's `updated_at`, which the
+    cache keys hold)."""
+    return people.roles_in(session(), page.consultation)
 
 
 def _row_key(revision) -> tuple:
@@ -95,6 +104,7 @@ def diff(slug: str):
         return render_template(
             "pages/diff.html",
             page=page,
+            roles=_roles(page),
             diff=result,
             view=view,
             full=full,
@@ -105,10 +115,10 @@ def diff(slug: str):
 
     old, new = result.old, result.new
     shown = (old.number, old.sha256, new.number, new.sha256, view, full)
-    people = tuple(_person_key(r.author) for r in (old, new)) + tuple(
+    people_shown = tuple(_person_key(r.author) for r in (old, new)) + tuple(
         _person_key(r.merged_by) for r in (old, new)
     )
-    return _shared(page, ("diff", *shown, people), render, "from", "to", "view", "full")
+    return _shared(page, ("diff", *shown, people_shown), render, "from", "to", "view", "full")
 
 
 def _diff_html(result, view: str, full: bool):
@@ -130,6 +140,7 @@ def blame(slug: str):
     return render_template(
         "pages/blame.html",
         page=page,
+        roles=_roles(page),
         revision=revision,
         spans=spans,
         can=page_permissions(page),
@@ -143,7 +154,13 @@ def search_history(slug: str):
     page = load_page(session(), actor(), slug)
     phrase = request.args.get("q", "")
     number = revision_arg("revision")
-    shown = {"page": page, "can": page_permissions(page), "phrase": phrase, "asked_revision": number}
+    shown = {
+        "page": page,
+        "can": page_permissions(page),
+        "phrase": phrase,
+        "asked_revision": number,
+        "roles": _roles(page),
+    }
     if not phrase.strip():  # the empty form, from the history page's link
         return render_template("pages/history_search.html", found=None, errors={}, **shown)
     try:

@@ -22,6 +22,7 @@ from govwiki.services import answers
 from govwiki.services import comment_views as views
 from govwiki.services import comments as comment_service
 from govwiki.services import inbox as service
+from govwiki.services import people
 from govwiki.services.access import load_consultation
 from govwiki.services.errors import Invalid, ServiceError
 from govwiki.web import templating
@@ -77,6 +78,7 @@ def index(slug: str):
         "inbox/index.html",
         consultation=consultation,
         items=items,
+        roles=people.roles_in(session(), consultation),
         texts={i.id: views.view_of(i.comment, True) for i in items if i.comment is not None},
         pager=Pager(page, per_page, total),
         filters=filters,
@@ -115,6 +117,7 @@ def _answer_page(comment, form: AnswerForm, error: ServiceError | None = None):
     return render_template(
         "inbox/answer.html",
         comment=comment,
+        roles=people.roles_in(session(), comment.page.consultation),
         view=views.view_of(comment, moderator),
         form=form,
         error=error,

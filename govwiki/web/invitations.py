@@ -22,7 +22,7 @@ from govwiki.services.errors import Forbidden, Invalid, ServiceError
 from govwiki.web import templating
 from govwiki.web.forms import attach_errors, unix_newlines
 from govwiki.web.invitation_links import invitation_link
-from govwiki.web.views import ID, Pager, page_args, session, signed_in
+from govwiki.web.views import ID, Pager, gate, page_args, session, signed_in
 
 invitations = Blueprint("invitations", __name__)
 limit("writes")(invitations)  # every form write, as every API write (rate_limits.py)
@@ -56,10 +56,9 @@ class InviteForm(FlaskForm):
 
 
 @invitations.get("/consultations/<slug>/invitations")
-@signed_in
 def index(slug: str):
-    consultation = load_consultation(session(), actor(), slug)
-    return _page(consultation, InviteForm(formdata=None))
+    consultation = load_consultation(session(), actor(), slug)  # 404 first: private means invisible
+    return gate(consultation, Action.MANAGE) or _page(consultation, InviteForm(formdata=None))
 
 
 @invitations.post("/consultations/<slug>/invitations")

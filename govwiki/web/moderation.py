@@ -20,6 +20,7 @@ from govwiki.security import actor
 from govwiki.services import comment_views as views
 from govwiki.services import comments as comment_service
 from govwiki.services import moderation as service
+from govwiki.services import people
 from govwiki.services.access import load_consultation
 from govwiki.services.errors import ServiceError
 from govwiki.web import templating
@@ -42,6 +43,7 @@ def queue(slug: str):
     return render_template(
         "moderation/queue.html",
         consultation=consultation,
+        roles=people.roles_in(session(), consultation),
         items=[(item, shown(item.comment, moderator=True)) for item in items],
         pager=Pager(page, per_page, total),
     )

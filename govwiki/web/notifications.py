@@ -19,6 +19,7 @@ from govwiki.models import Page
 from govwiki.security import actor
 from govwiki.services import notifications as service
 from govwiki.services.access import load_consultation, load_page
+from govwiki.services.errors import NotFound
 from govwiki.web import templating
 from govwiki.web.notification_entries import entry, target_url
 from govwiki.web.views import ID, Pager, here, local_path, page_args, session, sign_in_url, signed_in
@@ -158,9 +159,12 @@ def open_entry(notification_id: int):
 
 
 @notifications.get(f"/notifications/<{ID}:notification_id>")
-@signed_in
 def follow(notification_id: int):
-    """Go where the entry points, changing nothing (a GET never marks anything read)."""
+    """Go where the entry points, changing nothing (a GET never marks anything read). Signed
+    out, no entry is the visitor's: 404, as for anyone else's (no sign-in detour that would say
+    the number is someone's)."""
+    if actor() is None:
+        raise NotFound(_("No such notification."))
     notification = service.get_notification(session(), actor(), notification_id)
     return redirect(target_url(notification))
 

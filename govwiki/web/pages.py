@@ -19,6 +19,7 @@ from govwiki.errors import error_response
 from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
 from govwiki.services import pages as service
+from govwiki.services import people
 from govwiki.services.proposal_review import count_open
 from govwiki.services.access import load_page, load_page_to_show
 from govwiki.services.errors import EditConflict, ServiceError
@@ -196,6 +197,7 @@ def reading(page, revision) -> dict:
         "rendered": render_cached(revision.sha256, revision.body),
         "contributors": shown,
         "more_contributors": total - len(shown),
+        "roles": people.roles_in(session(), page.consultation),
         "can": can,
         # Only those who may revert get the form (building a form costs more than the page).
         "revert_form": RevertForm(formdata=None, to_revision=revision.number) if can["revert"] else None,

@@ -23,6 +23,7 @@ from govwiki.extensions import db
 from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
 from govwiki.services import pages as page_service
+from govwiki.services import people
 from govwiki.services import proposal_review as reviews
 from govwiki.services import proposals as service
 from govwiki.services.access import load_page
@@ -139,6 +140,7 @@ def index(slug: str):
         states=reviews.open_states(session(), page) if any(p.status == "open" for p in items) else {},
         pager=Pager(number, per_page, total),
         can=_permissions(page),
+        roles=people.roles_in(session(), page.consultation),
         tab="proposals",
     )
 
@@ -384,6 +386,7 @@ def _review(proposal, *, status: int = 200, **context):
         changes=conflict_passages(review.base.body, [_choice(change) for change in review.changes]),
         statuses=STATUS,
         can=_permissions(proposal.page),
+        roles=people.roles_in(session(), proposal.page.consultation),
         tab="proposals",
         is_author=actor() is not None and actor().id == proposal.author_id,
         **{"accept": None, "error": None, "error_message": None, "conflict": None, **context},

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from govwiki.security import actor
-from govwiki.services import accounts, audit, report, timeline
+from govwiki.services import accounts, audit, people, report, timeline
 from govwiki.services.report_markdown import to_markdown
 from govwiki.services.access import load_consultation
 from govwiki.services.errors import refusal
@@ -61,6 +61,7 @@ def history(slug: str):
         "records/history.html",
         consultation=consultation,
         items=items,
+        roles=people.roles_in(session(), consultation),
         pager=Pager(page, per_page, total),
         entry=ENTRY,
         proposal_status=PROPOSAL_STATUS,
@@ -77,6 +78,7 @@ def report_page(slug: str):
         "records/report.html",
         consultation=consultation,
         report=result,
+        roles=result.roles,
         comment_url=comment_url,
         **_changes_view(result.changes),
         **_links(consultation),
@@ -112,6 +114,7 @@ def contributions(name: str):
         "records/contributions.html",
         person=person,
         items=items,
+        roles=people.roles_on_timeline(session(), items),
         pager=Pager(page, per_page, total),
         entry=ENTRY,
         proposal_status=PROPOSAL_STATUS,

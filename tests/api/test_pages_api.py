@@ -51,7 +51,13 @@ def test_get_page_returns_body_html_and_contributors(client, page):
     assert data["body"] == BODY and data["revision"] == 1
     assert "<table" not in data["html"] and "Vendors need a permit." in data["html"]
     assert data["contributors"] == [
-        {"username": "olivia-official", "display_name": "olivia-official", "revisions": 1}
+        {
+            "username": "olivia-official",
+            "display_name": "olivia-official",
+            "role": "official",  # in this consultation, from its memberships
+            "affiliation": "",
+            "revisions": 1,
+        }
     ]
 
 

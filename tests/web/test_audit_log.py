@@ -35,7 +35,7 @@ def test_a_partial_merge_is_one_sentence_with_links(client, merged, official, lo
         f'“<a href="/pages/{page.slug}">Draft rules</a>” '
         f'(<a href="/pages/{page.slug}/revisions/2">revision 2</a>); declined change 2.'
     ) in html
-    assert 'href="/users/olivia-official/contributions"' in html
+    assert 'href="/users/olivia-official"' in html
     assert "declined</dt>" not in html and "proposal</dt>" not in html
 
 
@@ -58,7 +58,7 @@ def test_status_changes_and_members_are_sentences(client, session, merged, offic
     login(official)
     html = _audit(client, consultation)
     assert 'changed the status of “<a href="/consultations/' in html and "from Open to Closed." in html
-    assert 'made <a class="user" href="/users/liu/contributions">Liu Yang</a> an invited expert on' in html
+    assert 'made <a class="user" href="/users/liu">Liu Yang</a> an invited expert on' in html
     assert "changed the title of “" in html
 
 
@@ -92,7 +92,7 @@ def test_site_role_changes_read_as_sentences(client, session, make_user, login):
     login(admin)
     html = client.get("/audit").get_data(as_text=True)
     assert (
-        'changed the site role of <a class="user" href="/users/rosa-r/contributions">Rosa</a> from resident to official.'
+        'changed the site role of <a class="user" href="/users/rosa-r">Rosa</a> from resident to official.'
         in html
     )
 

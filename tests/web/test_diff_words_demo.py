@@ -56,7 +56,8 @@ def test_web_blame_marks_the_kept_words_with_revision_1(client, demo, text_of):
     html = text_of(client.get("/pages/draft-rules/blame?revision=3&lang=zh"))
     blame = html.split('class="blame"')[1]
     assert re.search(
-        r"r3 · 刘洋 Prof. Liu Yang</summary>((?!</details>).)*</details>并听取周边居民和商户意见</div>", blame
+        r"r3 · 刘洋 Prof. Liu Yang \(受邀专家\)</summary>((?!</details>).)*</details>并听取周边居民和商户意见</div>",
+        blame,
     )
     assert KEPT in blame.split("并听取周边居民和商户意见")[1].split("r3 ·")[0]
 

@@ -96,7 +96,7 @@ def test_blame_shows_authors_of_each_passage(client, session, make_page, officia
     )
     html = text_of(client.get(f"/pages/{page.slug}/blame"))
     passage = r"</summary>((?!</details>).)*</details>"
-    assert re.search(f"r1 · {official.display_name}{passage}Written by the official.", html)
+    assert re.search(f"r1 · {official.display_name} \\(Official\\){passage}Written by the official.", html)
     assert re.search(f"r2 · Rosa Resident{passage}Added by a resident.", html)
     assert f'href="/pages/{page.slug}/revisions/2"' in html
 

@@ -46,7 +46,7 @@ def test_history_page_shows_the_timeline(client, lanes, text_of):
     html = text_of(client.get(f"/consultations/{lanes.slug}/history"))
     assert "Rosa Resident" in html and "Too costly." in html and "wider" in html
     assert 'href="/pages/routes/diff?from=1&amp;to=2"' in html
-    assert 'href="/users/rosa-resident/contributions"' in html
+    assert 'href="/users/rosa-resident"' in html  # names lead to the profile
 
 
 def test_history_page_is_paginated(client, lanes, text_of):

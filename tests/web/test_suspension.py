@@ -146,7 +146,7 @@ def test_contributions_stay_with_the_name_marked_suspended(client, session, page
     pages.save_page(session, resident, page, body="A better text.\n", base_revision=1)
     _suspend(session, resident)
     history = text_of(client.get("/pages/market-rules/history"))
-    assert 'Rosa Resident</span> <span class="suspended-mark">(suspended)</span>' in history
+    assert 'Rosa Resident</a> <span class="suspended-mark">(suspended)</span>' in history
     assert "(suspended)" in text_of(client.get("/users/rosa-resident/contributions"))
 
 
