@@ -38,10 +38,7 @@ def _open_suggestion(tab, why: str) -> None:
 
 
 def test_an_official_runs_a_consultation_from_opening_to_the_outcome_report(open_tab, server, unique):
-    official, resident = (
-        server.create_user(unique("official"), "official"),
-        server.create_user(unique("reader")),
-    )
+    official, resident = "official", "reader"
     title = f"Library hours {unique('consultation')}"
     tab = open_tab()
     page = tab.page

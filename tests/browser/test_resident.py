@@ -18,11 +18,7 @@ Gates close at ten in the evening.
 
 
 def test_a_resident_comments_replies_and_sees_their_suggestion_merged_and_credited(open_tab, server, unique):
-    official, neighbour, me = (
-        server.create_user(unique("official"), "official"),
-        server.create_user(unique("neighbour")),
-        unique("resident"),
-    )
+    official, neighbour, me = "official", "neighbour", unique("resident")
     slug, title = unique("park-rules"), f"Park rules {unique('consultation')}"
     server.consultation(official, slug, title, "suggest", {"Park rules": BODY})
     page_slug = server.api(official, "GET", f"/consultations/{slug}")["pages"][0]["slug"]
