@@ -76,6 +76,8 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
 
 $(AXE):
+	@command -v npm >/dev/null || { echo "npm is missing; installing Debian's package"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	@mkdir -p $(@D)
 	@tmp=$$(mktemp -d) && npm pack --silent --pack-destination $$tmp axe-core@$(AXE_VERSION) >/dev/null && \
 		tar -xzf $$tmp/axe-core-$(AXE_VERSION).tgz -C $$tmp && \
