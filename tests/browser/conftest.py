@@ -1,6 +1,6 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against a real server (tests/browser/
 server.py). Each journey runs on a phone (390 × 844, touch) and a desktop (1366 × 900), with and
-without JavaScript; every page it shows passes tests/browser/checks.py.
+without JavaScript (about four minutes in all); every page it shows passes tests/browser/checks.py.
 
 `make test-browser` runs them (and installs Chromium, the CJK fonts and axe-core first); the two
 database runs of the suite leave this folder out."""
@@ -34,9 +34,8 @@ DESKTOP = {"viewport": {"width": 1366, "height": 900}}
 VARIANTS = {
     "phone": PHONE,
     "desktop": DESKTOP,
-    # without JavaScript on the narrow screen, where the forms are hardest to lay out (a fourth
-    # variant, desktop without JavaScript, would add a quarter to the run and little else)
     "phone-nojs": {**PHONE, "java_script_enabled": False},
+    "desktop-nojs": {**DESKTOP, "java_script_enabled": False},
 }
 
 
