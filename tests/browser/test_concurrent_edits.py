@@ -34,7 +34,7 @@ def _change(tab, before: str, after: str) -> None:
     box.fill(text.replace(before, after))
 
 
-def _save(tab, name: str, status: int | None = None) -> None:
+def _save(tab, name: str) -> None:
     page = tab.page
     with page.expect_navigation():
         press(tab, page.get_by_role("button", name="Save changes"))
