@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 #: seconds of generated API requests in test-fuzz (setup and start-up add ~40 s)
 FUZZ_MAX_TIME ?= 60
 
-.PHONY: install run test test-sqlite test-postgres test-fuzz bench bench-peer serve-production api-docs pot messages lint format redis-server
+.PHONY: install run test test-sqlite test-postgres test-fuzz test-browser browser-deps chromium screenshot bench bench-peer serve-production api-docs pot messages lint format redis-server
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,9 @@ run: install
 
 #: the two database runs side by side, one per core (each takes 7-9 minutes alone); the
 #: PostgreSQL run's output is held back and printed after the SQLite run's, so that the two never
-#: interleave and the command ends on a summary; it fails when either run fails
-test: lint redis-server test-fuzz
+#: interleave and the command ends on a summary; it fails when either run fails. The browser
+#: tests run before them, alone (they need both cores: a server and Chromium)
+test: lint redis-server test-fuzz test-browser
 	@log=$$(mktemp); \
 	$(MAKE) --no-print-directory test-postgres > $$log 2>&1 & postgres=$$!; \
 	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
@@ -55,12 +56,46 @@ redis-server:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 
 test-sqlite: install redis-server
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS) --ignore=tests/browser
 
 #: tests/core is plain Python with no database (the SQLite run has covered it), so the PostgreSQL
 #: run leaves it out: 40 s of the 20-minute CI budget
 test-postgres: install redis-server
-	GOVWIKI_TEST_POSTGRES=$(TEST_POSTGRES) $(PY) -m pytest $(PYTEST_ARGS) --ignore=tests/core
+	GOVWIKI_TEST_POSTGRES=$(TEST_POSTGRES) $(PY) -m pytest $(PYTEST_ARGS) --ignore=tests/core --ignore=tests/browser
+
+#: axe-core, the accessibility rules the browser tests run in every page (MPL-2.0), fetched from
+#: the npm registry into a git-ignored folder: a pinned version, and no minified file in the history
+AXE_VERSION ?= 4.14.1
+AXE := tests/browser/vendor/axe.min.js
+
+#: the browser tests drive Debian's Chromium (Playwright's own browser builds cannot be fetched
+#: here: never `playwright install`) and need a CJK font for the Chinese checks; install Debian's
+#: packages when either is missing (as root, without a prompt)
+chromium:
+	@{ test -x /usr/bin/chromium && dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed'; } || { \
+		echo "chromium or fonts-noto-cjk is missing; installing Debian's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm is missing; installing Debian's package"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	@mkdir -p $(@D)
+	@tmp=$$(mktemp -d) && npm pack --silent --pack-destination $$tmp axe-core@$(AXE_VERSION) >/dev/null && \
+		tar -xzf $$tmp/axe-core-$(AXE_VERSION).tgz -C $$tmp && \
+		cp $$tmp/package/axe.min.js $$tmp/package/LICENSE $(@D)/ && rm -rf $$tmp
+	@echo "axe-core $(AXE_VERSION) in $(@D)"
+
+browser-deps: install chromium $(AXE)
+
+#: journeys in Chromium on a phone and a desktop, with and without JavaScript, against gunicorn on
+#: SQLite (tests/browser); screenshots go to test-output/screenshots/
+test-browser: browser-deps
+	$(PY) -m pytest tests/browser $(PYTEST_ARGS)
+
+#: the README's picture (docs/screenshot.png), taken by the browser test that makes it
+screenshot: browser-deps
+	$(PY) -m pytest tests/browser/test_readme_screenshot.py -q
+	cp test-output/screenshots/readme.png docs/screenshot.png
 
 # schemathesis against a live server on 127.0.0.1 (PostgreSQL, the stricter database): no 500s,
 # responses as govwiki/api/openapi.py documents them. See .ci/fuzz_api.py.
