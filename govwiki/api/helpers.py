@@ -8,14 +8,31 @@ from flask import current_app, jsonify, request
 
 from govwiki.extensions import db
 from govwiki.security import actor
-from govwiki.services.errors import Invalid, ServiceError
+from govwiki.services.errors import Invalid, ServiceError, Unauthenticated
 
-__all__ = ["actor", "db", "json_body", "listing", "pagination", "int_arg", "reject_unknown"]
+__all__ = [
+    "actor",
+    "db",
+    "json_body",
+    "listing",
+    "pagination",
+    "int_arg",
+    "reject_unknown",
+    "signed_in_caller",
+]
 
 #: every number the API takes (ids, revisions, hunks, pages) is a 32-bit database integer
 MIN_INT, MAX_INT = -(2**31), 2**31 - 1
 #: no request body needs more than a few levels; deeper is refused before anything walks it
 MAX_JSON_DEPTH = 64
+
+
+def signed_in_caller():
+    """The signed-in caller, for routes about the caller's own things; 401 when signed out."""
+    who = actor()
+    if who is None:
+        raise Unauthenticated("Sign in to do this.")
+    return who
 
 
 def json_body() -> dict:

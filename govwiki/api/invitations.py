@@ -86,6 +86,5 @@ def accept():
     data = json_body()
     reject_unknown(data, ("token",))
     invitation = service.accept(db.session, actor(), data.get("token"))
-    return jsonify(
-        {"consultation": invitation.consultation.slug, "role": "expert", "invitation": invitation.id}
-    )
+    role = service.granted_role(db.session, invitation)
+    return jsonify({"consultation": invitation.consultation.slug, "role": role, "invitation": invitation.id})

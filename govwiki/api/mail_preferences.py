@@ -5,31 +5,23 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from govwiki.api.helpers import actor, db, json_body
+from govwiki.api.helpers import db, json_body, signed_in_caller
 from govwiki.models import User
 from govwiki.routing import Routes
 from govwiki.services import mail_preferences
-from govwiki.services.errors import Unauthenticated
 
 routes = Routes()
 
 
-def _me() -> User:
-    who = actor()
-    if who is None:
-        raise Unauthenticated("Sign in to do this.")
-    return who
-
-
 @routes.get("/me/mail-preferences")
 def get_mail_preferences():
-    me = _me()
+    me = signed_in_caller()
     return _answer(me, mail_preferences.preferences(db.session, me))
 
 
 @routes.put("/me/mail-preferences")
 def put_mail_preferences():
-    me = _me()
+    me = signed_in_caller()
     return _answer(me, mail_preferences.set_preferences(db.session, me, json_body()))
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from flask import jsonify, url_for
 
-from govwiki.api.helpers import actor, db, json_body, listing, pagination, reject_unknown
+from govwiki.api.helpers import actor, db, json_body, listing, pagination, reject_unknown, signed_in_caller
 from govwiki.api.serialize import iso
-from govwiki.models import Notification, User
+from govwiki.models import Notification
 from govwiki.routing import Routes
 from govwiki.services import notifications
 from govwiki.services.access import load_consultation, load_page
-from govwiki.services.errors import Unauthenticated
 from govwiki.services.notifications import Watched
 from govwiki.web.notification_entries import comment_id, sentence, target_url
 from govwiki.web.comment_links import comment_url
@@ -23,16 +22,9 @@ from govwiki.web.comment_links import comment_url
 routes = Routes()
 
 
-def _me() -> User:
-    who = actor()
-    if who is None:
-        raise Unauthenticated("Sign in to do this.")
-    return who
-
-
 @routes.get("/notifications")
 def list_notifications():
-    me = _me()
+    me = signed_in_caller()
     page, per_page = pagination()
     items, total = notifications.list_notifications(db.session, me, page=page, per_page=per_page)
     unread = notifications.unread_count(db.session, me)
@@ -41,7 +33,7 @@ def list_notifications():
 
 @routes.post("/notifications/read")
 def mark_read():
-    me = _me()
+    me = signed_in_caller()
     data = json_body()
     reject_unknown(data, ("ids",))
     changed = notifications.mark_read(db.session, me, data.get("ids"))
@@ -51,34 +43,34 @@ def mark_read():
 @routes.put("/consultations/<slug>/watch")
 def watch_consultation(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
-    notifications.watch(db.session, _me(), consultation=consultation)
+    notifications.watch(db.session, signed_in_caller(), consultation=consultation)
     return jsonify({"watching": True, "consultation": consultation.slug})
 
 
 @routes.delete("/consultations/<slug>/watch")
 def unwatch_consultation(slug: str):
     consultation = load_consultation(db.session, actor(), slug)
-    notifications.unwatch(db.session, _me(), consultation=consultation)
+    notifications.unwatch(db.session, signed_in_caller(), consultation=consultation)
     return jsonify({"watching": False, "consultation": consultation.slug})
 
 
 @routes.put("/pages/<slug>/watch")
 def watch_page(slug: str):
     page = load_page(db.session, actor(), slug)
-    notifications.watch(db.session, _me(), page=page)
+    notifications.watch(db.session, signed_in_caller(), page=page)
     return jsonify({"watching": True, "page": page.slug})
 
 
 @routes.delete("/pages/<slug>/watch")
 def unwatch_page(slug: str):
     page = load_page(db.session, actor(), slug)
-    notifications.unwatch(db.session, _me(), page=page)
+    notifications.unwatch(db.session, signed_in_caller(), page=page)
     return jsonify({"watching": False, "page": page.slug})
 
 
 @routes.get("/watchlist")
 def watchlist():
-    me = _me()
+    me = signed_in_caller()
     page, per_page = pagination()
     items, total = notifications.list_watches(db.session, me, page=page, per_page=per_page)
     return listing([watched_dict(w) for w in items], page, per_page, total)

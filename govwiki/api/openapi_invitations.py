@@ -41,7 +41,11 @@ INVITATION_SCHEMAS = {
     "AcceptInvitation": needs(obj(token=STRING), "token"),
     "AcceptedInvitation": obj(
         consultation={**STRING, "description": "the consultation's slug"},
-        role={"type": "string", "enum": ["expert"]},
+        role={
+            "type": "string",
+            "enum": ["expert", "official"],
+            "description": "expert; official when an official of the consultation accepted",
+        },
         invitation=INTEGER,
     ),
 }

@@ -218,6 +218,17 @@ def accept(session: Session, actor: User | None, token) -> Invitation:
     return invitation
 
 
+def granted_role(session: Session, invitation: Invitation) -> str:
+    """The role the accepting person holds now in the invitation's consultation: "expert", or
+    "official" for an official who accepted (accepting never lowers a role)."""
+    return session.scalar(
+        select(Membership.role).where(
+            Membership.consultation_id == invitation.consultation_id,
+            Membership.user_id == invitation.accepted_by_id,
+        )
+    )
+
+
 def by_token(session: Session, token) -> Invitation:
     """The invitation of a link's token: 404 for an unknown token, 410 for one used, expired
     or revoked (checked again, atomically, when it is accepted)."""

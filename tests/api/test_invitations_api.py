@@ -170,3 +170,12 @@ def test_only_the_verified_owner_of_the_invited_address_accepts(
     owner.email_verified_at = owner.created_at
     session.commit()
     assert _accept(client, bearer(owner), token).status_code == 200
+
+
+def test_an_official_who_accepts_stays_an_official(client, session, official, bearer, make_consultation):
+    consultation = make_consultation()
+    data = _invite(client, bearer(official), consultation, email=official.email).get_json()
+    accepted = _accept(client, bearer(official), _token(data))
+    assert accepted.status_code == 200 and accepted.get_json()["role"] == "official"
+    roles = session.scalars(select(Membership.role).where(Membership.user_id == official.id)).all()
+    assert roles == ["official"]
