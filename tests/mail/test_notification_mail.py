@@ -50,8 +50,13 @@ def person(session, make_user):
 
 
 @pytest.fixture
-def page(make_page):
-    return make_page(title="Street vending rules")
+def page(session, make_page):
+    """The page these mails are about; its author (who watches it) has no verified address, so
+    that each test hears only from the people it makes."""
+    made = make_page(title="Street vending rules")
+    made.consultation.created_by.email_verified_at = None
+    session.commit()
+    return made
 
 
 @pytest.fixture
