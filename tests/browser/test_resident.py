@@ -28,7 +28,8 @@ def test_a_resident_comments_replies_and_sees_their_suggestion_merged_and_credit
 
     tab = open_tab()
     page = tab.page
-    register(tab, me, "Ama Mensah")
+    name = unique("Ama Mensah")  # a display name no other account reads like, as the username
+    register(tab, server, me, name)
     open_page(tab, title, "Park rules")
 
     # a comment on one paragraph: tapped on a phone with JavaScript, else the paragraph's link
@@ -94,4 +95,4 @@ def test_a_resident_comments_replies_and_sees_their_suggestion_merged_and_credit
         press(tab, page.get_by_role("link", name="Who wrote what"))
     tab.check("blame")
     span = page.locator(".blame-span", has_text="eleven")
-    assert "Ama Mensah" in span.locator(".blame-tag").inner_text()
+    assert name in span.locator(".blame-tag").inner_text()
