@@ -48,7 +48,9 @@ def register_user(
     email = _check_email(session, fields, email)
     if password_problem(password):
         fields["password"] = password_problem(password)
-    display_name = profiles.check_display_name(session, fields, display_name or username, username=username)
+    display_name = profiles.check_display_name(
+        session, fields, display_name or username, username=valid_username(fields, username)
+    )
     affiliation = check_display(fields, "affiliation", affiliation, max_length=120, required=False)
     check_choice(fields, "role", role, SITE_ROLES)
     raise_if(fields)
@@ -81,6 +83,12 @@ def email_problem(email: str):
     if not EMAIL_RE.match(email) or len(email) > 254 or display_problems(email):
         return Message("a valid e-mail address")
     return None
+
+
+def valid_username(fields: dict, username: str) -> str:
+    """The username once `username_form` accepted it, else "" (a malformed one, NUL bytes and
+    all, must never reach a query)."""
+    return "" if "username" in fields else username
 
 
 def username_form(fields: dict, username) -> str:

@@ -49,7 +49,9 @@ def register(
         fields["password"] = accounts.password_problem(password)
     if "username" not in fields:
         profiles.check_username_look(session, fields, username)
-    display_name = profiles.check_display_name(session, fields, display_name or username, username=username)
+    display_name = profiles.check_display_name(
+        session, fields, display_name or username, username=accounts.valid_username(fields, username)
+    )
     raise_if(fields)
     password_hash = accounts.hash_password(password)  # in every branch: the same time for each
     try:

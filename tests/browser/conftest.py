@@ -1,6 +1,6 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against a real server (tests/browser/
 server.py). Each journey runs on a phone (390 × 844, touch) and a desktop (1366 × 900), with and
-without JavaScript (about four minutes in all); every page it shows passes tests/browser/checks.py.
+without JavaScript (about six minutes in all); every page it shows passes tests/browser/checks.py.
 
 `make test-browser` runs them (and installs Chromium, the CJK fonts and axe-core first); the two
 database runs of the suite leave this folder out."""
