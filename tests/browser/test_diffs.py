@@ -6,6 +6,8 @@ on hover (its title) and on tap (its card)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.browser.people import press
 
 BODY = """# Bus lanes
@@ -48,6 +50,8 @@ def _decoration(locator) -> str:
     return locator.evaluate("element => getComputedStyle(element).textDecorationLine")
 
 
+# without script the diff and blame are the same HTML and CSS on either screen: one such variant
+@pytest.mark.parametrize("variant", ["phone", "desktop", "phone-nojs"], indirect=True)
 def test_diffs_fit_the_screen_and_blame_answers_hover_and_tap(open_tab, server, unique):
     slug = unique("buses")
     server.consultation("official", slug, f"Bus lanes {slug}", "edit", {"Bus lanes": BODY})
