@@ -47,6 +47,8 @@ SAVE_SLACK = 0.005  #: seconds indexing may add to a save's p50
 REQUESTS = 60  #: timed requests per query and endpoint ...
 REQUEST_SECONDS = 30  #: ... or fewer when they take longer than this (at least MIN_REQUESTS)
 MIN_REQUESTS = 20
+#: timed requests per query and endpoint right after a commit to the index (its first answer)
+AFTER_COMMIT = 5
 SAVES = 60
 PROCS = 2
 #: the throughput runs: a rare word on the API and on the web
@@ -120,9 +122,14 @@ def compare_writers(folder: Path, pages: int, comments: int) -> list[dict]:
 # --- searching ------------------------------------------------------------------------------
 
 
-def latencies(port: int, site: search_data.Site, quick: bool) -> list[dict]:
-    """Timed sequential requests per query and endpoint; each total checked against the site."""
-    rows = []
+def latencies(port: int, site: search_data.Site, quick: bool, index_folder: Path) -> list[dict]:
+    """Timed sequential requests per query and endpoint; each total checked against the site.
+    A worker remembers an answer until the index changes, so the same query is timed twice:
+    repeated (as many people asking it between two edits) and right after a commit to the index
+    (an empty one, made here: the first answer of a new state, which the worker computes)."""
+    from govwiki.search.index import SearchIndex
+
+    committer, rows = SearchIndex(str(index_folder)), []
     for term in search_data.TERMS:
         for kind in ("api", "web"):
             path = endpoint(kind, term.query)
@@ -130,7 +137,13 @@ def latencies(port: int, site: search_data.Site, quick: bool) -> list[dict]:
             if status != 200:
                 raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
             total = json.loads(body)["total"] if kind == "api" else None
-            for _ in range(3):  # each worker opens the index once
+            fresh = []
+            for _ in range(AFTER_COMMIT):
+                committer.write()
+                started = time.perf_counter()
+                serving.fetch(port, path)
+                fresh.append(time.perf_counter() - started)
+            for _ in range(3):  # each worker has the answer
                 serving.fetch(port, path)
             times, deadline = [], time.monotonic() + REQUEST_SECONDS
             count = REQUESTS // 3 if quick else REQUESTS
@@ -139,7 +152,8 @@ def latencies(port: int, site: search_data.Site, quick: bool) -> list[dict]:
                 serving.fetch(port, path)
                 times.append(time.perf_counter() - started)
             rows.append({"term": term.name, "query": term.query, "kind": kind, "times": times,
-                         "total": total, "expected": site.expected[term.name]})  # fmt: skip
+                         "after_commit": fresh, "total": total,
+                         "expected": site.expected[term.name]})  # fmt: skip
     return rows
 
 
@@ -242,7 +256,7 @@ def run(quick: bool = False) -> dict:
         env = {**serving.TWO_SYNC_WORKERS, **serving.instance_env(instance)}
         hello = serving.measure_hello(folder, wrk, env)
         with serving.govwiki(folder, env, "/") as port:
-            rows = latencies(port, site, quick)
+            rows = latencies(port, site, quick, instance / "search-index")
             loads = _throughput(wrk, port)
         saves = measure_saves(instance, folder, site.page_ids)
         writers = compare_writers(folder, PAGES // scale // 10, COMMENTS // scale // 10)
@@ -275,6 +289,11 @@ def _latency_passes(row: dict) -> bool:
     return _p(row, 0.95) < P95_TARGET and _correct(row)
 
 
+def _fresh_passes(row: dict) -> bool:
+    """Every first answer after a commit (a handful: the slowest stands for the p95)."""
+    return max(row["after_commit"]) < P95_TARGET and _correct(row)
+
+
 def _save_added(result: dict) -> float:
     indexed, plain = (common.percentile(result["saves"][name], 0.5) for name in
                       ("with the search index", "without an index folder"))  # fmt: skip
@@ -291,6 +310,8 @@ def summary_rows(result: dict) -> list[list[str]]:
     rows = result["latency"]
     worst = max(rows, key=lambda row: _p(row, 0.95))
     within = [row for row in rows if _latency_passes(row)]
+    fresh_worst = max(rows, key=lambda row: max(row["after_commit"]))
+    fresh_within = [row for row in rows if _fresh_passes(row)]
     return [
         [
             f"8. Reindex {site.pages:,} pages + {site.comments:,} comments < {REINDEX_TARGET / 60:.0f} min "
@@ -301,10 +322,16 @@ def summary_rows(result: dict) -> list[list[str]]:
         ],
         [
             f"8. Search p95 < {P95_TARGET * 1000:.0f} ms through HTTP (aim {P95_AIM * 1000:.0f} ms), "
-            "5 queries × API and web, totals exact",
+            "5 queries × API and web, totals exact, each asked again before the index changes",
             f"{len(within)} of {len(rows)} within; best p95 {common.ms(min(_p(r, 0.95) for r in rows))} ms, "
             f"worst {common.ms(_p(worst, 0.95))} ms ({worst['term']}, {worst['kind']})",
             common.verdict(len(within) == len(rows)),
+        ],
+        [
+            f"8. The same, each search the first after a commit to the index ({AFTER_COMMIT} per row)",
+            f"{len(fresh_within)} of {len(rows)} within; slowest {common.ms(max(fresh_worst['after_commit']))} ms "
+            f"({fresh_worst['term']}, {fresh_worst['kind']})",
+            common.verdict(len(fresh_within) == len(rows)),
         ],
         [
             f"8. Search throughput ≥ {THROUGHPUT_TARGET:.0%} of hello world (rare words)",
@@ -337,7 +364,9 @@ def report(result: dict) -> str:
         [row["term"], f"`{row['query']}`", row["kind"], f"{row['expected']:,}",
          "n/a (HTML)" if row["total"] is None else f"{row['total']:,}",
          common.ms(_p(row, 0.5)), common.ms(_p(row, 0.95)), len(row["times"]),
-         common.verdict(_latency_passes(row)) + (" (aim met)" if _p(row, 0.95) < P95_AIM else "")]
+         common.verdict(_latency_passes(row)) + (" (aim met)" if _p(row, 0.95) < P95_AIM else ""),
+         f"{common.ms(common.percentile(row['after_commit'], 0.5))} / {common.ms(max(row['after_commit']))}",
+         common.verdict(_fresh_passes(row))]
         for row in result["latency"]
     ]  # fmt: skip
     load_rows = [
@@ -370,11 +399,15 @@ def report(result: dict) -> str:
             "",
             f"Search latency through HTTP, signed out: two sync gunicorn workers, requests one at a time "
             f"({REQUESTS} per row, fewer when they take more than {REQUEST_SECONDS} s, at least {MIN_REQUESTS}), after "
-            "three untimed ones; `total` is the API's and must equal the documents holding the term.",
+            "three untimed ones; `total` is the API's and must equal the documents holding the term. A worker "
+            "remembers an answer until the index changes (any commit, by any worker), so each query is also "
+            f"timed {AFTER_COMMIT} times right after an empty commit to the index: the first answer of a new state, "
+            "which the worker computes (a new searcher, the counting pass, the scored top, the snippets).",
             "",
             common.markdown_table(
                 ["query", "text", "endpoint", "expected", "total", "p50 ms", "p95 ms", "requests",
-                 f"p95 < {P95_TARGET * 1000:.0f} ms"],
+                 f"p95 < {P95_TARGET * 1000:.0f} ms", "after a commit: p50 / max ms", "max < "
+                 f"{P95_TARGET * 1000:.0f} ms"],
                 latency_rows,
             ),  # fmt: skip
             "",

@@ -9,10 +9,11 @@ in it can be rebuilt from the database. Writers wait for the lock instead of fai
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
@@ -20,6 +21,7 @@ from whoosh import highlight, index
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.sorting import FieldFacet
 
+from govwiki.core.bounded_cache import BoundedCache
 from govwiki.search import query as query_text
 from govwiki.search.analysis import bigram_analyzer, word_analyzer
 from govwiki.search.scope import Scope, counted, naive_utc, present_consultations
@@ -30,6 +32,20 @@ KINDS = ("page", "proposal", "comment", "consultation")
 SNIPPET_CHARS = 240
 #: memory of each bulk writer (and of each of its processes) for postings before it spills to disk
 BULK_MEMORY_MB = 256
+#: answers each process keeps (pages of hits, ~20-40 KB each, and totals with facets): a commit
+#: makes them all unreachable, and the least recently used leave first
+REMEMBERED_ENTRIES, REMEMBERED_BYTES = 1024, 16 * 2**20
+
+
+#: the name whoosh gives each generation's table of contents (of the index named MAIN)
+_TABLE_OF_CONTENTS = re.compile(r"_MAIN_\d+\.toc")
+
+
+def _remembered() -> BoundedCache:
+    """Answers shared by the process's threads. Their keys name the index's state (its folder's
+    inode and its generation), so a commit, by any process, or a swapped-in rebuild is never
+    answered from before it."""
+    return BoundedCache(REMEMBERED_ENTRIES, REMEMBERED_BYTES)
 
 
 def schema() -> Schema:
@@ -107,6 +123,9 @@ class SearchResult:
     kinds: dict[str, int] = field(default_factory=dict)
     consultations: dict[int, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
+    #: what the answer is a function of, to key what is made from it: the index's state and the
+    #: request (empty when there was nothing to search)
+    answer: tuple = ()
 
 
 class SearchIndex:
@@ -117,11 +136,18 @@ class SearchIndex:
         self._index = None
         #: each thread's open searcher (whoosh's are not shared between threads)
         self._readers = threading.local()
+        self._remembered = _remembered()
 
     # --- the folder
 
     def exists(self) -> bool:
-        return index.exists_in(self.folder)
+        """Whether the folder holds an index's table of contents. Asked before every search,
+        so it only lists the folder (whoosh's `exists_in` opens the index, reading and unpickling
+        the table: ~1 ms); a damaged table is found by the search that reads it."""
+        try:
+            return any(_TABLE_OF_CONTENTS.fullmatch(name) for name in os.listdir(self.folder))
+        except (FileNotFoundError, NotADirectoryError):
+            return False
 
     def create(self) -> None:
         os.makedirs(self.folder, exist_ok=True)
@@ -131,6 +157,7 @@ class SearchIndex:
         """Open the folder afresh next time (it was replaced or set aside)."""
         self._index = None
         self._readers = threading.local()
+        self._remembered = _remembered()
 
     def _opened(self):
         if self._index is None:
@@ -196,13 +223,30 @@ class SearchIndex:
     # --- reading
 
     def search(self, request: SearchRequest) -> SearchResult:
+        """The page of hits `request` asks for. An answer is a function of the request (which
+        names what its reader may read) and of the index's state alone, so it is remembered
+        until the next commit: a word in every document costs a pass over every posting (the
+        exact total and the facets) and a scored pass that cannot skip blocks, ~1 s on 110,000
+        documents, once per state of the index instead of once per reader. The result is
+        shared between requests: callers read it and never change it."""
         wanted = query_text.parse(request.text)
         if wanted is None or not request.readable:
             return SearchResult(total=0)
         searcher = self._searcher()
+        state = (self._readers.folder, searcher.reader().generation())
+        return self._remembered.get_or_make(
+            (state, "page", request), lambda: self._page(searcher, wanted, request, state)
+        )
+
+    def _page(self, searcher, wanted, request: SearchRequest, state) -> SearchResult:
         # The permission rule and the filters are part of the query (scope.py), never `filter=`.
         scope = Scope(wanted, present_consultations(searcher))
-        total, facets = counted(searcher, scope, request, self._readers.columns)
+        # The total and the facets do not depend on the order or the page: paging through a
+        # common word's hits counts them once.
+        total, facets = self._remembered.get_or_make(
+            (state, "counted", replace(request, sort="relevance", page=1, per_page=0)),
+            lambda: counted(searcher, scope, request, self._readers.columns),
+        )
         options = {"terms": True}
         if request.sort == "date":
             options.update(sortedby=FieldFacet("updated", reverse=True))
@@ -218,6 +262,7 @@ class SearchIndex:
             kinds={kind: facets["kind"].get(kind, 0) for kind in KINDS},
             consultations=facets["consultation"],
             statuses=facets["status"],
+            answer=(state, request),
         )
 
 

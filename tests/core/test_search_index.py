@@ -227,3 +227,31 @@ def test_a_searcher_follows_an_index_swapped_in_under_the_same_name(tmp_path):
     os.rename(folder, str(tmp_path / "old"))
     os.rename(other, folder)
     assert searching.search(SearchRequest(text="ferry", readable=frozenset({1}))).total == 1
+    assert searching.search(SearchRequest(text="tram", readable=frozenset({1}))).total == 0
+
+
+def test_an_answer_is_remembered_until_anyone_writes_to_the_index(tmp_path, monkeypatch):
+    from govwiki.search import index as module
+
+    folder = str(tmp_path / "index")
+    searching, other_worker = SearchIndex(folder), SearchIndex(folder)
+    searching.create()
+    searching.write([_doc(f"page:{n}", "Ferry timetable.", consultation=n % 2 + 1, day=n) for n in range(5)])
+    passes, real_counted = [], module.counted
+    monkeypatch.setattr(module, "counted", lambda *args: passes.append(1) or real_counted(*args))
+
+    def ask(**asked):
+        return searching.search(SearchRequest(text="ferry", readable=frozenset({1, 2}), per_page=2, **asked))
+
+    first = ask()
+    assert ask() is first and len(passes) == 1
+    # another page and another order are scored, but the total and the facets are not counted again
+    second_page, by_date = ask(page=2), ask(sort="date")
+    assert second_page.total == by_date.total == 5 and len(passes) == 1
+    assert {hit.key for hit in second_page.hits}.isdisjoint(hit.key for hit in first.hits)
+    # a reader with other rights has an answer of their own
+    narrower = searching.search(SearchRequest(text="ferry", readable=frozenset({1}), per_page=2))
+    assert narrower.total == 3 and len(passes) == 2
+    # a commit by another process's writer is seen at once
+    other_worker.write([_doc("page:9", "Ferry fares.", consultation=1)])
+    assert ask().total == 6 and len(passes) == 3
