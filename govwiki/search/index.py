@@ -123,9 +123,6 @@ class SearchResult:
     kinds: dict[str, int] = field(default_factory=dict)
     consultations: dict[int, int] = field(default_factory=dict)
     statuses: dict[str, int] = field(default_factory=dict)
-    #: what the answer is a function of, to key what is made from it: the index's state and the
-    #: request (empty when there was nothing to search)
-    answer: tuple = ()
 
 
 class SearchIndex:
@@ -238,7 +235,7 @@ class SearchIndex:
             (state, "page", request), lambda: self._page(searcher, wanted, request, state)
         )
 
-    def _page(self, searcher, wanted, request: SearchRequest, state) -> SearchResult:
+    def _page(self, searcher, wanted, request: SearchRequest, state: tuple) -> SearchResult:
         # The permission rule and the filters are part of the query (scope.py), never `filter=`.
         scope = Scope(wanted, present_consultations(searcher))
         # The total and the facets do not depend on the order or the page: paging through a
@@ -262,7 +259,6 @@ class SearchIndex:
             kinds={kind: facets["kind"].get(kind, 0) for kind in KINDS},
             consultations=facets["consultation"],
             statuses=facets["status"],
-            answer=(state, request),
         )
 
 
