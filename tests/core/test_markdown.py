@@ -405,9 +405,11 @@ PATHOLOGICAL = {
 
 @pytest.mark.parametrize("source", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
 def test_pathological_input_renders_in_bounded_time(source):
-    start = time.thread_time()  # CPU time: a busy test machine must not fail this
+    # CPU time, so that a busy machine does not fail this; even so, CI on two shared cores
+    # measured 2.2 s for one that takes ~1 s alone. A quadratic case takes minutes: 5 s finds it.
+    start = time.thread_time()
     rendered = render_markdown(source)
-    assert time.thread_time() - start < 2.0
+    assert time.thread_time() - start < 5.0
     assert executable_constructs(rendered.html) == []
 
 
