@@ -13,8 +13,10 @@ import tempfile
 from contextlib import contextmanager
 from datetime import timedelta
 
+import jinja2
 import pytest
 import redis
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 from werkzeug.routing import Rule
@@ -46,24 +48,74 @@ def _cheap_password_hashing():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _url_builders_compiled_once():
-    """Every test makes its own app, and werkzeug compiles two URL builders (Python source,
-    through `ast` and `compile`) for each of its ~110 routes: 45 ms of every test, a third of
-    the suite's time. A builder depends only on its rule's parsed parts and defaults (it reads
-    the rule's converters through its `self` argument when called), so the same rule compiles to
-    the same function in every app: compile each once per run."""
-    original = Rule._compile_builder
+def _url_rules_compiled_once():
+    """Every test makes its own app, and werkzeug compiles each of its ~150 rules for each app:
+    it parses the rule into parts and writes two URL builders as Python source (through `ast`
+    and `compile`), ~45 ms of every test at first. What compiling yields depends only on the
+    rule, its defaults and how the map matches, so one compiled rule serves every app: compile
+    each once per run and give later apps' rules copies of its parts. (The converter objects are
+    shared: ours keep no state.)"""
+    original = Rule.compile
     compiled = {}
 
-    def compile_once(rule, append_unknown=True):
-        key = (rule.rule, tuple(rule._trace), repr(sorted((rule.defaults or {}).items())), append_unknown)
+    def compile_once(rule):
+        key = (
+            rule.rule,
+            rule.subdomain,
+            rule.host,
+            rule.merge_slashes,
+            rule.map.host_matching,
+            repr(sorted((rule.defaults or {}).items())),
+        )
         if key not in compiled:
-            compiled[key] = original(rule, append_unknown)
-        return compiled[key]
+            original(rule)
+            builders = (rule._build.__func__, rule._build_unknown.__func__)
+            compiled[key] = (rule._parts, rule._trace, rule._converters, set(rule.arguments), builders)
+            return
+        parts, trace, converters, arguments, (build, build_unknown) = compiled[key]
+        rule._parts, rule._trace, rule._converters = list(parts), list(trace), dict(converters)
+        rule.arguments = set(arguments)
+        rule._build = build.__get__(rule, None)
+        rule._build_unknown = build_unknown.__get__(rule, None)
 
-    Rule._compile_builder = compile_once
+    Rule.compile = compile_once
     yield
-    Rule._compile_builder = original
+    Rule.compile = original
+
+
+class _SharedTemplateCode(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the whole run. Each app has its own Jinja
+    environment, so without this every test compiled each template it rendered again: ~12 ms
+    a template, the largest part of a typical web test. Jinja checks each bucket's checksum of
+    the template's source, so an edited template is compiled afresh."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _templates_compiled_once():
+    """Every app the tests make, through the fixtures or create_app itself, shares one cache of
+    compiled templates (their environments are configured alike: same extensions, same
+    autoescaping)."""
+    original = Flask.create_jinja_environment
+    shared = _SharedTemplateCode()
+
+    def create_with_shared_code(app):
+        environment = original(app)
+        environment.bytecode_cache = shared
+        return environment
+
+    Flask.create_jinja_environment = create_with_shared_code
+    yield
+    Flask.create_jinja_environment = original
 
 
 @contextmanager
