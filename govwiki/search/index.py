@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,9 +33,10 @@ KINDS = ("page", "proposal", "comment", "consultation")
 SNIPPET_CHARS = 240
 #: memory of each bulk writer (and of each of its processes) for postings before it spills to disk
 BULK_MEMORY_MB = 256
-#: answers each process keeps (pages of hits, ~20-40 KB each, and totals with facets): a commit
-#: makes them all unreachable, and the least recently used leave first
-REMEMBERED_ENTRIES, REMEMBERED_BYTES = 1024, 16 * 2**20
+#: answers each process keeps (pages of hits, ~20-40 KB each, totals with facets, and the
+#: snippets of hits, under 1 KB each): a commit makes the answers unreachable, not the snippets,
+#: and the least recently used leave first
+REMEMBERED_ENTRIES, REMEMBERED_BYTES = 8192, 16 * 2**20
 
 
 #: the name whoosh gives each generation's table of contents (of the index named MAIN)
@@ -44,7 +46,8 @@ _TABLE_OF_CONTENTS = re.compile(r"_MAIN_\d+\.toc")
 def _remembered() -> BoundedCache:
     """Answers shared by the process's threads. Their keys name the index's state (its folder's
     inode and its generation), so a commit, by any process, or a swapped-in rebuild is never
-    answered from before it."""
+    answered from before it. A snippet's key names one stored document instead (its segment and
+    its number there), which no commit changes; a rebuild makes new segments."""
     return BoundedCache(REMEMBERED_ENTRIES, REMEMBERED_BYTES)
 
 
@@ -242,7 +245,7 @@ class SearchIndex:
         # common word's hits counts them once.
         total, facets = self._remembered.get_or_make(
             (state, "counted", replace(request, sort="relevance", page=1, per_page=0)),
-            lambda: counted(searcher, scope, request, self._readers.columns),
+            lambda: counted(searcher, scope, request, self._readers.columns, self._remembered),
         )
         options = {"terms": True}
         if request.sort == "date":
@@ -253,9 +256,17 @@ class SearchIndex:
         found = searcher.search(scope.query(request), limit=first + request.per_page, **options)
         found.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         found.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        where, asked = _stored_place(searcher), repr(wanted)
+
+        def snippet(hit) -> str:
+            # A snippet depends on the stored text and the words asked alone, so it outlives the
+            # state: after a commit, only hits in new segments are highlighted (analysing their
+            # text again) while the rest come from here.
+            return self._remembered.get_or_make(("snippet", *where(hit.docnum), asked), lambda: _snippet(hit))
+
         return SearchResult(
             total=total,
-            hits=[_hit(hit) for hit in found[first : first + request.per_page]],
+            hits=[_hit(hit, snippet(hit)) for hit in found[first : first + request.per_page]],
             kinds={kind: facets["kind"].get(kind, 0) for kind in KINDS},
             consultations=facets["consultation"],
             statuses=facets["status"],
@@ -292,8 +303,26 @@ def _fields(document: Document) -> dict:
     }
 
 
-def _hit(hit) -> Hit:
-    snippet = hit.highlights("body", top=2) or hit.highlights("title") or _escaped_start(hit["body"])
+def _stored_place(searcher):
+    """A function: a hit's document number → (its segment's id, its number in that segment),
+    which name one stored document for the segment's life, whatever other segments come and go
+    (the searcher's own numbers shift when they do)."""
+    leaves = list(searcher.reader().leaf_readers())
+    starts = [start for _, start in leaves]
+    names = [reader.segment() and reader.segment().segment_id() for reader, _ in leaves]
+
+    def where(docnum: int) -> tuple[str, int]:
+        leaf = bisect_right(starts, docnum) - 1
+        return names[leaf], docnum - starts[leaf]
+
+    return where
+
+
+def _snippet(hit) -> str:
+    return hit.highlights("body", top=2) or hit.highlights("title") or _escaped_start(hit["body"])
+
+
+def _hit(hit, snippet: str) -> Hit:
     return Hit(
         key=hit["key"],
         kind=hit["kind"],

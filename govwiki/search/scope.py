@@ -8,7 +8,11 @@ would show everything.
 
 from __future__ import annotations
 
+import sys
+from array import array
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -16,42 +20,116 @@ from typing import TYPE_CHECKING
 from whoosh import query as q
 
 if TYPE_CHECKING:
+    from govwiki.core.bounded_cache import BoundedCache
     from govwiki.search.index import SearchRequest
 
 #: (index field, the SearchRequest field that filters on it, its value when not filtering)
 FACETS = (("kind", "kinds", ()), ("consultation", "consultation", None), ("status", "status", None))
 
 
-def counted(searcher, scope: Scope, request: SearchRequest, columns: dict) -> tuple[int, dict[str, dict]]:
+def counted(
+    searcher, scope: Scope, request: SearchRequest, columns: dict, remembered: BoundedCache
+) -> tuple[int, dict[str, dict]]:
     """How many documents match `request`, and the facets: per value of each facet's field, the
     documents matching with every filter but that facet's own. Facets whose filter is not set
-    count the same documents as the request: one unscored pass counts them all together."""
+    count the same documents as the request: one unscored pass counts them all together. Each
+    segment's count is kept in `remembered` (see `_segment_count`)."""
     passes: dict[SearchRequest, list[str]] = {request: []}
     for name, request_field, empty in FACETS:
         passes.setdefault(replace(request, **{request_field: empty}), []).append(name)
     total, facets = 0, {}
     for asked, names in passes.items():
-        matched, counts = _count(searcher, scope.query(asked), names, columns)
+        matched, counts = _count(searcher, scope.query(asked), names, columns, remembered)
         facets.update(counts)
         if asked == request:
             total = matched
     return total, facets
 
 
-def _count(searcher, wanted: q.Query, names: list[str], columns: dict) -> tuple[int, dict[str, dict]]:
+def _count(
+    searcher, wanted: q.Query, names: list[str], columns: dict, remembered: BoundedCache
+) -> tuple[int, dict[str, dict]]:
     """Documents matching `wanted` (deleted ones never match), and how many per value of each
-    field in `names`, read from the fields' columns segment by segment (`columns` keeps the
-    column readers for the searcher's life: opening one reads an offset per document)."""
+    field in `names`: the sums of every segment's."""
     counts: dict[str, Counter] = {name: Counter() for name in names}
-    matched = 0
+    matched, asked = 0, (repr(wanted), tuple(names))
     for leaf, _ in searcher.leaf_searchers():
-        matcher = wanted.matcher(leaf, leaf.boolean_context())
-        values = [(counts[name], _values(leaf, name, columns)) for name in names]
-        for docnum in matcher.all_ids():
-            matched += 1
-            for tally, value in values:
-                tally[value(docnum)] += 1
-    return matched, {name: dict(tally) for name, tally in counts.items()}
+        part = _segment_count(
+            leaf, wanted, asked, lambda: [_values(leaf, name, columns) for name in names], remembered
+        )
+        matched += part.matched
+        for name in names:
+            counts[name].update(part.tallies[name])
+    return matched, {name: {value: n for value, n in tally.items() if n} for name, tally in counts.items()}
+
+
+@dataclass(frozen=True)
+class _SegmentCount:
+    """What matched in one segment while `deleted` were its deleted documents."""
+
+    deleted: frozenset[int]
+    #: the matching documents' numbers in the segment, ascending
+    matches: array
+    #: per field asked: documents per value
+    tallies: dict[str, Counter]
+
+    @property
+    def matched(self) -> int:
+        return len(self.matches)
+
+    def weight(self) -> int:
+        """Bytes held, counted quicker than the cache's walk of every number would."""
+        values = sum(len(tally) for tally in self.tallies.values())
+        return (
+            sys.getsizeof(self.matches) + sys.getsizeof(self.deleted) + 32 * len(self.deleted) + 160 * values
+        )
+
+
+def _segment_count(
+    leaf, wanted: q.Query, asked: tuple, columns: Callable[[], list], remembered: BoundedCache
+) -> _SegmentCount:
+    """One segment's matches and tallies. A segment's documents never change, only which are
+    deleted (an update deletes the old version where it stands and adds the new one to a new
+    segment), so a count made earlier serves every later state of the index: the documents
+    deleted since are taken out of it. A commit then costs a pass over its own new segment, not
+    over every posting of a common word. (Should a deletion ever be undone, it is counted again.)
+    `columns()` gives each asked field's docnum → value in this segment."""
+    reader = leaf.reader()
+    if reader.segment() is None:  # an index with no segment at all: nothing to keep
+        return _counted_afresh(leaf, wanted, asked[1], columns(), frozenset())
+    key = ("segment count", reader.segment().segment_id(), *asked)
+    deleted = reader.deleted_docs_set
+    earlier = remembered.get(key)
+    if earlier is not None and earlier.deleted <= deleted:
+        gone = [docnum for docnum in deleted - earlier.deleted if _holds(earlier.matches, docnum)]
+        if not gone:
+            return earlier
+        return remembered.put(key, _without(earlier, gone, deleted, columns()), _SegmentCount.weight)
+    return remembered.put(
+        key, _counted_afresh(leaf, wanted, asked[1], columns(), deleted), _SegmentCount.weight
+    )
+
+
+def _counted_afresh(
+    leaf, wanted: q.Query, names: tuple, values: list, deleted: frozenset[int]
+) -> _SegmentCount:
+    matches = array("l", wanted.matcher(leaf, leaf.boolean_context()).all_ids())
+    tallies = {name: Counter(value(docnum) for docnum in matches) for name, value in zip(names, values)}
+    return _SegmentCount(deleted, matches, tallies)
+
+
+def _holds(matches: array, docnum: int) -> bool:
+    at = bisect_left(matches, docnum)
+    return at < len(matches) and matches[at] == docnum
+
+
+def _without(earlier: _SegmentCount, gone: list[int], deleted: frozenset[int], values: list) -> _SegmentCount:
+    removed = set(gone)
+    tallies = {name: Counter(tally) for name, tally in earlier.tallies.items()}
+    for tally, value in zip(tallies.values(), values):
+        tally.subtract(value(docnum) for docnum in gone)
+    matches = array("l", (docnum for docnum in earlier.matches if docnum not in removed))
+    return _SegmentCount(deleted, matches, tallies)
 
 
 def _values(leaf, name: str, columns: dict):

@@ -255,3 +255,81 @@ def test_an_answer_is_remembered_until_anyone_writes_to_the_index(tmp_path, monk
     # a commit by another process's writer is seen at once
     other_worker.write([_doc("page:9", "Ferry fares.", consultation=1)])
     assert ask().total == 6 and len(passes) == 3
+
+
+def _counts(result) -> tuple:
+    return result.total, result.kinds, result.consultations, result.statuses
+
+
+_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "remove"]),
+        st.integers(0, 11),  # which document
+        st.sampled_from(["ferry", "ferry fares", "bus"]),  # its text
+        st.integers(1, 3),  # its consultation
+        st.sampled_from(["open", "closed"]),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_EDITS, min_size=1, max_size=5))
+def test_totals_and_facets_stay_exact_across_commits(tmp_path_factory, commits):
+    """Each segment's count outlives the commit that follows it, less what that commit deleted:
+    after any run of commits (each an update, an addition or a removal), every total and facet
+    is what a worker that never searched before finds."""
+    folder = str(tmp_path_factory.mktemp("index"))
+    searching = SearchIndex(folder)
+    searching.create()
+    requests = [
+        SearchRequest(text="ferry", readable=frozenset({1, 2, 3})),
+        SearchRequest(text="ferry", readable=frozenset({1, 3}), status="open"),
+        SearchRequest(text="ferry", readable=frozenset({1, 2, 3}), consultation=2, kinds=("comment",)),
+    ]
+    for edits in commits:
+        documents, removed = {}, []
+        for action, number, text, consultation, status in edits:
+            key = f"{'page' if number % 2 else 'comment'}:{number}"
+            if action == "put":
+                kind = key.split(":")[0]
+                documents[key] = _doc(key, text, kind=kind, consultation=consultation, status=status)
+            else:
+                documents.pop(key, None)
+                removed.append(key)
+        searching.write(list(documents.values()), removed)
+        for request in requests:
+            assert _counts(searching.search(request)) == _counts(SearchIndex(folder).search(request))
+
+
+def test_a_commit_counts_and_highlights_only_its_own_segment_again(tmp_path, monkeypatch):
+    from govwiki.search import index as index_module
+    from govwiki.search import scope as scope_module
+
+    folder = str(tmp_path / "index")
+    searching = SearchIndex(folder)
+    searching.create()
+    searching.write([_doc(f"page:{n}", f"Ferry timetable {n}.", day=n) for n in range(6)])
+    counted, highlighted = [], []
+    real_count, real_snippet = scope_module._counted_afresh, index_module._snippet
+    monkeypatch.setattr(scope_module, "_counted_afresh", lambda *a: counted.append(1) or real_count(*a))
+    monkeypatch.setattr(
+        index_module, "_snippet", lambda hit: highlighted.append(hit["key"]) or real_snippet(hit)
+    )
+    request = SearchRequest(text="ferry", readable=frozenset({1}), sort="date")
+    assert searching.search(request).total == 6 and len(counted) == 1 and len(highlighted) == 6
+
+    counted.clear(), highlighted.clear()
+    searching.write([_doc("page:9", "Ferry fares.", day=9)])  # a new segment
+    result = searching.search(request)
+    assert result.total == 7 and len(counted) == 1 and highlighted == ["page:9"]
+
+    # an update deletes the old version in its segment (taken out of that segment's count,
+    # which is not made again) and adds the new one, whose snippet is the new text's
+    counted.clear(), highlighted.clear()
+    searching.write([_doc("page:2", "Ferry to the islands.", day=10)])
+    result = searching.search(request)
+    assert result.total == 7 and len(counted) == 1 and highlighted == ["page:2"]
+    assert "islands" in result.hits[0].snippet_html
+    assert searching.search(SearchRequest(text="timetable", readable=frozenset({1}))).total == 5
