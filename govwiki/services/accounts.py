@@ -18,7 +18,7 @@ from govwiki.core.text import display_problems, text_problems
 from govwiki.core.tokens import new_token, token_hash
 from govwiki.core.messages import Message
 from govwiki.models import ApiToken, PasswordReset, User, utcnow
-from govwiki.services import audit, clock, passwords, profiles
+from govwiki.services import audit, clock, passwords, profiles, sign_in_sessions
 from govwiki.services.errors import Forbidden, Invalid, NotFound
 from govwiki.services.validation import one_of, check_choice, check_display, raise_if
 
@@ -202,8 +202,13 @@ def require_password(fields: dict, user: User, password, field: str = "current_p
         fields[field] = Message("this is not your current password")
 
 
-def change_password(session: Session, user: User, current, new) -> User:
-    """Set a new password, given the current one; the account's password-reset links are spent."""
+def change_password(
+    session: Session, user: User, current, new, *, current_session_id: int | None = None
+) -> User:
+    """Set a new password, given the current one. The account's password-reset links are spent,
+    and every other browser is signed out (whoever knew the old password is signed out with it);
+    the browser of `current_session_id` stays signed in, and API tokens keep working (each is
+    revoked on its own, or all by signing out everywhere)."""
     fields: dict = {}
     require_password(fields, user, current)
     if password_problem(new):
@@ -211,6 +216,7 @@ def change_password(session: Session, user: User, current, new) -> User:
     raise_if(fields)
     user.password_hash = hash_password(new)
     _spend_reset_links(session, user)
+    sign_in_sessions.end_other_browsers(session, user, current_session_id, "password_change")
     session.commit()
     return user
 

@@ -189,16 +189,25 @@ def sign_out_everywhere(
 
 
 def end_everything(
-    session: Session, user: User, reason: str, *, keep=(), revoke_tokens: bool = True, now=None
+    session: Session,
+    user: User,
+    reason: str,
+    *,
+    keep=(),
+    keep_device: int | None = None,
+    revoke_tokens: bool = True,
+    now=None,
 ) -> None:
-    """End all of `user`'s sessions (but those `keep` selects) and remembered devices, and
-    revoke their API tokens unless told not to, inside the caller's transaction: "sign out
-    everywhere", a password reset, a suspension (whose tokens only pause: User.is_active)."""
+    """End all of `user`'s sessions (but those `keep` selects) and remembered devices (but
+    `keep_device`), and revoke their API tokens unless told not to, inside the caller's
+    transaction: "sign out everywhere", a password reset or change, a suspension (whose tokens
+    only pause: User.is_active)."""
     now = now or clock.now()
     _end_sessions(session, [UserSession.user_id == user.id, *keep], reason, now)
+    devices = [RememberedDevice.id != keep_device] if keep_device is not None else []
     session.execute(
         update(RememberedDevice)
-        .where(RememberedDevice.user_id == user.id, RememberedDevice.ended_at.is_(None))
+        .where(RememberedDevice.user_id == user.id, RememberedDevice.ended_at.is_(None), *devices)
         .values(ended_at=now, end_reason=reason)
         .execution_options(synchronize_session=False)
     )
@@ -210,6 +219,17 @@ def end_everything(
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     )
+
+
+def end_other_browsers(session: Session, user: User, current_session_id: int | None, reason: str) -> None:
+    """End every session and remembered device of `user` but this browser's own (its session,
+    and the device it was remembered as), inside the caller's transaction; API tokens stay."""
+    current = session.get(UserSession, current_session_id) if current_session_id else None
+    if current is not None and current.user_id != user.id:
+        current = None
+    keep = [UserSession.id != current.id] if current is not None else []
+    device = current.device_id if current is not None else None
+    end_everything(session, user, reason, keep=keep, keep_device=device, revoke_tokens=False)
 
 
 def list_signed_in(session: Session, user: User) -> tuple[list[UserSession], list[RememberedDevice]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from govwiki import browser_sessions
 from govwiki.i18n import current_locale
 from govwiki.rate_limits import limit
 from govwiki.security import actor
@@ -59,11 +60,22 @@ def password():
     if not form.is_submitted():
         return _page("settings/password.html", form, "password")
     try:
-        accounts.change_password(session(), actor(), form.current_password.data, form.new_password.data)
+        accounts.change_password(
+            session(),
+            actor(),
+            form.current_password.data,
+            form.new_password.data,
+            current_session_id=browser_sessions.current_session_id(),
+        )
     except Invalid as error:
         attach_errors(form, error.fields)
         return _page("settings/password.html", form, "password", status=422)
-    flash(_("Your password is changed."), "success")
+    flash(
+        _(
+            "Your password is changed. Every other browser signed in to your account is signed out; API tokens keep working."
+        ),
+        "success",
+    )
     return redirect(url_for(".password"))
 
 

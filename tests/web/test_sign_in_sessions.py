@@ -300,6 +300,46 @@ def test_signing_out_everywhere_asks_for_the_password(person, browser, text_of):
 # --- suspension --------------------------------------------------------------------------------
 
 
+# --- a new password ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("remembered", [False, True], ids=["this browser", "this remembered browser"])
+def test_a_new_password_signs_out_every_other_browser_and_keeps_this_one(
+    person, browser, bearer, client, remembered
+):
+    here, laptop, phone = browser(), browser(), browser(IPHONE)
+    sign_in(here, remember=remembered)
+    sign_in(laptop)
+    sign_in(phone, remember=True)
+    restarted = copy_of(phone, browser, REMEMBER_COOKIE)
+    here_restarted = copy_of(here, browser, REMEMBER_COOKIE)
+    token = bearer(person)
+
+    response = here.post(
+        "/settings/password", data={"current_password": "password123", "new_password": "a-new-secret"}
+    )
+    assert response.status_code == 302
+    page = here.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Every other browser signed in to your account is signed out" in page
+
+    assert not signed_in(laptop) and not signed_in(phone) and not signed_in(restarted)
+    assert signed_in(here)
+    # this browser's remember cookie still signs it in after a restart; API tokens keep working
+    assert signed_in(here_restarted) is remembered
+    assert client.get("/api/v1/notifications", headers=token).status_code == 200
+
+
+def test_a_refused_new_password_signs_no_one_out(person, browser):
+    here, laptop = browser(), browser()
+    sign_in(here)
+    sign_in(laptop)
+    refused = here.post(
+        "/settings/password", data={"current_password": "wrong", "new_password": "a-new-secret"}
+    )
+    assert refused.status_code == 422
+    assert signed_in(laptop) and signed_in(here)
+
+
 def test_a_suspension_ends_sessions_and_devices_for_good_and_pauses_tokens(
     person, make_user, browser, bearer, client, session
 ):
