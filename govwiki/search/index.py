@@ -12,6 +12,7 @@ import os
 import re
 from bisect import bisect_right
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,9 @@ from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
 from whoosh import highlight, index
+from whoosh.index import TOC
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
 from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.sorting import FieldFacet
 
@@ -165,20 +169,28 @@ class SearchIndex:
         return self._index
 
     def _searcher(self):
-        """This thread's searcher, opened again only when the index has changed: opening one
-        costs ~20 ms (every segment's files), checking that it is current a directory listing.
-        A rebuild swaps in another folder under the same name, whose generation may equal the
-        old one's: the folder's inode tells them apart."""
+        """This thread's searcher, made again only when the index has changed (checking that it
+        is current is a directory listing). A new one opens only the segments that changed:
+        opening a segment reads its files (~20 ms for all of a large index), so the segments a
+        commit left as they were keep their readers, with their facet columns. A rebuild swaps
+        in another folder under the same name, whose generation may equal the old one's: the
+        folder's inode tells them apart, and nothing of the old folder is kept."""
         here, folder = self._readers, os.stat(self.folder).st_ino
         searcher = getattr(here, "searcher", None)
         if searcher is not None and here.folder == folder and searcher.up_to_date():
             return searcher
-        if searcher is not None:
-            searcher.close()
-        if getattr(here, "folder", folder) != folder:
+        swapped = getattr(here, "folder", folder) != folder
+        if swapped:
             self._index = None
-        here.searcher, here.folder = self._opened().searcher(), folder
-        here.columns = {}  # the facets' column readers of this searcher's segments
+            if searcher is not None:
+                searcher.close()
+        kept = here.segments if searcher is not None and not swapped else {}
+        here.searcher, here.segments = _reopened(self._opened(), kept)
+        here.folder = folder
+        # the facets' column readers of the open segments (keyed by their reader)
+        open_readers = {id(reader) for reader, _ in here.segments.values()}
+        columns = getattr(here, "columns", {}) if kept else {}
+        here.columns = {key: value for key, value in columns.items() if key[0] in open_readers}
         return here.searcher
 
     # --- writing
@@ -271,6 +283,36 @@ class SearchIndex:
             consultations=facets["consultation"],
             statuses=facets["status"],
         )
+
+
+def _reopened(opened, kept: dict) -> tuple:
+    """A searcher of the index's latest state, and its segments' readers by segment id (each
+    with the deleted documents it was opened with). A reader in `kept` serves again only when its
+    segment's deletions are unchanged: whoosh's own `Searcher.refresh` matches segments by id
+    alone, so a document updated in an old segment would show twice. Readers of segments that
+    are gone or changed are closed."""
+    for attempt in range(10):
+        try:
+            toc = TOC.read(opened.storage, opened.indexname, schema=opened.schema)
+            break
+        except OSError:  # a writer removed a merged segment's files as we read: read again
+            if attempt == 9:
+                raise
+            time.sleep(0.05)
+    segments, readers = {}, []
+    for segment in toc.segments:
+        deleted = frozenset(segment.deleted_docs())
+        reader, was_deleted = kept.get(segment.segment_id(), (None, None))
+        if reader is None or was_deleted != deleted:
+            reader = SegmentReader(opened.storage, toc.schema, segment, generation=toc.generation)
+        segments[segment.segment_id()] = (reader, deleted)
+        readers.append(reader)
+    for segment_id, (reader, _) in kept.items():
+        if segments.get(segment_id, (None,))[0] is not reader:
+            reader.close()
+    # always a MultiReader, so the generation is the state's even when one reader was kept
+    joined = MultiReader(readers, generation=toc.generation) if readers else EmptyReader(toc.schema)
+    return Searcher(joined, fromindex=opened), segments
 
 
 class Batch:

@@ -333,3 +333,24 @@ def test_a_commit_counts_and_highlights_only_its_own_segment_again(tmp_path, mon
     assert result.total == 7 and len(counted) == 1 and highlighted == ["page:2"]
     assert "islands" in result.hits[0].snippet_html
     assert searching.search(SearchRequest(text="timetable", readable=frozenset({1}))).total == 5
+
+
+def test_a_new_state_opens_only_the_segments_that_changed(tmp_path):
+    folder = str(tmp_path / "index")
+    searching, other_worker = SearchIndex(folder), SearchIndex(folder)
+    searching.create()
+    with searching.bulk() as batch:
+        batch.put([_doc(f"page:{n}", f"Ferry timetable {n}.") for n in range(300)])
+    request = SearchRequest(text="ferry", readable=frozenset({1}))
+
+    def readers() -> dict:
+        return {name: reader for name, (reader, _) in searching._readers.segments.items()}
+
+    assert searching.search(request).total == 300
+    ((big, before),) = readers().items()
+    other_worker.write([_doc("comment:1", "Ferry fares.", kind="comment")])  # a new segment beside it
+    assert searching.search(request).total == 301
+    assert readers()[big] is before and len(readers()) == 2
+    other_worker.write([_doc("page:5", "A bus timetable.")])  # deletes in the big segment
+    assert searching.search(request).total == 300
+    assert readers()[big] is not before and before.is_closed
