@@ -84,12 +84,24 @@ class Server:
         except urllib.error.HTTPError as error:
             raise AssertionError(f"{method} {path}: {error.code} {error.read()[:500]!r}") from None
 
-    def consultation(self, official: str, slug: str, title: str, policy: str, pages: dict[str, str]) -> None:
-        """An open consultation with these pages (title → Markdown), made through the API."""
+    def consultation(
+        self, official: str, slug: str, title: str, policy: str, pages: dict[str, str]
+    ) -> list[str]:
+        """An open consultation with these pages (title → Markdown), made through the API; the
+        pages' slugs, in order."""
         self.api(official, "POST", "/consultations", {"title": title, "slug": slug, "edit_policy": policy})
-        for page_title, body in pages.items():
-            self.api(official, "POST", f"/consultations/{slug}/pages", {"title": page_title, "body": body})
+        made = [
+            self.api(official, "POST", f"/consultations/{slug}/pages", {"title": page_title, "body": body})[
+                "slug"
+            ]
+            for page_title, body in pages.items()
+        ]
         self.api(official, "PATCH", f"/consultations/{slug}", {"status": "open"})
+        return made
+
+    def first_page(self, user: str, slug: str) -> str:
+        """The slug of the consultation's first page, as `user` reads it through the API."""
+        return self.api(user, "GET", f"/consultations/{slug}")["pages"][0]["slug"]
 
     def mail_links(self, to: str) -> list[str]:
         """Send the outbox (`send-mail --once`) and return the links in the mail to `to`."""

@@ -48,8 +48,9 @@ def _keep_mine(text: str) -> str:
 
 def test_two_people_editing_at_once_merge_or_meet_the_conflict_screen(open_tab, server, unique):
     slug = unique("pool")
-    server.consultation("official", slug, f"Pool rules {slug}", "edit", {"Swimming pool": BODY})
-    page_slug = server.api("official", "GET", f"/consultations/{slug}")["pages"][0]["slug"]
+    (page_slug,) = server.consultation(
+        "official", slug, f"Pool rules {slug}", "edit", {"Swimming pool": BODY}
+    )
     alice, bob = open_tab(), open_tab()
     sign_in(alice, "reader")
     sign_in(bob, "neighbour")

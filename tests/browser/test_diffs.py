@@ -54,8 +54,7 @@ def _decoration(locator) -> str:
 @pytest.mark.parametrize("variant", ["phone", "desktop", "phone-nojs"], indirect=True)
 def test_diffs_fit_the_screen_and_blame_answers_hover_and_tap(open_tab, server, unique):
     slug = unique("buses")
-    server.consultation("official", slug, f"Bus lanes {slug}", "edit", {"Bus lanes": BODY})
-    page_slug = server.api("official", "GET", f"/consultations/{slug}")["pages"][0]["slug"]
+    (page_slug,) = server.consultation("official", slug, f"Bus lanes {slug}", "edit", {"Bus lanes": BODY})
     server.api(
         "reader", "PUT", f"/pages/{page_slug}", {"body": CHANGED, "summary": "More buses", "base_revision": 1}
     )

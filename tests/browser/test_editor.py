@@ -63,8 +63,9 @@ def _save(tab) -> None:
 
 def test_the_preview_shows_what_the_page_will_and_unsaved_text_is_not_lost(open_tab, server, unique):
     slug = unique("library")
-    server.consultation("official", slug, f"Library hours {slug}", "edit", {"Library hours": BODY})
-    page_slug = server.api("official", "GET", f"/consultations/{slug}")["pages"][0]["slug"]
+    (page_slug,) = server.consultation(
+        "official", slug, f"Library hours {slug}", "edit", {"Library hours": BODY}
+    )
     tab = open_tab()
     page = tab.page
     sign_in(tab, "reader", then=f"/pages/{page_slug}")

@@ -17,8 +17,9 @@ Each street gets trees on one side.
 def test_an_invited_expert_accepts_by_the_mailed_link_and_edits_directly(open_tab, server, unique):
     slug, expert = unique("trees"), unique("expert")
     address = f"{expert}@example.org"
-    server.consultation("official", slug, f"Street trees {slug}", "suggest", {"Tree planting": BODY})
-    page_slug = server.api("official", "GET", f"/consultations/{slug}")["pages"][0]["slug"]
+    (page_slug,) = server.consultation(
+        "official", slug, f"Street trees {slug}", "suggest", {"Tree planting": BODY}
+    )
 
     official = open_tab()
     sign_in(official, "official", then=f"/consultations/{slug}")

@@ -46,8 +46,9 @@ def _suggest(tab, body: str, why: str) -> int:
 @pytest.mark.parametrize("variant", ["desktop"], indirect=True)
 def test_every_journey_by_keyboard_alone(open_tab, server, unique):
     slug = unique("bikes")
-    server.consultation("official", slug, f"Bicycle parking {slug}", "suggest", {"Bicycle parking": BODY})
-    page_slug = server.api("official", "GET", f"/consultations/{slug}")["pages"][0]["slug"]
+    (page_slug,) = server.consultation(
+        "official", slug, f"Bicycle parking {slug}", "suggest", {"Bicycle parking": BODY}
+    )
 
     # a resident: search in Chinese, open a hit, sign in, comment, reply, suggest twice
     tab = open_tab()
@@ -125,8 +126,9 @@ def _save(tab, name: str) -> None:
 def test_editing_at_once_and_an_expert_invitation_by_keyboard_alone(open_tab, server, unique):
     slug, expert = unique("kb-pool"), unique("kb-expert")
     address = f"{expert}@example.org"
-    server.consultation("official", slug, f"Pool by keyboard {slug}", "suggest", {"Swimming pool": POOL})
-    page_slug = server.api("official", "GET", f"/consultations/{slug}")["pages"][0]["slug"]
+    (page_slug,) = server.consultation(
+        "official", slug, f"Pool by keyboard {slug}", "suggest", {"Swimming pool": POOL}
+    )
 
     # the official invites an expert, who accepts by the mailed link and makes an account
     official = open_tab()

@@ -67,7 +67,7 @@ def test_an_official_runs_a_consultation_from_opening_to_the_outcome_report(open
     tab.check("consultation-opened")
     assert "2027" in page.locator("main").inner_text()
     slug = page.url.rstrip("/").split("/")[-1]
-    page_slug = server.api(official, "GET", f"/consultations/{slug}")["pages"][0]["slug"]
+    page_slug = server.first_page(official, slug)
 
     # residents write in (through the API: they are not the subject here)
     _suggest(server, resident, page_slug, [("at nine on weekdays", "at eight on weekdays")], "Before work")

@@ -20,8 +20,7 @@ Gates close at ten in the evening.
 def test_a_resident_comments_replies_and_sees_their_suggestion_merged_and_credited(open_tab, server, unique):
     official, neighbour, me = "official", "neighbour", unique("resident")
     slug, title = unique("park-rules"), f"Park rules {unique('consultation')}"
-    server.consultation(official, slug, title, "suggest", {"Park rules": BODY})
-    page_slug = server.api(official, "GET", f"/consultations/{slug}")["pages"][0]["slug"]
+    (page_slug,) = server.consultation(official, slug, title, "suggest", {"Park rules": BODY})
     first = server.api(
         neighbour, "POST", f"/pages/{page_slug}/comments", {"body": "Could the gates close later in summer?"}
     )
