@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from govwiki.core.mail_choices import ALL_DIGESTS, CATEGORIES, DEFAULTS, DIGEST, MODES, NONE
+from govwiki.core.mail_choices import ALL_DIGESTS, CATEGORIES, DEFAULTS, DIGEST, IMMEDIATE, MODES, NONE
 from govwiki.core.messages import Message
 from govwiki.models import MailPreference, User
 from govwiki.services import clock
@@ -39,7 +39,14 @@ def set_preferences(session: Session, user: User | None, changes) -> dict[str, s
     if user is None:
         raise Unauthenticated(Message("Sign in to do this."))
     _check(changes)
+    before = preferences(session, user)
     _store(session, user.id, changes)
+    to_digest = [c for c, mode in changes.items() if mode == DIGEST and before[c] == IMMEDIATE]
+    if to_digest:
+        # here, not at the top: notification_mail asks this module who may be mailed
+        from govwiki.services.notification_mail import onto_the_digest
+
+        onto_the_digest(session, user.id, to_digest)
     session.commit()
     return preferences(session, user)
 

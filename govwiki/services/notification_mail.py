@@ -30,7 +30,7 @@ from datetime import timedelta
 from sqlalchemy import delete, exists, literal, or_, select
 from sqlalchemy.orm import Session
 
-from govwiki.core.mail_choices import DIGEST, IMMEDIATE, category_of
+from govwiki.core.mail_choices import CATEGORIES, DIGEST, IMMEDIATE, category_of
 from govwiki.models import DigestItem, Notification, OutgoingMail, User
 from govwiki.services import clock, outbox
 from govwiki.services.mail_preferences import mailable, mailable_sql, mode_sql
@@ -94,6 +94,47 @@ def _put_on_digests(session: Session, wanted, chosen, group_key: str, now) -> No
         .where(~exists().where(DigestItem.notification_id == Notification.id))
     )
     insert_select_or_ignore(session, DigestItem.__table__, ["user_id", "notification_id", "created_at"], rows)
+
+
+def onto_the_digest(session: Session, user_id: int, categories) -> None:
+    """Someone switched `categories` from immediate mail to the digest: each of their waiting
+    notification mails about those (queued, retrying, or being sent right now) goes onto the
+    digest instead of being dropped when its turn comes (letters.py sends only what is still
+    chosen immediate). Its group's unread entries join the digest list and the mail leaves the
+    outbox; one that a worker was sending at that moment may also arrive: twice, never not at
+    all. The caller commits."""
+    kinds = [kind for category in categories for kind in CATEGORIES[category]]
+    waiting = (
+        (OutgoingMail.user_id == user_id)
+        & (OutgoingMail.kind == NOTIFICATION)
+        & OutgoingMail.sent_at.is_(None)
+        & OutgoingMail.failed_at.is_(None)
+    )
+    entries = (
+        select(
+            Notification.user_id,
+            Notification.id,
+            literal(clock.now(), DigestItem.__table__.c.created_at.type),
+        )
+        .where(
+            Notification.user_id == user_id,
+            Notification.kind.in_(kinds),
+            Notification.read_at.is_(None),
+            Notification.group_key.in_(select(OutgoingMail.group_key).where(waiting)),
+        )
+        .where(~exists().where(DigestItem.notification_id == Notification.id))
+    )
+    insert_select_or_ignore(
+        session, DigestItem.__table__, ["user_id", "notification_id", "created_at"], entries
+    )
+    moved = select(Notification.group_key).where(
+        Notification.user_id == user_id, Notification.kind.in_(kinds)
+    )
+    session.execute(
+        delete(OutgoingMail)
+        .where(waiting, OutgoingMail.group_key.in_(moved))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def queue_digests(session: Session) -> int:

@@ -200,6 +200,39 @@ def test_digest_mode_for_replies_holds_them_for_the_digest(smtp, runner, session
     assert "An answer." in digest.get_content()
 
 
+def test_switching_to_the_digest_while_a_mail_waits_puts_it_on_the_digest(
+    smtp, runner, session, person, asked
+):
+    """A reply's mail waits (queued at once, not sent yet) when Ana moves replies to the digest:
+    the reply is in her next digest, not dropped, and mailed once."""
+    ana, comment = asked
+    _reply(session, person("ben"), comment, "An answer that was waiting.")
+    waiting = select(func.count()).select_from(OutgoingMail).where(OutgoingMail.user_id == ana.id)
+    assert session.scalar(waiting) == 1
+    mail_preferences.set_preferences(session, ana, {"replies": "digest", "status": "digest"})
+    assert session.scalar(waiting) == 0
+    _send(runner)
+    assert _mails_to(smtp, ana.email) == []
+    _digests(runner)
+    [digest] = _mails_to(smtp, ana.email)
+    assert "An answer that was waiting." in digest.get_content()
+    _digests(runner)
+    assert len(_mails_to(smtp, ana.email)) == 1
+
+
+def test_moving_another_choice_to_the_digest_leaves_a_waiting_mail_alone(
+    smtp, runner, session, person, asked
+):
+    ana, comment = asked
+    _reply(session, person("ben"), comment, "An answer.")
+    mail_preferences.set_preferences(session, ana, {"status": "digest", "replies": "immediate"})
+    _send(runner)
+    [mail] = _mails_to(smtp, ana.email)
+    assert "An answer." in mail.get_content()
+    _digests(runner)
+    assert len(_mails_to(smtp, ana.email)) == 1
+
+
 def test_one_click_post_to_the_header_link_unsubscribes_without_signing_in(
     smtp, runner, client, session, person, asked
 ):
