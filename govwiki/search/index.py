@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
 import threading
 import time
+from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,10 +20,10 @@ from datetime import datetime, timezone
 
 from markupsafe import Markup, escape
 from whoosh import highlight, index
+from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import TOC
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
-from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.sorting import FieldFacet
 
 from govwiki.core.bounded_cache import BoundedCache
@@ -188,7 +188,7 @@ class SearchIndex:
         here.searcher, here.segments = _reopened(self._opened(), kept)
         here.folder = folder
         # the facets' column readers of the open segments (keyed by their reader)
-        open_readers = {id(reader) for reader, _ in here.segments.values()}
+        open_readers = {reader for reader, _ in here.segments.values()}
         columns = getattr(here, "columns", {}) if kept else {}
         here.columns = {key: value for key, value in columns.items() if key[0] in open_readers}
         return here.searcher
@@ -293,26 +293,39 @@ def _reopened(opened, kept: dict) -> tuple:
     are gone or changed are closed."""
     for attempt in range(10):
         try:
-            toc = TOC.read(opened.storage, opened.indexname, schema=opened.schema)
+            segments, toc = _segment_readers(opened, kept)
             break
         except OSError:  # a writer removed a merged segment's files as we read: read again
             if attempt == 9:
                 raise
             time.sleep(0.05)
-    segments, readers = {}, []
-    for segment in toc.segments:
-        deleted = frozenset(segment.deleted_docs())
-        reader, was_deleted = kept.get(segment.segment_id(), (None, None))
-        if reader is None or was_deleted != deleted:
-            reader = SegmentReader(opened.storage, toc.schema, segment, generation=toc.generation)
-        segments[segment.segment_id()] = (reader, deleted)
-        readers.append(reader)
     for segment_id, (reader, _) in kept.items():
         if segments.get(segment_id, (None,))[0] is not reader:
             reader.close()
+    readers = [reader for reader, _ in segments.values()]
     # always a MultiReader, so the generation is the state's even when one reader was kept
     joined = MultiReader(readers, generation=toc.generation) if readers else EmptyReader(toc.schema)
     return Searcher(joined, fromindex=opened), segments
+
+
+def _segment_readers(opened, kept: dict) -> tuple[dict, TOC]:
+    """The latest table of contents, and a reader for each of its segments (from `kept` where
+    the segment is unchanged); what it opened is closed again if it fails."""
+    toc = TOC.read(opened.storage, opened.indexname, schema=opened.schema)
+    segments, fresh = {}, []
+    try:
+        for segment in toc.segments:
+            deleted = frozenset(segment.deleted_docs())
+            reader, was_deleted = kept.get(segment.segment_id(), (None, None))
+            if reader is None or was_deleted != deleted:
+                reader = SegmentReader(opened.storage, toc.schema, segment, generation=toc.generation)
+                fresh.append(reader)
+            segments[segment.segment_id()] = (reader, deleted)
+    except BaseException:
+        for reader in fresh:
+            reader.close()
+        raise
+    return segments, toc
 
 
 class Batch:

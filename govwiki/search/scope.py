@@ -138,9 +138,9 @@ def _values(leaf, name: str, columns: dict):
     reader = leaf.reader()
     if not reader.has_column(name):
         return lambda docnum: reader.stored_fields(docnum)[name]
-    if (id(reader), name) not in columns:
-        columns[id(reader), name] = reader.column_reader(name, translate=True).__getitem__
-    return columns[id(reader), name]
+    if (reader, name) not in columns:
+        columns[reader, name] = reader.column_reader(name, translate=True).__getitem__
+    return columns[reader, name]
 
 
 def present_consultations(searcher) -> frozenset[int]:
