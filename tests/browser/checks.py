@@ -178,6 +178,11 @@ class Tab:
         self.visited: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"))
+        #: main-frame navigations begun so far, and how many had begun when each request did
+        self._navigations = 0
+        self._begun: dict = {}
+        page.on("request", self._request)
+        page.on("requestfinished", lambda request: self._begun.pop(request, None))
         page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
         page.on("framenavigated", self._navigated)
@@ -190,7 +195,17 @@ class Tab:
             return
         self.problems.append(f"console error on {self.page.url}: {message.text}")
 
+    def _request(self, request) -> None:
+        self._begun[request] = self._navigations
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self._navigations += 1
+
     def _request_failed(self, request) -> None:
+        # The browser aborts what a page was still fetching (its favicon, say) when the page is
+        # replaced: that is the navigation, not a failure of the site. Any other failure counts.
+        replaced = self._begun.pop(request, self._navigations) < self._navigations
+        if replaced and "ERR_ABORTED" in (request.failure or ""):
+            return
         self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
     def _response(self, response) -> None:

@@ -57,3 +57,28 @@ def test_a_console_error_an_exception_and_an_error_response_are_recorded(phone):
     phone.wait_for_timeout(100)
     assert any("broken" in problem for problem in tab.problems)
     assert any("boom" in problem for problem in tab.problems)
+
+
+def test_a_request_cut_short_by_leaving_the_page_is_no_failure_but_a_failed_one_is(phone):
+    """The browser aborts what a page was still fetching when a navigation replaces it (the
+    favicon, when a link is followed at once): that is no fault of the site."""
+    pages = {
+        "/first.html": '<img src="/slow.png" alt="">',  # never answered while the page is open
+        "/second.html": '<img src="/broken.png" alt="">',
+    }
+
+    def serve(route):
+        path = route.request.url.removeprefix("http://site.test")
+        if path in pages:
+            route.fulfill(content_type="text/html", body=pages[path])
+        elif path == "/broken.png":
+            route.abort("failed")
+        # /slow.png is left waiting
+
+    phone.route("http://site.test/**", serve)
+    tab = checks.Tab(phone, "phone")
+    phone.goto("http://site.test/first.html", wait_until="domcontentloaded")
+    phone.goto("http://site.test/second.html")
+    phone.wait_for_timeout(200)
+    assert not any("slow.png" in problem for problem in tab.problems), tab.problems
+    assert any("broken.png" in problem for problem in tab.problems), tab.problems
