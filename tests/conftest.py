@@ -54,7 +54,7 @@ def _url_rules_compiled_once():
     and `compile`), ~45 ms of every test at first. What compiling yields depends only on the
     rule, its defaults and how the map matches, so one compiled rule serves every app: compile
     each once per run and give later apps' rules copies of its parts. (The converter objects are
-    shared: ours keep no state.)"""
+    shared: the app has no converters of its own, and werkzeug's keep only their options.)"""
     original = Rule.compile
     compiled = {}
 
