@@ -30,3 +30,15 @@ def when_ready(server):
     from govwiki.search.analysis import load_dictionary
 
     load_dictionary()
+
+
+def post_fork(server, worker):
+    """Collect garbage less often in each worker. A request that builds many objects (the
+    rows of a long diff, fifty history rows) set off CPython's default collection every 700 new
+    objects, and each of the older generations' collections walks the whole app held in memory:
+    on the first diff of two 1 MB revisions, collecting took half the request (measured in
+    docs/PERFORMANCE.md, Findings). Ten thousand objects between young collections costs a few
+    megabytes at most; cycles are still collected."""
+    import gc
+
+    gc.set_threshold(10_000, 10, 10)

@@ -9,7 +9,7 @@ from govwiki.api.helpers import actor, db, int_arg, json_body, listing, paginati
 from govwiki.api.serialize import ops_list, page_dict, revision_dict, user_ref
 from govwiki.rate_limits import limit
 from govwiki.routing import Routes
-from govwiki.services import history, pages, people
+from govwiki.services import history, pages, people, revision_list
 from govwiki.services.access import load_page
 
 routes = Routes()
@@ -58,7 +58,7 @@ def save_page(slug: str):
 def list_revisions(slug: str):
     page = load_page(db.session, actor(), slug)
     number, per_page = pagination()
-    items, total = pages.list_revisions(db.session, page, page_no=number, per_page=per_page)
+    items, total = revision_list.list_revisions(db.session, page, page_no=number, per_page=per_page)
     roles = _roles(page)
     return listing([revision_dict(r, roles=roles) for r in items], number, per_page, total)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, func, literal, or_, select, true
+import functools
+
+from sqlalchemy import bindparam, exists, func, literal, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from govwiki.core import policy
@@ -35,16 +37,30 @@ def _member_query(session: Session, actor: User, consultation: Consultation) -> 
 def readable_filter(actor: User | None):
     """A SQL condition selecting the consultations `actor` may read: the policy's read rule
     (`policy.may_read`) built from the same facts, for lists, timelines, search and exports."""
+    return readable_condition(reader_kind(actor), actor.id if actor is not None else None)
+
+
+def reader_kind(actor: User | None) -> str:
+    """Which shape of the read rule applies to `actor`: "public" (signed out), "all" (a site
+    role that reads everything) or "member" (public ones and those they are a member of)."""
+    if actor is None:
+        return "public"
+    return "all" if actor.role in policy.READ_ALL_SITE_ROLES else "member"
+
+
+def readable_condition(kind: str, reader_id):
+    """`readable_filter` for a reader of `kind` whose id is `reader_id`: a value, or a bound
+    parameter in a statement built once for every reader of that kind."""
     public = Consultation.status.in_(policy.PUBLIC_STATUSES) & Consultation.visibility.in_(
         policy.PUBLIC_VISIBILITIES
     )
-    if actor is None:
+    if kind == "public":
         return public
-    if actor.role in policy.READ_ALL_SITE_ROLES:
+    if kind == "all":
         return true()
     member = exists().where(
         Membership.consultation_id == Consultation.id,
-        Membership.user_id == actor.id,
+        Membership.user_id == reader_id,
         Membership.role.in_(policy.READ_MEMBER_ROLES),
     )
     return or_(public, member)
@@ -98,7 +114,7 @@ def load_consultation(session: Session, actor: User | None, slug: str) -> Consul
 
 def load_page(session: Session, actor: User | None, slug: str) -> Page:
     """Return the page if the actor may read its consultation; 404 otherwise."""
-    page = session.scalar(select(Page).options(joinedload(Page.consultation)).where(Page.slug == slug))
+    page = session.scalar(_page_query(), {"slug": slug})
     if page is None:
         raise NotFound(Message("No such page."))
     require(session, actor, page.consultation, Action.READ)
@@ -108,18 +124,8 @@ def load_page(session: Session, actor: User | None, slug: str) -> Page:
 def load_page_to_show(session: Session, actor: User | None, slug: str) -> Page:
     """`load_page` for the page view, which also needs the reader's membership and the number of
     open suggestions: all three in one query (each kept for the rest of the transaction)."""
-    member = (
-        select(Membership.role)
-        .where(Membership.consultation_id == Page.consultation_id, Membership.user_id == actor.id)
-        .scalar_subquery()
-        if actor is not None
-        else literal(None)
-    )
-    row = session.execute(
-        select(Page, open_count(Page.id), member)
-        .options(joinedload(Page.consultation))
-        .where(Page.slug == slug)
-    ).first()
+    values = {"slug": slug} if actor is None else {"slug": slug, "reader_id": actor.id}
+    row = session.execute(_page_to_show_query(actor is not None), values).first()
     if row is None:
         raise NotFound(Message("No such page."))
     page, count, role = row
@@ -128,6 +134,32 @@ def load_page_to_show(session: Session, actor: User | None, slug: str) -> Page:
         remember(session, ("member", page.consultation_id, actor.id), role)
     require(session, actor, page.consultation, Action.READ)
     return page
+
+
+@functools.cache
+def _page_query():
+    """`load_page`'s query, built once (history, diffs and the API ask it for every read)."""
+    return select(Page).options(joinedload(Page.consultation)).where(Page.slug == bindparam("slug"))
+
+
+@functools.cache
+def _page_to_show_query(signed_in: bool):
+    """`load_page_to_show`'s query, built once per kind of reader (every page view asks it, and
+    building it cost more than the database's answer); the slug and reader are parameters."""
+    member = (
+        select(Membership.role)
+        .where(
+            Membership.consultation_id == Page.consultation_id, Membership.user_id == bindparam("reader_id")
+        )
+        .scalar_subquery()
+        if signed_in
+        else literal(None)
+    )
+    return (
+        select(Page, open_count(Page.id), member)
+        .options(joinedload(Page.consultation))
+        .where(Page.slug == bindparam("slug"))
+    )
 
 
 def open_count(page_id):

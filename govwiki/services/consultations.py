@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import functools
+
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from govwiki.core.messages import Message
@@ -17,7 +19,14 @@ from govwiki.core.policy import (
 from govwiki.models import Consultation, Membership, User, Watch
 from govwiki.services import audit, clock, notifications, snapshots
 from govwiki.services.addresses import claim_slug
-from govwiki.services.access import lock_consultation, member_role, readable_filter, require
+from govwiki.services.access import (
+    lock_consultation,
+    member_role,
+    readable_condition,
+    readable_filter,
+    reader_kind,
+    require,
+)
 from govwiki.services.errors import Conflict, Invalid, refusal
 from govwiki.services.validation import (
     check_choice,
@@ -201,11 +210,34 @@ def listing_stamp(
 ) -> tuple:
     """What that page of `list_consultations` shows, in a few numbers: the total and each row's
     id and last change, read along the listing index. Every change to a consultation moves
-    its `updated_at`, so an equal stamp means an equal page, and its HTML can be kept by it."""
-    rows = session.execute(
-        _one_page(_listed(select(Consultation.id, Consultation.updated_at), actor, status), page, per_page)
+    its `updated_at`, so an equal stamp means an equal page, and its HTML can be kept by it.
+    One statement, built once per kind of reader (the front page asks it at every view)."""
+    if status and status not in STATUSES:
+        raise Invalid({"status": one_of(STATUSES)})
+    values = {
+        "reader_id": actor.id if actor is not None else None,
+        "status": status,
+        "skip": (page - 1) * per_page,
+        "per_page": per_page,
+    }
+    rows = session.execute(_stamp_query(reader_kind(actor), bool(status)), values).all()
+    total = rows[0].total if rows else _count(session, actor, status)
+    return total, tuple((row.id, row.updated_at) for row in rows)
+
+
+@functools.cache
+def _stamp_query(kind: str, by_status: bool):
+    readable = readable_condition(kind, bindparam("reader_id"))
+    if by_status:
+        readable = readable & (Consultation.status == bindparam("status"))
+    total = select(func.count()).select_from(Consultation).where(readable).scalar_subquery()
+    return (
+        select(Consultation.id, Consultation.updated_at, total.label("total"))
+        .where(readable)
+        .order_by(*_NEWEST_FIRST)
+        .offset(bindparam("skip"))
+        .limit(bindparam("per_page"))
     )
-    return _count(session, actor, status), tuple(tuple(row) for row in rows)
 
 
 def _listed(query, actor: User | None, status: str | None):
@@ -224,8 +256,10 @@ def _count(session: Session, actor: User | None, status: str | None) -> int:
 
 def _one_page(query, page: int, per_page: int):
     """Newest first, along the listing index (created_at, id)."""
-    order = (Consultation.created_at.desc(), Consultation.id.desc())
-    return query.order_by(*order).offset((page - 1) * per_page).limit(per_page)
+    return query.order_by(*_NEWEST_FIRST).offset((page - 1) * per_page).limit(per_page)
+
+
+_NEWEST_FIRST = (Consultation.created_at.desc(), Consultation.id.desc())
 
 
 def role_in(session: Session, actor: User | None, consultation: Consultation) -> str | None:

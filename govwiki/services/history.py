@@ -16,7 +16,8 @@ from govwiki.core.diff_cache import diff_once
 from govwiki.core.messages import Message
 from govwiki.models import Page, Revision, User
 from govwiki.services.errors import Invalid
-from govwiki.services.pages import get_revision, page_head_number
+from govwiki.services.pages import get_revision, no_such_revision, page_head_number, require_revision_number
+from govwiki.services.revision_list import ListedRevision, listed_pair
 
 #: at most this many places of a phrase are listed (all are counted)
 MAX_PLACES = 100
@@ -24,8 +25,8 @@ MAX_PLACES = 100
 
 @dataclass(frozen=True)
 class RevisionDiff:
-    old: Revision
-    new: Revision
+    old: ListedRevision
+    new: ListedRevision
     #: shared with every other view of the same two texts: read-only
     ops: tuple[DiffOp, ...]
     stats: dict
@@ -49,12 +50,27 @@ def diff_revisions(
         to_number = page_head_number(session, page)
     if from_number is None:
         from_number = max(1, to_number - 1)
-    old = get_revision(session, page, from_number, with_body=False)
-    new = get_revision(session, page, to_number, with_body=False)
+    for number in (from_number, to_number):
+        require_revision_number(number)
+    found = listed_pair(session, page, from_number, to_number)
+    for number in (from_number, to_number):
+        if number not in found:
+            raise no_such_revision(number)
+    old, new = found[from_number], found[to_number]
     # Revisions never change: the diff is computed once per process, and the bodies are read
     # only when it is not cached yet.
-    found = diff_once(old.sha256, new.sha256, lambda: (old.body, new.body), timeout=timeout)
-    return RevisionDiff(old, new, found.ops, dict(found.stats))
+    diff = diff_once(
+        old.sha256, new.sha256, lambda: _bodies(session, page, from_number, to_number), timeout=timeout
+    )
+    return RevisionDiff(old, new, diff.ops, dict(diff.stats))
+
+
+def _bodies(session: Session, page: Page, old: int, new: int) -> tuple[str, str]:
+    query = select(Revision.number, Revision.body).where(
+        Revision.page_id == page.id, Revision.number.in_((old, new))
+    )
+    bodies = dict(session.execute(query).all())
+    return bodies[old], bodies[new]
 
 
 def blame_revision(session: Session, page: Page, number=None) -> tuple[Revision, list[BlameSpan]]:

@@ -26,10 +26,11 @@ and grouped, in a digest, or not, by each reader's choice).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, union, update
+from sqlalchemy import bindparam, delete, func, or_, select, union, update
 from sqlalchemy.orm import Session, selectinload
 
 from govwiki.core.policy import Action
@@ -45,7 +46,7 @@ from govwiki.models import (
     WatchOptOut,
 )
 from govwiki.services import clock
-from govwiki.services.access import readable_filter, require
+from govwiki.services.access import reader_kind, readable_condition, readable_filter, require
 from govwiki.services.comment_notifications import comment_answered, comment_posted  # noqa: F401 - hooks
 from govwiki.services.notification_groups import add_entries as _add_entries
 from govwiki.services.notification_groups import merged_details, notify_group, one_person, watch_by_default
@@ -339,7 +340,11 @@ def _decision_kind(proposal: Proposal, kind: str) -> str:
 
 def _visible(user: User):
     """Entries about consultations the user may read now (the policy's condition, in SQL)."""
-    return or_(Notification.consultation_id.is_(None), readable_filter(user))
+    return _visible_to(reader_kind(user), user.id)
+
+
+def _visible_to(kind: str, reader_id):
+    return or_(Notification.consultation_id.is_(None), readable_condition(kind, reader_id))
 
 
 def _mine(user: User):
@@ -352,24 +357,38 @@ def _mine(user: User):
 
 def unread_count(session: Session, user: User) -> int:
     """How many of the user's visible entries are unread (one COUNT query)."""
-    return session.scalar(_unread(user))
+    return session.scalar(_unread_query(reader_kind(user)), {"reader_id": user.id})
 
 
 def header_facts(session: Session, user: User, page: Page) -> tuple[int, bool]:
     """The user's unread count and whether they watch `page`, in one query: the personal parts
     of a page view (the header's badge, the watch button) ask for nothing else."""
-    watching = select(Watch.id).where(Watch.user_id == user.id, _target(None, page)).exists()
-    unread, watches = session.execute(select(_unread(user).scalar_subquery(), watching)).one()
+    values = {"reader_id": user.id, "page_id": page.id}
+    unread, watches = session.execute(_header_facts_query(reader_kind(user)), values).one()
     return unread, bool(watches)
 
 
-def _unread(user: User):
+# Every signed-in page asks one of these two, so each is built once per kind of reader (building
+# a statement cost more than SQLite's answer to it); the reader and page are bound parameters.
+
+
+@functools.cache
+def _unread_query(kind: str):
+    reader = bindparam("reader_id")
     return (
         select(func.count(Notification.id))
         .select_from(Notification)
         .outerjoin(Consultation, Consultation.id == Notification.consultation_id)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None), _visible(user))
+        .where(Notification.user_id == reader, Notification.read_at.is_(None), _visible_to(kind, reader))
     )
+
+
+@functools.cache
+def _header_facts_query(kind: str):
+    watching = select(Watch.id).where(
+        Watch.user_id == bindparam("reader_id"), Watch.page_id == bindparam("page_id")
+    )
+    return select(_unread_query(kind).scalar_subquery(), watching.exists())
 
 
 def list_notifications(

@@ -384,43 +384,27 @@ def page_head_number(session: Session, page: Page) -> int:
     return session.scalar(select(Page.head_number).where(Page.id == page.id))
 
 
+def require_revision_number(number) -> None:
+    """NotFound unless `number` could name a revision (an int; a bool is no number here)."""
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise NotFound(Message("No such revision."))
+
+
+def no_such_revision(number: int) -> NotFound:
+    return NotFound(Message("This page has no revision %(number)d.", number=number))
+
+
 def get_revision(session: Session, page: Page, number, *, with_body: bool = True) -> Revision:
     """Return revision `number` of the page, or raise NotFound; without its body (read on first
     use, one query) when `with_body` is false."""
-    if not isinstance(number, int) or isinstance(number, bool):
-        raise NotFound(Message("No such revision."))
+    require_revision_number(number)
     query = select(Revision).where(Revision.page_id == page.id, Revision.number == number)
     if not with_body:
         query = query.options(defer(Revision.body))
     revision = session.scalar(query)
     if revision is None:
-        raise NotFound(Message("This page has no revision %(number)d.", number=number))
+        raise no_such_revision(number)
     return revision
-
-
-#: what lists show of the people beside each entry (the rest of a user row loads if asked for)
-_SHOWN_OF_PEOPLE = (User.id, User.username, User.display_name, User.suspended_at)
-
-
-def list_revisions(
-    session: Session, page: Page, *, page_no: int = 1, per_page: int = 50
-) -> tuple[list[Revision], int]:
-    """Return one page of the history, newest first, and the total; cost does not grow with it."""
-    total = page_head_number(session, page)
-    top = total - (page_no - 1) * per_page
-    items = session.scalars(
-        select(Revision)
-        .options(
-            # what history lists is stored beside the body (sizes, words changed): a row of a
-            # 1 MB page costs what a row of a short one does, and reading a body here raises
-            defer(Revision.body, raiseload=True),
-            joinedload(Revision.author).load_only(*_SHOWN_OF_PEOPLE),
-            joinedload(Revision.merged_by).load_only(*_SHOWN_OF_PEOPLE),
-        )
-        .where(Revision.page_id == page.id, Revision.number <= top, Revision.number > top - per_page)
-        .order_by(Revision.number.desc())
-    )
-    return list(items), total
 
 
 def contributors(session: Session, page: Page, *, limit: int | None = None) -> list[PageContributor]:

@@ -16,10 +16,11 @@ good for a few seconds, for the browser's parallel requests that left with it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from govwiki.core.messages import Message
@@ -71,16 +72,8 @@ def session_user(session: Session, user_id, token) -> tuple[User, int] | None:
         return None
     now = clock.now()
     row = session.execute(
-        select(User, UserSession.id, UserSession.last_seen_at)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == token_hash(token),
-            UserSession.user_id == user_id,
-            UserSession.ended_at.is_(None),
-            UserSession.last_seen_at > now - IDLE_LIMIT,
-            User.active.is_(True),
-            User.suspended_at.is_(None),
-        )
+        _open_session_query(),
+        {"token_hash": token_hash(token), "user_id": user_id, "seen_after": now - IDLE_LIMIT},
     ).first()
     if row is None:
         return None
@@ -94,6 +87,24 @@ def session_user(session: Session, user_id, token) -> tuple[User, int] | None:
         )
         session.commit()
     return user, session_id
+
+
+@functools.cache
+def _open_session_query():
+    """`session_user`'s query, built once: every signed-in request asks it, and building the
+    statement cost more than SQLite's answer to it. The values are bound parameters."""
+    return (
+        select(User, UserSession.id, UserSession.last_seen_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.user_id == bindparam("user_id"),
+            UserSession.ended_at.is_(None),
+            UserSession.last_seen_at > bindparam("seen_after"),
+            User.active.is_(True),
+            User.suspended_at.is_(None),
+        )
+    )
 
 
 def resume_remembered(session: Session, cookie, *, user_agent: str = "") -> SignIn | None:

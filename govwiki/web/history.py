@@ -14,9 +14,9 @@ from govwiki.routing import Routes
 from govwiki.security import actor
 from govwiki.services import history as service
 from govwiki.services import people
-from govwiki.services import pages as page_service
 from govwiki.services.access import Verdicts, load_page
 from govwiki.services.errors import Invalid
+from govwiki.services.revision_list import list_revisions
 from govwiki.web import page_cache, personal_parts
 from govwiki.web.fragments import fragment
 from govwiki.web.present import blame_bands, blame_sources, diff_layout, diff_view
@@ -29,7 +29,7 @@ routes = Routes()
 def history(slug: str):
     page = load_page(session(), actor(), slug)
     number, per_page = page_args()
-    revisions, total = page_service.list_revisions(session(), page, page_no=number, per_page=per_page)
+    revisions, total = list_revisions(session(), page, page_no=number, per_page=per_page)
     can = page_permissions(page)
     shown = {
         "page": page,
@@ -37,7 +37,7 @@ def history(slug: str):
         "head_number": total,
         "can": {"revert": bool(can["revert"])},
     }
-    row_keys = tuple(map(_row_key, revisions))
+    row_keys = tuple(revisions)  # a listed revision is all its row shows, and hashable
     rows = fragment(
         "history-rows",
         # the consultation's last change: a new member's badge shows beside their name at once
@@ -70,27 +70,6 @@ def _roles(page):
     return people.roles_in(session(), page.consultation)
 
 
-def _row_key(revision) -> tuple:
-    """Everything one history row shows: the revision's own (immutable) fields and its people."""
-    return (
-        revision.number,
-        revision.parent_number,
-        revision.created_at,
-        revision.summary,
-        revision.size,
-        revision.words_added,
-        revision.words_removed,
-        revision.proposal_id,
-        _person_key(revision.author),
-        _person_key(revision.merged_by),
-    )
-
-
-def _person_key(user) -> tuple | None:
-    """What a user link shows of someone, which they or an admin may change at any time."""
-    return None if user is None else (user.id, user.username, user.display_name, user.suspended_at)
-
-
 @routes.get("/pages/<slug>/diff")
 def diff(slug: str):
     page = load_page(session(), actor(), slug)
@@ -115,9 +94,7 @@ def diff(slug: str):
 
     old, new = result.old, result.new
     shown = (old.number, old.sha256, new.number, new.sha256, view, full)
-    people_shown = tuple(_person_key(r.author) for r in (old, new)) + tuple(
-        _person_key(r.merged_by) for r in (old, new)
-    )
+    people_shown = (old.author, new.author, old.merged_by, new.merged_by)  # as they are named now
     return _shared(page, ("diff", *shown, people_shown), render, "from", "to", "view", "full")
 
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from govwiki.models import Revision
-from govwiki.services import history, pages
+from govwiki.services import history, pages, revision_list
 from govwiki.services.errors import EditConflict, Invalid, TooLarge
 
 BASE = "Vendors apply for a permit.\n\nThe notice period is 30 days.\n\nStalls close at 23:00.\n"
@@ -124,7 +124,7 @@ def test_history_pages_newest_first_with_total(make_page, session):
     owner = page.consultation.created_by
     for n in range(2, 8):
         pages.save_page(session, owner, page, body=f"r{n}\n", base_revision=n - 1)
-    items, total = pages.list_revisions(session, page, page_no=2, per_page=3)
+    items, total = revision_list.list_revisions(session, page, page_no=2, per_page=3)
     assert total == 7 and [r.number for r in items] == [4, 3, 2]
 
 

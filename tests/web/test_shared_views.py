@@ -25,8 +25,8 @@ def reader(app):
     return sign_in
 
 
-def _view(client, page) -> str:
-    response = client.get(f"/pages/{page.slug}")
+def _view(client, page, tail: str = "") -> str:
+    response = client.get(f"/pages/{page.slug}{tail}")
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -150,7 +150,7 @@ def test_a_new_member_is_served_their_own_kind_of_copy(
     assert f"/pages/{page.slug}/edit" in _view(client, page)
 
 
-def _statements(client, page) -> int:
+def _statements(client, page, tail: str = "") -> int:
     seen = []
 
     def count(*_):
@@ -158,7 +158,7 @@ def _statements(client, page) -> int:
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        _view(client, page)
+        _view(client, page, tail)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     return len(seen)
@@ -183,6 +183,44 @@ def test_a_signed_in_view_asks_a_bounded_number_of_queries(session, reader, make
         comments.post_comment(session, person, page, body=f"Mine {number}.")
     _view(client, page)
     assert _statements(client, page) == small <= 8
+
+
+@pytest.mark.parametrize(
+    ("tail", "most"),
+    [
+        # the session's person, the page, the reader's membership, then the screen of revisions
+        # with its total (or both revisions of the diff with their people), and the header's
+        # unread count with the watch button's state
+        ("/history", 5),
+        ("/diff?from=1&to=2", 5),
+    ],
+)
+def test_a_kept_history_or_diff_asks_a_few_queries_at_any_length(
+    session, reader, make_page, make_user, tail, most
+):
+    page = make_page(body="One.\n")
+    pages.save_page(session, page.consultation.created_by, page, body="Two.\n", base_revision=1)
+    client = reader(make_user())
+    _view(client, page, tail)
+    short = _statements(client, page, tail)
+    for number in range(2, 30):
+        pages.save_page(session, make_user(), page, body=f"Text {number}.\n", base_revision=number)
+    _view(client, page, tail)
+    assert _statements(client, page, tail) == short <= most
+
+
+def test_a_new_affiliation_shows_in_a_kept_history_and_diff_at_once(session, reader, make_page, make_user):
+    page = make_page(body="One.\n")
+    expert = make_user()
+    consultations.add_member(session, page.consultation.created_by, page.consultation, expert, "expert")
+    pages.save_page(session, expert, page, body="Two.\n", base_revision=1)
+    client = reader(make_user())
+    for tail in ("/history", "/diff?from=1&to=2"):
+        assert "Water Institute" not in _view(client, page, tail)
+    expert.affiliation = "Water Institute"
+    session.commit()
+    for tail in ("/history", "/diff?from=1&to=2"):
+        assert "Water Institute" in _view(client, page, tail), tail
 
 
 def test_history_and_diff_are_shared_by_residents_and_show_a_new_revision_at_once(
