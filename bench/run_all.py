@@ -5,7 +5,8 @@ works too. It takes about half an hour on two cores: it grows pages to 5,000 rev
 loads the reads of section 6 on SQLite and on PostgreSQL, and builds and searches the index of
 section 8. PostgreSQL is measured when the server in GOVWIKI_BENCH_POSTGRES (default
 postgresql://postgres@127.0.0.1:5432/postgres) answers; ``--no-postgres`` skips it.
-``--search-only`` runs only section 8 and puts it and its targets into the file as it stands.
+``--search-only`` runs only section 8 and puts it and its targets into the file as it stands;
+``--reads-only`` does the same for section 6.
 
 The measured sections of docs/PERFORMANCE.md are rewritten on each run; three sections are kept as
 they are between their markers: the side-by-side tables of ``make bench-peer`` (bench_peer.py,
@@ -203,7 +204,7 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
         "",
         bench_discussion.report(results["discussion"]),
         "",
-        "## 6. What people read most, against hello world",
+        READS_HEADING,
         "",
         "\n\n".join(bench_reads.report(result) for result in results["reads"]),
         "",
@@ -228,20 +229,39 @@ def document(results: dict, machine: dict, started: datetime, seconds: float, ou
 
 
 SEARCH_HEADING = "## 8. Search on 10,000 pages and 100,000 comments"
+READS_HEADING = "## 6. What people read most, against hello world"
 
 
 def with_search(text: str, result: dict) -> str:
     """`text` (a PERFORMANCE.md) with section 8 and its rows of the Targets table from `result`."""
+    return with_section(text, SEARCH_HEADING, bench_search.report(result), bench_search.summary_rows(result))
+
+
+def with_reads(text: str, results: list[dict]) -> str:
+    """`text` with section 6 and its rows of the Targets table from one run per database."""
+    report = "\n\n".join(bench_reads.report(result) for result in results)
+    return with_section(text, READS_HEADING, report, bench_reads.summary_rows(results))
+
+
+def with_section(text: str, heading: str, report: str, target_rows: list[list[str]]) -> str:
+    """`text` with the section under `heading` replaced by `report`, and the Targets table's rows
+    of that section's number by `target_rows` (after the other rows, in their place)."""
+    number = heading.split()[1]  # "8."
     lines = text.split("\n")
     targets = lines.index("## Targets")
     end = next(i for i in range(targets + 3, len(lines)) if not lines[i].startswith("|"))
-    table = common.markdown_table(["target", "measured", "verdict"], bench_search.summary_rows(result))
-    kept = [line for line in lines[targets:end] if not line.startswith("| 8. ")]
-    text = "\n".join(lines[:targets] + kept + table.split("\n")[2:] + lines[end:])
-    section = f"{SEARCH_HEADING}\n\n{bench_search.report(result)}\n\n"
-    if SEARCH_HEADING in text:
-        start = text.index(SEARCH_HEADING)
-        return text[:start] + section + text[text.index("## Findings", start) :]
+    table = common.markdown_table(["target", "measured", "verdict"], target_rows).split("\n")[2:]
+    rows = lines[targets:end]
+    mine = f"| {number} "
+    place = next((i for i, line in enumerate(rows) if line.startswith(mine)), len(rows))
+    others = [line for line in rows if not line.startswith(mine)]
+    rows = others[:place] + table + others[place:]
+    text = "\n".join(lines[:targets] + rows + lines[end:])
+    section = f"{heading}\n\n{report}\n\n"
+    if heading in text:
+        start = text.index(heading)
+        following = text.index("\n## ", start + len(heading)) + 1
+        return text[:start] + section + text[following:]
     return text.replace("## Findings", section + "## Findings", 1)
 
 
@@ -268,6 +288,9 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--search-only", action="store_true", help="measure section 8 only and update it in the report"
     )
+    parser.add_argument(
+        "--reads-only", action="store_true", help="measure section 6 only and update it in the report"
+    )
     args = parser.parse_args(argv)
     wait_for_quiet(args.wait_quiet)
     if args.search_only:
@@ -275,6 +298,12 @@ def main(argv=None) -> None:
         print(bench_search.report(result), flush=True)
         args.output.write_text(with_search(args.output.read_text(), result))
         print(f"\nUpdated section 8 of {args.output}")
+        return
+    if args.reads_only:
+        found = common.on_each_database(bench_reads.run, postgres=not args.no_postgres)
+        print("\n\n".join(bench_reads.report(result) for result in found), flush=True)
+        args.output.write_text(with_reads(args.output.read_text(), found))
+        print(f"\nUpdated section 6 of {args.output}")
         return
     started = datetime.now(timezone.utc)
     machine = common.machine()
