@@ -212,8 +212,7 @@ def listing_stamp(
     id and last change, read along the listing index. Every change to a consultation moves
     its `updated_at`, so an equal stamp means an equal page, and its HTML can be kept by it.
     One statement, built once per kind of reader (the front page asks it at every view)."""
-    if status and status not in STATUSES:
-        raise Invalid({"status": one_of(STATUSES)})
+    _check_status(status)
     values = {
         "reader_id": actor.id if actor is not None else None,
         "status": status,
@@ -243,11 +242,16 @@ def _stamp_query(kind: str, by_status: bool):
 def _listed(query, actor: User | None, status: str | None):
     """`query` narrowed to what `actor` may read, and to one status when given."""
     query = query.where(readable_filter(actor))
+    _check_status(status)
     if status:
-        if status not in STATUSES:
-            raise Invalid({"status": one_of(STATUSES)})
         query = query.where(Consultation.status == status)
     return query
+
+
+def _check_status(status: str | None) -> None:
+    """A listing's status filter must name a status (None or empty: every status)."""
+    if status and status not in STATUSES:
+        raise Invalid({"status": one_of(STATUSES)})
 
 
 def _count(session: Session, actor: User | None, status: str | None) -> int:
