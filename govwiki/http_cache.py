@@ -97,11 +97,40 @@ def _fingerprint(body: bytes) -> str:
     """The ETag of a body. A CSRF token is signed with the time, so it differs every second: it is
     left out and the session's secret put in its stead, so that a signed-in reader's page keeps
     its ETag while the token it holds stays valid (tokens do not expire by age here)."""
+    token = _neutral_token()
+    if token:
+        body = body.replace(token, b"")
+    return _sealed(hashlib.sha256(body), token)
+
+
+def fingerprint_of_parts(digest: bytes, parts) -> str:
+    """The ETag of an answer joined from shared HTML named by `digest` (a skeleton's, which
+    leaves the token out) and this request's own `parts`: as `_fingerprint`, without hashing
+    the shared HTML again."""
+    token = _neutral_token()
+    hasher = hashlib.sha256(digest)
+    for part in parts:
+        data = part.encode()
+        if token:
+            data = data.replace(token, b"")
+        hasher.update(len(data).to_bytes(8, "big") + data)
+    if not token and _csrf_token():  # tokens expire by age: each one is part of what is sent
+        hasher.update(_csrf_token().encode())
+    return _sealed(hasher, token)
+
+
+def _neutral_token() -> bytes | None:
+    """This request's CSRF token when it may be left out of ETags (tokens that never expire)."""
     token = _csrf_token()
     if token and current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
-        secret = str(session.get(_csrf_field(), ""))
-        body = body.replace(token.encode(), b"") + b"\0" + secret.encode()
-    return hashlib.sha256(body).hexdigest()[:32]
+        return token.encode()
+    return None
+
+
+def _sealed(hasher, token: bytes | None) -> str:
+    if token:
+        hasher.update(b"\0" + str(session.get(_csrf_field(), "")).encode())
+    return hasher.hexdigest()[:32]
 
 
 def _personal(response: Response) -> bool:

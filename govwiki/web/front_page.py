@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import Response
 from flask_babel import get_locale
 
 from govwiki.security import actor
@@ -27,7 +28,7 @@ def cacheable() -> bool:
     return page_cache.cacheable(*ARGS)
 
 
-def html(stamp: tuple, render: Callable[[], str]) -> str:
+def html(stamp: tuple, render: Callable[[], str]) -> Response:
     """The page for this stamp, rendered only when this language, query and role have not seen it."""
     who = actor()
     key = ("front", str(get_locale()), page_cache.query_key(), who.role if who else None, stamp)

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, request, session
+from flask import Response, current_app, request, session
 from flask_babel import get_locale
 
+from govwiki import http_cache
 from govwiki.core.bounded_cache import BoundedCache
 from govwiki.services import clock
 from govwiki.web import skeleton
@@ -65,10 +66,14 @@ def view_key(page, verdicts) -> tuple:
 
 def serve(
     key: tuple, render: Callable[[], str], filler: Callable[[skeleton.Skeleton], skeleton.Filler]
-) -> str:
+) -> Response:
     """The view under `key` for this request: the cached skeleton (built by `render` the first
-    time) with its personal parts drawn by the filler `filler(skeleton)` makes."""
+    time) with its personal parts drawn by the filler `filler(skeleton)` makes, already encoded
+    and with its ETag."""
     shared = cache().get(key)
     if shared is None:
         shared = cache().put(key, skeleton.build(render))
-    return skeleton.fill(shared, filler(shared))
+    filled = skeleton.fill(shared, filler(shared))
+    response = current_app.response_class(filled.body, mimetype="text/html")
+    response.set_etag(http_cache.fingerprint_of_parts(filled.digest, filled.personal))
+    return response

@@ -131,7 +131,7 @@ def test_the_discussion_version_is_part_of_the_key(app, client, session, make_pa
 @pytest.mark.config(PAGE_CACHE_BYTES=20_000)
 def test_the_cache_holds_no_more_bytes_than_configured(app, client, make_page):
     """A page view is larger than 20 KB here: it is served, and not kept."""
-    page = make_page(body="Long text. " * 1000 + "\n")
+    page = make_page(body="Long text. " * 2000 + "\n")  # 22 KB of text alone
     assert "Long text." in _read(client, page)
     assert (
         len(app.extensions["govwiki_page_cache"]) == 0

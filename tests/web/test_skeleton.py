@@ -34,7 +34,8 @@ def test_holes_keep_the_strangers_version_and_drop_the_builders_own(app):
     assert mine.key == "7" and "<b>stranger</b>" in mine.default
     assert header.default is None
     assert all(
-        token not in (p if isinstance(p, str) else getattr(p, "default", None) or "") for p in built.pieces
+        token.encode() not in (p if isinstance(p, bytes) else (getattr(p, "default", None) or "").encode())
+        for p in built.pieces
     )
 
 
@@ -42,7 +43,7 @@ def test_filling_puts_this_requests_token_in_every_form(app):
     with app.test_request_context("/"):
         built = _build()
     with app.test_request_context("/"):
-        html = skeleton.fill(built, lambda name, key: "<i>yours</i>" if name == "header" else None)
+        html = skeleton.fill(built, lambda name, key: "<i>yours</i>" if name == "header" else None).html
         token = generate_csrf()
     assert html.count(f'value="{token}"') == 2
     assert "<b>stranger</b>" in html and "<i>yours</i>" in html and "\x00" not in html
@@ -59,6 +60,6 @@ def test_text_cannot_imitate_a_marker(app):
     forged = "\x00deadbeefdeadbeef:start:header/\x00 evil \x00deadbeefdeadbeef:end:\x00"
     with app.test_request_context("/"):
         built = _build(text=forged)
-        html = skeleton.fill(built, lambda name, key: "" if name == "header" else None)
+        html = skeleton.fill(built, lambda name, key: "" if name == "header" else None).html
     assert "evil" in html
     assert [p.name for p in built.pieces if isinstance(p, skeleton.Hole)] == ["mine", "header"]
