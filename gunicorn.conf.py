@@ -1,5 +1,6 @@
 """Production gunicorn settings; every value can be set from the environment."""
 
+import gc
 import multiprocessing
 import os
 
@@ -28,8 +29,14 @@ def when_ready(server):
     # Load jieba's dictionary (~1 s, ~80 MB) once here, so that the forked workers share it
     # instead of each loading its own on its first search.
     from govwiki.search.analysis import load_dictionary
+    from govwiki.web.templating import compile_all
 
     load_dictionary()
+    compile_all(flask_app)
+    # What the master holds now lasts as long as it does: out of the collector's sight, no
+    # worker's collection walks it (nor writes to its pages, which the workers share).
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):
@@ -39,6 +46,4 @@ def post_fork(server, worker):
     on the first diff of two 1 MB revisions, collecting took half the request (measured in
     docs/PERFORMANCE.md, Findings). Ten thousand objects between young collections costs a few
     megabytes at most; cycles are still collected."""
-    import gc
-
     gc.set_threshold(10_000, 10, 10)

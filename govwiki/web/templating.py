@@ -28,12 +28,32 @@ def install(state) -> None:
     app.add_template_filter(when)
     app.add_template_filter(size)
     app.add_template_filter(readable_size)
+    app.add_template_filter(number)
     app.add_template_filter(labels.service_text, "service_text")
     app.add_template_global(labels, "labels")
     app.add_template_global(TRANSITIONS, "transitions")
     app.add_template_global(lang_url)
     app.add_template_global(sign_in_url)
     skeleton.install(app)
+
+
+def number(value: int) -> str:
+    """A count as the reader's language writes it (1,400)."""
+    return format_decimal(value)
+
+
+def compile_all(app: Flask) -> int:
+    """Compile every template into the app's template cache now; returns how many.
+
+    gunicorn's master calls this before it forks (gunicorn.conf.py): each worker then starts
+    with the compiled templates in memory it shares, and the first request of each kind in each
+    worker does not pay for compiling its templates (0.14 s for a diff's).
+    """
+    env = app.jinja_env
+    names = env.list_templates()
+    for name in names:
+        env.get_template(name)
+    return len(names)
 
 
 def _context() -> dict:

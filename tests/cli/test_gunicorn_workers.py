@@ -21,3 +21,35 @@ def test_each_gunicorn_worker_collects_garbage_less_often():
     )
     before, after = map(int, out.stdout.split())
     assert after >= 10 * before
+
+
+WHEN_READY = """
+import gc, runpy, sys, types
+from govwiki import create_app
+
+app = create_app({"RATELIMIT_STORAGE_URI": "memory://"}, instance=sys.argv[2])
+hooks = runpy.run_path(sys.argv[1])
+server = types.SimpleNamespace(
+    app=types.SimpleNamespace(wsgi=lambda: app),
+    cfg=types.SimpleNamespace(workers=2),
+    log=types.SimpleNamespace(warning=lambda message: None),
+)
+before = len(app.jinja_env.cache)
+hooks["when_ready"](server)
+print(before, len(app.jinja_env.cache), len(app.jinja_env.list_templates()), gc.get_freeze_count())
+"""
+
+
+def test_the_master_compiles_every_template_and_freezes_what_it_holds_before_forking(tmp_path):
+    """when_ready runs in gunicorn's master before the workers are forked: they start with every
+    template compiled, and the app's objects out of their collector's sight."""
+    out = subprocess.run(
+        [sys.executable, "-c", WHEN_READY, str(GUNICORN_CONF), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=GUNICORN_CONF.parent,
+    )
+    before, compiled, templates, frozen = map(int, out.stdout.split())
+    assert before == 0 and compiled == templates > 50
+    assert frozen > 10_000
