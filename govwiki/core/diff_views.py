@@ -4,6 +4,7 @@ changed stretch also as running text, for narrow screens), and the numbering of 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from collections.abc import Iterable
 from itertools import zip_longest
 
@@ -184,3 +185,44 @@ class _Layout:
 def _row(left: list[DiffOp] | None, right: list[DiffOp] | None) -> Row:
     changed = left is None or right is None or any(p.op != EQUAL for p in left + right)
     return {"left": left, "right": right, "changed": changed}
+
+
+@dataclass(frozen=True)
+class DiffScreen:
+    """One screen of a long diff: the numbered items (rows or inline pieces) of its changes."""
+
+    items: list[dict]
+    #: which screen (1, 2, …) of how many
+    number: int
+    screens: int
+    #: the numbers of the first and last change shown here (0 and 0 when nothing changed)
+    first: int
+    last: int
+    #: every change of the diff, on all screens
+    total: int
+
+
+def diff_screen(items: list[dict], number: int, per_screen: int) -> DiffScreen:
+    """The items of changes (number - 1) * per_screen + 1 to number * per_screen of a diff laid
+    out by `number_changes` (a screen beyond the last is the last). The unchanged lines between
+    two screens' changes end the earlier screen up to a fold and start the later one after it,
+    so each screen keeps its changes' context and no line is shown on two screens."""
+    starts = [index for index, item in enumerate(items) if item.get("change")]
+    total = len(starts)
+    screens = max(1, -(-total // per_screen))
+    number = min(max(1, number), screens)
+    first = min((number - 1) * per_screen + 1, total)
+    last = min(number * per_screen, total)
+    begin = 0 if number == 1 else _boundary(items, starts, first - 1)
+    end = len(items) if number == screens else _boundary(items, starts, last)
+    return DiffScreen(items[begin:end], number, screens, first, last, total)
+
+
+def _boundary(items: list[dict], starts: list[int], change: int) -> int:
+    """Where the items after change `change` give way to change `change` + 1: just after the
+    last fold between them, or else where the later change begins."""
+    after = starts[change]
+    for index in range(after - 1, starts[change - 1], -1):
+        if "skipped" in items[index]:
+            return index + 1
+    return after

@@ -7,9 +7,10 @@ them with `history.routes.register_on(pages)`.
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 
 from govwiki.core.diff_cache import view_once
+from govwiki.core.diff_views import DiffScreen, diff_screen
 from govwiki.routing import Routes
 from govwiki.security import actor
 from govwiki.services import history as service
@@ -20,7 +21,15 @@ from govwiki.services.revision_list import list_revisions
 from govwiki.web import page_cache, personal_parts
 from govwiki.web.fragments import fragment
 from govwiki.web.present import blame_bands, blame_sources, diff_layout, diff_view
-from govwiki.web.views import Pager, page_args, page_permissions, revision_arg, session
+from govwiki.web.views import (
+    MAX_PAGE_NUMBER,
+    Pager,
+    bounded_int,
+    page_args,
+    page_permissions,
+    revision_arg,
+    session,
+)
 
 routes = Routes()
 
@@ -53,7 +62,7 @@ def history(slug: str):
     return _shared(page, ("history", total, row_keys), render, "page", "per_page")
 
 
-def _shared(page, key: tuple, render, *arguments: str) -> str:
+def _shared(page, key: tuple, render, *arguments: str):
     """The view from the page cache when it can (web/page_cache.py): `key` names what it shows
     besides the page's situation, the reader's kind and the query (its `arguments`)."""
     if not page_cache.cacheable(*arguments):
@@ -70,6 +79,10 @@ def _roles(page):
     return people.roles_in(session(), page.consultation)
 
 
+#: changes shown on one screen of a diff; a longer diff has a screen of changes per `?page=`
+DIFF_CHANGES_PER_SCREEN = 100
+
+
 @routes.get("/pages/<slug>/diff")
 def diff(slug: str):
     page = load_page(session(), actor(), slug)
@@ -78,8 +91,11 @@ def diff(slug: str):
     )
     view = diff_view(request.args.get("view"))
     full = request.args.get("full") == "1"
+    asked = bounded_int(request.args.get("page"), 1, 1, MAX_PAGE_NUMBER)
 
     def render() -> str:
+        screen = _diff_screen(result, view, full, asked)
+        args = _diff_args(page, result, view, full)
         return render_template(
             "pages/diff.html",
             page=page,
@@ -88,26 +104,55 @@ def diff(slug: str):
             view=view,
             full=full,
             can=page_permissions(page),
-            shown_html=_diff_html(result, view, full),
+            shown_html=_diff_html(result, view, full, screen, args),
             changed=any(piece.op != "equal" for piece in result.ops),
+            pager=Pager(screen.number, DIFF_CHANGES_PER_SCREEN, screen.total),
+            pager_args=args,
         )
 
     old, new = result.old, result.new
-    shown = (old.number, old.sha256, new.number, new.sha256, view, full)
+    shown = (old.number, old.sha256, new.number, new.sha256, view, full, asked)
     people_shown = (old.author, new.author, old.merged_by, new.merged_by)  # as they are named now
-    return _shared(page, ("diff", *shown, people_shown), render, "from", "to", "view", "full")
+    return _shared(page, ("diff", *shown, people_shown), render, "from", "to", "view", "full", "page")
 
 
-def _diff_html(result, view: str, full: bool):
-    """The diff itself as HTML, made once per language: its layout once for all of them."""
+def _diff_screen(result, view: str, full: bool, asked: int) -> DiffScreen:
+    """The screen of changes asked for, from the diff's layout (made once for all screens and
+    languages)."""
     old, new = result.old, result.new
+    layout = view_once(old.sha256, new.sha256, (view, full), lambda: diff_layout(result.ops, view, full))
+    return diff_screen(layout, asked, DIFF_CHANGES_PER_SCREEN)
+
+
+def _diff_args(page, result, view: str, full: bool) -> dict:
+    """What a link to another screen of this diff keeps of the query."""
+    args = {"slug": page.slug, "from": result.old.number, "to": result.new.number}
+    if view != "auto":
+        args["view"] = view
+    if full:
+        args["full"] = 1
+    return args
+
+
+def _diff_html(result, view: str, full: bool, screen: DiffScreen, args: dict):
+    """One screen of the diff as HTML, made once per language."""
+    old, new = result.old, result.new
+    links = {
+        "first": screen.first,
+        "last": screen.last,
+        "total": screen.total,
+        "prev_url": url_for("pages.diff", **args, page=screen.number - 1) if screen.number > 1 else None,
+        "next_url": url_for("pages.diff", **args, page=screen.number + 1)
+        if screen.number < screen.screens
+        else None,
+    }
 
     def render():
-        shown = view_once(old.sha256, new.sha256, (view, full), lambda: diff_layout(result.ops, view, full))
         template = "pages/_diff_inline.html" if view == "inline" else "pages/_diff_side.html"
-        return render_template(template, diff=result, shown=shown, auto=view == "auto")
+        return render_template(template, diff=result, shown=screen.items, auto=view == "auto", screen=links)
 
-    return fragment("diff", (old.sha256, new.sha256, view, full, old.number, new.number), render)
+    key = (old.sha256, new.sha256, view, full, old.number, new.number, screen.number, *sorted(args.items()))
+    return fragment("diff", key, render)
 
 
 @routes.get("/pages/<slug>/blame")

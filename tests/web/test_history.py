@@ -171,3 +171,54 @@ def test_side_by_side_diff_folds_unchanged_rows(client, session, make_page, offi
     save(session, official, page, LONG.replace("Line 20 of", "Line twenty of"))
     html = text_of(client.get(f"/pages/{page.slug}/diff?view=side"))
     assert "unchanged lines" in html and "Line 2 of the rules." not in html
+
+
+#: 140 changes, one a line, each between unchanged lines (a screen shows 100)
+MANY = "".join(f"Clause {n} stays.\nClause {n} is old.\n" for n in range(1, 141))
+
+
+@pytest.fixture
+def many_changes(session, make_page, official):
+    page = make_page(body=MANY)
+    save(session, official, page, MANY.replace(" is old.", " is new."))
+    return page
+
+
+@pytest.mark.parametrize("view", ["auto", "inline", "side"])
+def test_a_long_diff_comes_one_screen_of_changes_at_a_time(view, client, many_changes, text_of):
+    base = f"/pages/{many_changes.slug}/diff?from=1&to=2&view={view}"
+    first, second = (text_of(client.get(f"{base}&page={n}")) for n in (1, 2))
+    assert "Changes 1 to 100 of 140" in first and 'id="change-100"' in first
+    assert 'id="change-101"' not in first and "Clause 102 stays" not in first
+    assert "Changes 101 to 140 of 140" in second and 'id="change-101"' in second
+    assert 'id="change-100"' not in second and "Clause 100 is" not in second
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+
+
+def test_the_change_links_at_a_screens_ends_lead_to_the_next_screen(client, many_changes, text_of):
+    base = f"/pages/{many_changes.slug}/diff"
+    first = text_of(client.get(f"{base}?from=1&to=2"))
+    second = text_of(client.get(f"{base}?from=1&to=2&page=2"))
+    assert f'href="{base}?from=1&amp;to=2&amp;page=2#change-101"' in first
+    assert f'href="{base}?from=1&amp;to=2&amp;page=1#change-100"' in second
+    assert 'href="#change-100"' in first and 'href="#change-102"' in second
+
+
+def test_a_screen_past_the_last_shows_the_last(client, many_changes, text_of):
+    html = text_of(client.get(f"/pages/{many_changes.slug}/diff?from=1&to=2&page=7"))
+    assert "Changes 101 to 140 of 140" in html
+
+
+def test_each_screen_of_a_kept_diff_is_its_own(client, many_changes, text_of):
+    base = f"/pages/{many_changes.slug}/diff?from=1&to=2"
+    for number, shown in ((1, "Changes 1 to 100"), (2, "Changes 101 to 140"), (1, "Changes 1 to 100")):
+        assert shown in text_of(client.get(f"{base}&page={number}"))
+    chinese = text_of(client.get(f"{base}&page=2", headers={"Accept-Language": "zh"}))
+    assert "第 101 至 140 处改动，共 140 处" in chinese and 'id="change-101"' in chinese
+
+
+def test_a_short_diff_is_one_screen_without_pages(client, session, make_page, official, text_of):
+    page = make_page(body="a\nb\n")
+    save(session, official, page, "a\nB\n")
+    html = text_of(client.get(f"/pages/{page.slug}/diff?from=1&to=2"))
+    assert "1 change" in html and "Changes 1 to" not in html and "Page 1 of" not in html
