@@ -19,13 +19,23 @@ forwarded_allow_ips = os.environ.get("GOVWIKI_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def when_ready(server):
+    """Before the workers are forked: warn of per-worker rate limits, then load and compile what
+    every worker needs, once, in memory they all share."""
+    flask_app = server.app.wsgi()  # loaded already: preload_app
+    _warn_when_limits_count_per_worker(server, flask_app)
+    _share_with_workers(flask_app)
+
+
+def _warn_when_limits_count_per_worker(server, flask_app):
     """Warn at start-up when each worker would count rate limits in its own memory."""
     from govwiki.rate_limits import per_worker_warning
 
-    flask_app = server.app.wsgi()  # loaded already: preload_app
     warning = per_worker_warning(getattr(flask_app, "config", {}), server.cfg.workers)
     if warning:
         server.log.warning(warning)
+
+
+def _share_with_workers(flask_app):
     # Load jieba's dictionary (~1 s, ~80 MB) once here, so that the forked workers share it
     # instead of each loading its own on its first search.
     from govwiki.search.analysis import load_dictionary

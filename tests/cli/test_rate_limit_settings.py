@@ -39,7 +39,8 @@ def test_a_limit_nobody_can_read_stops_the_app(tmp_path, value):
 
 
 def _start_gunicorn(storage_uri: str, workers: int, caplog) -> list[str]:
-    """Run gunicorn.conf.py's start-up hook as the arbiter would, with a preloaded app."""
+    """Run gunicorn.conf.py's start-up warning as the arbiter's `when_ready` does, with a
+    preloaded app (the rest of that hook is tested in test_gunicorn_workers.py)."""
     hooks = runpy.run_path(str(GUNICORN_CONF))
     flask_app = SimpleNamespace(config={"RATELIMIT_STORAGE_URI": storage_uri})
     logger = logging.getLogger("test.gunicorn")
@@ -48,7 +49,7 @@ def _start_gunicorn(storage_uri: str, workers: int, caplog) -> list[str]:
     )
     server.log = logger
     with caplog.at_level(logging.WARNING, logger="test.gunicorn"):
-        hooks["when_ready"](server)
+        hooks["_warn_when_limits_count_per_worker"](server, flask_app)
     return [record.getMessage() for record in caplog.records]
 
 
