@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from govwiki.core.bounded_cache import BoundedCache, deep_size
 from govwiki.core.diff import DEFAULT_TIMEOUT, DiffOp, diff_texts
+from govwiki.core.diff_shape import pack_shape, unpack_shape
 from govwiki.core.diff_views import diff_stats
 
 #: part of every key: bump it whenever the diff or a view of it may change for the same texts
@@ -41,11 +42,18 @@ class Diff:
 
 
 def diff_once(
-    old_key: str, new_key: str, texts: Callable[[], tuple[str, str]], *, timeout: float = DEFAULT_TIMEOUT
+    old_key: str, new_key: str, texts: Callable[[], tuple], *, timeout: float = DEFAULT_TIMEOUT
 ) -> Diff:
-    """The diff of two texts named by their sha256; `texts` is called only when it is not cached."""
+    """The diff of two texts named by their sha256; `texts` is called only when it is not cached.
+    It gives the old and the new text and, when one was kept, the diff's shape as `shape_of`
+    packed it when the new text was saved (used when it fits, else the texts are diffed)."""
     key = ("diff", DIFF_VERSION, old_key, new_key)
-    return _cache.get_or_make(key, lambda: _diff(*texts(), timeout), _size_of_diff)
+    return _cache.get_or_make(key, lambda: _diff(old_key, *texts(), timeout=timeout), _size_of_diff)
+
+
+def shape_of(diff: Diff, old_key: str) -> bytes | None:
+    """What to keep beside a revision of its diff from the text `old_key` (diff_shape.py)."""
+    return pack_shape(diff.ops, old_key, DIFF_VERSION)
 
 
 def view_once(old_key: str, new_key: str, view: Hashable, build: Callable[[], object]):
@@ -53,8 +61,8 @@ def view_once(old_key: str, new_key: str, view: Hashable, build: Callable[[], ob
     return _cache.get_or_make(("view", DIFF_VERSION, old_key, new_key, view), build)
 
 
-def _diff(old: str, new: str, timeout: float) -> Diff:
-    ops = tuple(diff_texts(old, new, timeout=timeout))
+def _diff(old_key: str, old: str, new: str, shape: bytes | None = None, *, timeout: float) -> Diff:
+    ops = unpack_shape(shape, old_key, DIFF_VERSION, old, new) or tuple(diff_texts(old, new, timeout=timeout))
     return Diff(ops, diff_stats(ops))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from govwiki.models.base import Base, UTCDateTime, utcnow
@@ -91,6 +91,10 @@ class Revision(Base):
     #: run-length attribution covering the body, (length, revision number) runs packed by
     #: core.blame.pack_blame; loaded only when asked for (page views never need it)
     blame: Mapped[str | list] = mapped_column(JSON, deferred=True)
+    #: the diff from the text before it, as core.diff_shape packed it at save time (None for a
+    #: page's first revision, and for revisions saved before it was kept): the first view of
+    #: the change rebuilds the diff from it instead of diffing the two texts again
+    diff_shape: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     merged_by: Mapped[User | None] = relationship(foreign_keys=[merged_by_id])

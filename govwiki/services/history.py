@@ -58,19 +58,21 @@ def diff_revisions(
             raise no_such_revision(number)
     old, new = found[from_number], found[to_number]
     # Revisions never change: the diff is computed once per process, and the bodies are read
-    # only when it is not cached yet.
+    # only when it is not cached yet, with the diff's shape kept at the new one's save (which
+    # fits when the old one is the text it was saved over).
     diff = diff_once(
         old.sha256, new.sha256, lambda: _bodies(session, page, from_number, to_number), timeout=timeout
     )
     return RevisionDiff(old, new, diff.ops, dict(diff.stats))
 
 
-def _bodies(session: Session, page: Page, old: int, new: int) -> tuple[str, str]:
-    query = select(Revision.number, Revision.body).where(
+def _bodies(session: Session, page: Page, old: int, new: int) -> tuple[str, str, bytes | None]:
+    """The two revisions' texts and the new one's kept diff shape."""
+    query = select(Revision.number, Revision.body, Revision.diff_shape).where(
         Revision.page_id == page.id, Revision.number.in_((old, new))
     )
-    bodies = dict(session.execute(query).all())
-    return bodies[old], bodies[new]
+    rows = {number: (body, shape) for number, body, shape in session.execute(query)}
+    return rows[old][0], rows[new][0], rows[new][1]
 
 
 def blame_revision(session: Session, page: Page, number=None) -> tuple[Revision, list[BlameSpan]]:

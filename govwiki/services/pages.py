@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, defer, joinedload, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from govwiki.core.blame import carry_packed, initial_blame, pack_blame, repack_blame
-from govwiki.core.diff_cache import Diff, diff_once
+from govwiki.core.diff_cache import Diff, diff_once, shape_of
 from govwiki.core.diff_views import count_words, word_delta
 from govwiki.core.merge import merge3
 from govwiki.core.policy import Action
@@ -270,6 +270,7 @@ def _append(
         body=new.body,
         sha256=sha256,
         blame=_blame_for(head, new, number, change),
+        diff_shape=shape_of(change, head.sha256) if change else None,
         created_at=at,
         **_text_counts(head, new.body, change),
     )

@@ -129,10 +129,11 @@ def test_the_text_counts_of_existing_revisions_are_backfilled_as_saves_count_the
 
 
 def test_revisions_keep_their_long_columns_last(fresh_app):
-    # SQLite reads the columns after a long body through the body's overflow pages.
+    # SQLite reads the columns after a long body through the body's overflow pages (the diff's
+    # shape is read only with the bodies).
     upgrade()
     with db.engine.connect() as connection:
         columns = [c["name"] for c in sa_inspect(connection).get_columns("revisions")]
     if db.engine.dialect.name == "sqlite":
-        assert columns[-2:] == ["body", "blame"]
-    assert [c.name for c in Base.metadata.tables["revisions"].columns][-2:] == ["body", "blame"]
+        assert columns[-3:] == ["body", "blame", "diff_shape"]
+    assert [c.name for c in Base.metadata.tables["revisions"].columns][-3:] == ["body", "blame", "diff_shape"]
