@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from sqlalchemy import bindparam, exists, func, literal, or_, select, true
+from sqlalchemy import bindparam, exists, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload
 
 from govwiki.core import policy
@@ -122,18 +122,29 @@ def load_page(session: Session, actor: User | None, slug: str) -> Page:
 
 
 def load_page_to_show(session: Session, actor: User | None, slug: str) -> Page:
-    """`load_page` for the page view, which also needs the reader's membership and the number of
-    open suggestions: all three in one query (each kept for the rest of the transaction)."""
+    """`load_page` for the page view, which also needs the number of open suggestions and, for
+    a signed-in reader, their membership and the header's facts (unread count, watch state):
+    all in one query, each kept for the rest of the transaction."""
+    kind = None if actor is None else reader_kind(actor)
     values = {"slug": slug} if actor is None else {"slug": slug, "reader_id": actor.id}
-    row = session.execute(_page_to_show_query(actor is not None), values).first()
+    row = session.execute(_page_to_show_query(kind), values).first()
     if row is None:
         raise NotFound(Message("No such page."))
-    page, count, role = row
+    page, count, *reader = row
     remember(session, ("open_proposals", page.id), count)
     if actor is not None:
+        role, unread, watches = reader
         remember(session, ("member", page.consultation_id, actor.id), role)
+        _notifications().remember_header_facts(session, actor, page, unread, watches)
     require(session, actor, page.consultation, Action.READ)
     return page
+
+
+def _notifications():
+    # services.notifications reads this module's read rule, so it is imported when first used
+    from govwiki.services import notifications
+
+    return notifications
 
 
 @functools.cache
@@ -143,20 +154,25 @@ def _page_query():
 
 
 @functools.cache
-def _page_to_show_query(signed_in: bool):
-    """`load_page_to_show`'s query, built once per kind of reader (every page view asks it, and
-    building it cost more than the database's answer); the slug and reader are parameters."""
+def _page_to_show_query(kind: str | None):
+    """`load_page_to_show`'s query, built once per kind of reader (None: signed out; every page
+    view asks it, and building it cost more than the database's answer); the slug and reader
+    are parameters."""
+    if kind is None:
+        return (
+            select(Page, open_count(Page.id))
+            .options(joinedload(Page.consultation))
+            .where(Page.slug == bindparam("slug"))
+        )
     member = (
         select(Membership.role)
         .where(
             Membership.consultation_id == Page.consultation_id, Membership.user_id == bindparam("reader_id")
         )
         .scalar_subquery()
-        if signed_in
-        else literal(None)
     )
     return (
-        select(Page, open_count(Page.id), member)
+        select(Page, open_count(Page.id), member, *_notifications().header_columns(kind))
         .options(joinedload(Page.consultation))
         .where(Page.slug == bindparam("slug"))
     )

@@ -9,10 +9,11 @@ comment is decided by services.comment_views, as everywhere else.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from govwiki.core import threads as tree
@@ -161,19 +162,26 @@ def own_marks(session: Session, actor: User | None, comment_ids) -> dict[int, Ow
     ids = list(comment_ids)
     if actor is None or not ids:
         return {}
+    rows = session.execute(_own_marks_query(), {"ids": ids, "reader_id": actor.id})
+    return {c.id: OwnMark(c, bool(s), bool(r)) for c, s, r in rows}
+
+
+@functools.cache
+def _own_marks_query():
+    """`own_marks`' query, built once (every signed-in view of a page with comments asks it);
+    the comments and the reader are parameters."""
+    reader = bindparam("reader_id")
     supported = (
         select(CommentSupport.id)
-        .where(CommentSupport.comment_id == Comment.id, CommentSupport.user_id == actor.id)
+        .where(CommentSupport.comment_id == Comment.id, CommentSupport.user_id == reader)
         .exists()
     )
     reported = (
         select(CommentFlag.id)
-        .where(CommentFlag.comment_id == Comment.id, CommentFlag.user_id == actor.id)
+        .where(CommentFlag.comment_id == Comment.id, CommentFlag.user_id == reader)
         .exists()
     )
-    rows = session.execute(
-        select(Comment, supported, reported).where(
-            Comment.id.in_(ids), or_(Comment.author_id == actor.id, supported, reported)
-        )
+    return select(Comment, supported, reported).where(
+        Comment.id.in_(bindparam("ids", expanding=True)),
+        or_(Comment.author_id == reader, supported, reported),
     )
-    return {c.id: OwnMark(c, bool(s), bool(r)) for c, s, r in rows}

@@ -52,6 +52,7 @@ from govwiki.services.notification_groups import add_entries as _add_entries
 from govwiki.services.notification_groups import merged_details, notify_group, one_person, watch_by_default
 from govwiki.services.notification_groups import watchers as _watchers
 from govwiki.services.errors import Invalid, NotFound, Unauthenticated
+from govwiki.services.session_memo import remember, remembered
 from govwiki.services.notification_mail import mail_group
 from govwiki.services.upsert import insert_or_ignore, insert_or_update
 from govwiki.core.messages import Message
@@ -361,11 +362,28 @@ def unread_count(session: Session, user: User) -> int:
 
 
 def header_facts(session: Session, user: User, page: Page) -> tuple[int, bool]:
-    """The user's unread count and whether they watch `page`, in one query: the personal parts
-    of a page view (the header's badge, the watch button) ask for nothing else."""
-    values = {"reader_id": user.id, "page_id": page.id}
-    unread, watches = session.execute(_header_facts_query(reader_kind(user)), values).one()
-    return unread, bool(watches)
+    """The user's unread count and whether they watch `page`, in one query unless the page
+    view's own query has asked already (`remember_header_facts`): the personal parts of a page
+    view (the header's badge, the watch button) ask for nothing else."""
+
+    def ask() -> tuple[int, bool]:
+        values = {"reader_id": user.id, "page_id": page.id}
+        unread, watches = session.execute(_header_facts_query(reader_kind(user)), values).one()
+        return unread, bool(watches)
+
+    return remembered(session, ("header_facts", user.id, page.id), ask)
+
+
+def remember_header_facts(session: Session, user: User, page: Page, unread: int, watches) -> None:
+    """Keep the header's facts read by a query that asked `header_columns` along."""
+    remember(session, ("header_facts", user.id, page.id), (unread, bool(watches)))
+
+
+def header_columns(kind: str) -> tuple:
+    """The header's facts as two columns of a query about a page (`Page.id`, reader
+    `:reader_id`): the unread count and whether the reader watches the page."""
+    watching = select(Watch.id).where(Watch.user_id == bindparam("reader_id"), Watch.page_id == Page.id)
+    return _unread_query(kind).correlate(None).scalar_subquery(), watching.exists()
 
 
 # Every signed-in page asks one of these two, so each is built once per kind of reader (building

@@ -344,3 +344,15 @@ def test_another_users_entry_cannot_be_marked_read(client, session, make_page, o
     login(resident)
     assert client.post(f"/notifications/{entry.id}").status_code == 404
     assert notifications.unread_count(session, official) == 1
+
+
+def test_a_page_view_reads_the_header_facts_in_the_pages_own_query(
+    notification_queries, client, make_page, make_user, login
+):
+    page = make_page()
+    login(make_user())
+    client.get(f"/pages/{page.slug}")
+    notification_queries.clear()
+    client.get(f"/pages/{page.slug}")
+    (query,) = notification_queries
+    assert "FROM pages" in query and "watches" in query
