@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -10,8 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, exc, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from govwiki.config import normalise_database_url
 from govwiki.extensions import db, migrate
@@ -44,16 +46,31 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@event.listens_for(Pool, "checkout")
+def _replace_a_dropped_connection(dbapi_connection, _record, _proxy) -> None:
+    """Hand out no PostgreSQL connection the server has dropped (a restart, a failover, an idle
+    timeout, a terminated backend): the pool replaces it instead of the request failing with a
+    500. A server that drops a connection says so on its socket first, and an idle connection's
+    socket has nothing to read otherwise (the app neither LISTENs nor SETs), so one with
+    anything waiting is replaced. Looking costs no round trip, where SQLAlchemy's
+    `pool_pre_ping` asked the server on every checkout: a quarter of a cached page view's trips
+    on PostgreSQL. (A SQLite connection is a file: nothing drops it.)"""
+    pgconn = getattr(dbapi_connection, "pgconn", None)
+    if pgconn is None:
+        return
+    import psycopg  # loaded already: this is one of its connections
+
+    try:
+        readable, _, _ = select.select([pgconn.socket], [], [], 0)
+    except (psycopg.OperationalError, OSError) as error:  # closed on this side already
+        raise exc.DisconnectionError(str(error)) from error
+    if readable:
+        raise exc.DisconnectionError("the server has said something to an idle connection")
+
+
 def init_app(app: Flask) -> None:
     import govwiki.models  # noqa: F401 - registers the mappings before anything queries
 
-    # Test each pooled connection before use: one the server dropped (restart, failover, idle
-    # timeout) is replaced instead of failing the request with a 500. A copy: the default
-    # dict is shared by every app.
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        "pool_pre_ping": True,
-        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
-    }
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
 

@@ -1,16 +1,38 @@
 """A database connection dropped under the app (a PostgreSQL restart, a failover, an idle
-timeout) costs no request: the pool tests a connection before handing it out."""
+timeout) costs no request: the pool looks at a connection's socket before handing it out, and
+replaces one the server has closed, without a round trip to the server."""
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from govwiki.config import normalise_database_url
 from tests.conftest import POSTGRES_SERVER
 
 
-def test_the_pool_pings_connections_before_use(app, db):
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
-    assert db.engine.pool._pre_ping
+@pytest.mark.skipif(not POSTGRES_SERVER, reason="SQLite has no server")
+def test_handing_out_a_pooled_connection_sends_the_server_nothing(client, make_page, db, monkeypatch):
+    """Every statement a request sends is one of the app's: no ping before it."""
+    import psycopg
+
+    make_page()
+    client.get("/")
+    sent, asked = [], []
+    execute = psycopg.Cursor.execute
+
+    def counted(cursor, query, *args, **kwargs):
+        sent.append(query)
+        return execute(cursor, query, *args, **kwargs)
+
+    def ask(_connection, _cursor, statement, *_):
+        asked.append(statement)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    event.listen(db.engine, "before_cursor_execute", ask)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", ask)
+    assert asked and len(sent) == len(asked)
 
 
 @pytest.mark.skipif(not POSTGRES_SERVER, reason="kills PostgreSQL backends; SQLite has no server")
