@@ -190,6 +190,7 @@ def run(*, database_url: str | None = None, label: str = "SQLite") -> dict:
     with common.workspace("reads") as folder:
         instance = folder / "instance"
         data = prepare(instance, database_url)
+        common.analyze(database_url)
         env = {**serving.TWO_SYNC_WORKERS, **serving.instance_env(instance, database_url)}
         hello = serving.measure_hello(folder, wrk, env)
         with serving.govwiki(folder, env, data["small"]) as port:
@@ -197,6 +198,7 @@ def run(*, database_url: str | None = None, label: str = "SQLite") -> dict:
             rows = [measure_row(wrk, port, scenario, hello) for scenario in scenarios(data, cookie)]
             for count in CONSULTATIONS:
                 newest = grow_front_page(data["app"], data["official"]) if count > CONSULTATIONS[0] else b""
+                common.analyze(database_url)
                 scenario = ("front", f"front page, {count:,} consultations", "/", (), newest)
                 rows.append(measure_row(wrk, port, scenario, hello))
             first = {name: first_diff(port, slug) for name, slug in data["mb"].items()}
