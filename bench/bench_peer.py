@@ -146,8 +146,9 @@ def section(tables: str, duration: float, tool: str) -> str:
             "from PyPI, GovWiki of this checkout on SQLite and the harness's hello world, each under the "
             f"harness's gunicorn.conf.py (two sync workers); both wikis seeded with the same 1,201 revisions "
             f"over HTTP; {duration:g} s per scenario after 2 s of warm-up, 8 connections, load from {tool}. "
-            "GovWiki pages its history (the first 50 of 200 revisions); An Otter Wiki lists all. GovWiki has "
-            "no search yet, so the search scenarios are the peer's alone. `make bench` keeps this section "
+            "GovWiki pages its history (the first 50 of 200 revisions); An Otter Wiki lists all. The "
+            "harness's GovWiki adapter does not drive GovWiki's search (it predates it), so the search "
+            "scenarios are the peer's alone; section 8 measures GovWiki's. `make bench` keeps this section "
             "as it is; `make bench-peer` rewrites it.",
             "",
             "",
