@@ -9,7 +9,7 @@ import pytest
 from itsdangerous import TimestampSigner
 
 from govwiki import create_app
-from govwiki.services import comments, consultations, moderation, pages
+from govwiki.services import comments, consultations, moderation, notifications, pages
 
 READS = ("/pages/{slug}", "/pages/{slug}/revisions/1", "/pages/{slug}/diff", "/pages/{slug}/history")
 
@@ -271,3 +271,27 @@ def test_a_signed_in_page_keeps_its_etag_when_the_csrf_token_is_signed_anew(
         },
     )
     assert edit.status_code == 302
+
+
+def test_a_kept_pages_etag_moves_with_its_readers_own_parts(client, login, session, page, make_user):
+    """The shared HTML is kept; the ETag still covers what is drawn in for this reader."""
+    reader = make_user()
+    login(reader)
+    url = f"/pages/{page.slug}"
+    before = _etag(client, url)
+    assert _etag(client, url) == before  # the kept copy, the same answer
+    notifications.watch(session, reader, page=page)
+    after = _etag(client, url)
+    assert after != before and _again(client, url, before).status_code == 200
+
+
+@pytest.mark.config(WTF_CSRF_TIME_LIMIT=3600)
+def test_tokens_that_expire_by_age_are_part_of_the_etag(csrf_on, client, login, page, monkeypatch):
+    login(page.consultation.created_by)
+    url = f"/pages/{page.slug}"
+    first = client.get(url)
+    later = TimestampSigner.get_timestamp(None) + 60
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
+    second = client.get(url)
+    assert _token(first.get_data(as_text=True)) != _token(second.get_data(as_text=True))
+    assert second.headers["ETag"] != first.headers["ETag"]
