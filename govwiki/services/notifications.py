@@ -403,10 +403,7 @@ def _unread_query(kind: str):
 
 @functools.cache
 def _header_facts_query(kind: str):
-    watching = select(Watch.id).where(
-        Watch.user_id == bindparam("reader_id"), Watch.page_id == bindparam("page_id")
-    )
-    return select(_unread_query(kind).scalar_subquery(), watching.exists())
+    return select(*header_columns(kind)).select_from(Page).where(Page.id == bindparam("page_id"))
 
 
 def list_notifications(
