@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import select
 import sqlite3
 import uuid
@@ -68,11 +69,57 @@ def _replace_a_dropped_connection(dbapi_connection, _record, _proxy) -> None:
         raise exc.DisconnectionError("the server has said something to an idle connection")
 
 
+# Words in a SELECT that lock rows or write (FOR UPDATE / SHARE / NO KEY UPDATE / KEY SHARE, a
+# data-modifying CTE). SQLAlchemy writes keywords in capitals and names in lower case, so a match
+# in a name is unlikely, and one only costs a transaction.
+_LOCKS_OR_WRITES = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE|SHARE)\b")
+
+
+def _reads_outside_transactions(engine: Engine) -> None:
+    """Run a PostgreSQL connection's reads without a transaction until it first writes or locks.
+
+    psycopg opens a transaction before a connection's first statement (a BEGIN round trip), and
+    the pool ends it on return (a ROLLBACK round trip): two of a cached page view's five trips.
+    Under READ COMMITTED, which the app never changes, each statement takes its own snapshot
+    inside a transaction or out of one, so a read sees the same rows either way. What a
+    transaction does add, atomicity of writes and row locks held to the end, is kept: the
+    first statement that is not a plain SELECT (DML, DDL, `text()`, a SELECT ... FOR UPDATE or
+    SHARE, a server-side cursor for `yield_per`) turns autocommit off before it runs, so psycopg
+    sends BEGIN first, and the connection stays in one transaction for the rest of its checkout,
+    committed or rolled back as before."""
+    import psycopg  # the engine is PostgreSQL's, so psycopg is installed
+    from psycopg.pq import TransactionStatus
+
+    @event.listens_for(engine, "checkout")
+    def _autocommit_while_idle(dbapi_connection, _record, _proxy) -> None:
+        if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+            dbapi_connection.autocommit = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_before_the_first_write(_connection, cursor, statement, _parameters, context, _many) -> None:
+        dbapi_connection = cursor.connection
+        if dbapi_connection.autocommit and not _only_reads(cursor, statement, context):
+            dbapi_connection.autocommit = False
+
+    def _only_reads(cursor, statement: str, context) -> bool:
+        compiled = getattr(context, "compiled", None)
+        return (
+            compiled is not None
+            and getattr(compiled.statement, "is_select", False)
+            and not isinstance(cursor, psycopg.ServerCursor)
+            and not _LOCKS_OR_WRITES.search(statement)
+        )
+
+
 def init_app(app: Flask) -> None:
     import govwiki.models  # noqa: F401 - registers the mappings before anything queries
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
+    with app.app_context():
+        engine = db.engine  # made by init_app already: no connection is opened here
+    if engine.dialect.name == "postgresql":
+        _reads_outside_transactions(engine)
 
 
 @contextmanager
