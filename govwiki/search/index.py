@@ -24,10 +24,10 @@ from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import TOC
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
-from whoosh.sorting import FieldFacet
 
 from govwiki.core.bounded_cache import BoundedCache
 from govwiki.search import query as query_text
+from govwiki.search import ranking
 from govwiki.search.analysis import bigram_analyzer, word_analyzer
 from govwiki.search.scope import Scope, counted, naive_utc, present_consultations
 
@@ -259,13 +259,11 @@ class SearchIndex:
             (state, "counted", replace(request, sort="relevance", page=1, per_page=0)),
             lambda: counted(searcher, scope, request, self._readers.columns, self._remembered),
         )
-        options = {"terms": True}
-        if request.sort == "date":
-            options.update(sortedby=FieldFacet("updated", reverse=True))
-        # Only the top documents up to this page are scored (whoosh skips blocks that cannot
-        # reach them); the total came from the counting pass.
+        # Only the top documents up to this page are ranked, segment by segment, each segment's
+        # kept from one state to the next (ranking.py); the total came from the counting pass.
         first = (max(request.page, 1) - 1) * request.per_page
-        found = searcher.search(scope.query(request), limit=first + request.per_page, **options)
+        limit = max(first + request.per_page, 1)
+        found = ranking.top(searcher, scope.query(request), limit, request.sort == "date", self._remembered)
         found.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
         found.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         where, asked = _stored_place(searcher), repr(wanted)

@@ -354,3 +354,106 @@ def test_a_new_state_opens_only_the_segments_that_changed(tmp_path):
     other_worker.write([_doc("page:5", "A bus timetable.")])  # deletes in the big segment
     assert searching.search(request).total == 300
     assert readers()[big] is not before and before.is_closed
+
+
+def _ranked(result) -> list:
+    return [(hit.key, hit.score) for hit in result.hits]
+
+
+_RANKED_EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["put", "remove"]),
+        st.integers(0, 14),  # which document
+        st.sampled_from(["ferry", "ferry ferry fares", "the ferry to the islands and back", "bus"]),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_RANKED_EDITS, min_size=1, max_size=5))
+def test_pages_of_hits_stay_exact_across_commits(tmp_path_factory, commits):
+    """Each segment's ranked top outlives the commits that follow it, less what they deleted:
+    after any run of commits, every page of hits, by relevance and by date, is the one a worker
+    that never searched before finds, scores and all."""
+    folder = str(tmp_path_factory.mktemp("index"))
+    searching = SearchIndex(folder)
+    searching.create()
+    searching.write([_doc(f"page:{n}", "ferry " * (n % 4 + 1) + "timetable", day=n) for n in range(10, 30)])
+    requests = [
+        SearchRequest(text="ferry", readable=frozenset({1}), per_page=3, page=page, sort=sort)
+        for page in (1, 2, 4)
+        for sort in ("relevance", "date")
+    ]
+    for day, edits in enumerate(commits, start=100):
+        documents, removed = {}, []
+        for action, number, text in edits:
+            key = f"page:{number}"
+            if action == "put":
+                documents[key] = _doc(key, text, day=day)
+            else:
+                documents.pop(key, None)
+                removed.append(key)
+        searching.write(list(documents.values()), removed)
+        for request in requests:
+            assert _ranked(searching.search(request)) == _ranked(SearchIndex(folder).search(request))
+
+
+def test_a_commit_ranks_only_its_own_segment_again(tmp_path, monkeypatch):
+    """The first search of a common word after a commit ranks the commit's new segment, not
+    every document holding the word; the old segment's kept top serves while an update's
+    deletions there leave it enough documents."""
+    from govwiki.search import ranking
+
+    folder = str(tmp_path / "index")
+    searching = SearchIndex(folder)
+    searching.create()
+    with searching.bulk() as batch:
+        batch.put([_doc(f"page:{n}", "ferry " * (n % 5 + 1) + "timetable", day=n) for n in range(300)])
+    ranked, real = [], ranking._ranked_afresh
+    monkeypatch.setattr(
+        ranking,
+        "_ranked_afresh",
+        lambda reader, *a: ranked.append(reader.doc_count_all()) or real(reader, *a),
+    )
+    request = SearchRequest(text="ferry", readable=frozenset({1}), per_page=10)
+    best = _ranked(searching.search(request))
+    assert ranked == [300]
+
+    ranked.clear()
+    searching.write([_doc("comment:1", "Ferry fares.", kind="comment")])
+    assert _ranked(searching.search(request)) == best  # a short text ranks below the long ones
+    assert ranked and 300 not in ranked
+
+    ranked.clear()
+    updated = best[0][0]
+    searching.write([_doc(updated, "A bus timetable.")])  # deletes the best hit in the big segment
+    after = _ranked(searching.search(request))
+    assert after[0] == best[1] and updated not in dict(after)
+    assert ranked and 300 not in ranked, "the big segment's kept top still had ten documents"
+
+
+def test_a_small_segment_leaves_every_other_score_as_it_was(tmp_path):
+    """Scores come from the large segments' statistics alone, so a commit of a few documents
+    changes no score in the others; a segment of a quarter of the largest one's size joins them,
+    and then the statistics are theirs together."""
+    from govwiki.search.ranking import BASE_SHARE
+
+    folder = str(tmp_path / "index")
+    searching = SearchIndex(folder)
+    searching.create()
+    with searching.bulk() as batch:
+        batch.put([_doc(f"page:{n}", "ferry " * (n % 3 + 1) + "timetable") for n in range(40)])
+    request = SearchRequest(text="ferry", readable=frozenset({1}), per_page=100)
+
+    def pages() -> dict:
+        return {key: score for key, score in _ranked(searching.search(request)) if key.startswith("page:")}
+
+    before = pages()
+    assert len(before) == 40
+    searching.write([_doc("comment:1", "Ferry fares and ferry ferry timetables.", kind="comment")])
+    assert pages() == before
+    searching.write([_doc(f"comment:{n}", "ferry " * 3) for n in range(2, 2 + 40 // BASE_SHARE)])
+    after = pages()
+    assert after.keys() == before.keys() and all(after[key] != before[key] for key in before)
