@@ -27,7 +27,7 @@ from whoosh.searching import Searcher
 
 from govwiki.core.bounded_cache import BoundedCache
 from govwiki.search import query as query_text
-from govwiki.search import ranking
+from govwiki.search import ranking, segment_files
 from govwiki.search.analysis import bigram_analyzer, word_analyzer
 from govwiki.search.scope import Scope, counted, naive_utc, present_consultations
 
@@ -42,6 +42,8 @@ BULK_MEMORY_MB = 256
 #: and the least recently used leave first
 REMEMBERED_ENTRIES, REMEMBERED_BYTES = 8192, 16 * 2**20
 
+
+segment_files.install()  # a segment's parts are read from its map, not copied (segment_files.py)
 
 #: the name whoosh gives each generation's table of contents (of the index named MAIN)
 _TABLE_OF_CONTENTS = re.compile(r"_MAIN_\d+\.toc")
