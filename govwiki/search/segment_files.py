@@ -3,13 +3,13 @@
 whoosh writes each segment as one compound file and reads it through a memory map, but hands
 every part of it that a reader opens (the terms, the postings, each column) to the reader as a
 `BufferFile`, which copies the part into a `BytesIO`. Opening a segment therefore copied its
-postings: each worker thread held a copy of the whole index besides the page cache's (a 210 MB
-index grew a process from 120 MB to 1 GB in three commits), and the first search after a commit
-that marked a deletion in the largest segment reopened it by copying it again (~60 ms on 30,000
-documents, ~250 ms on 110,000). Here a part is a view of the map: a read copies the bytes it
-asks for and nothing else, and the map's pages are the operating system's, shared by every
-process. whoosh-reloaded 2.7.5 makes the copy in `whoosh.filedb.compound`; `install` gives that
-module this class in its place.
+postings: each worker thread held a copy of the whole index besides the page cache's (a process
+searching a 210 MB index took 528 MB, and 1,075 MB after three commits; 118 MB with views of
+the map), and the first search after a commit that marked a deletion in the largest segment
+reopened it by copying it again (~60 ms on 30,000 documents, ~250 ms on 110,000). Here a part is
+a view of the map: a read copies the bytes it asks for and nothing else, and the map's pages are
+the operating system's, shared by every process. whoosh-reloaded 2.7.5 makes the copy in
+`whoosh.filedb.compound`; `install` gives that module this class in its place.
 """
 
 from __future__ import annotations
