@@ -104,19 +104,47 @@ def deep_size(value: object) -> int:
 
     Walks strings, numbers, lists, tuples, dicts and dataclasses (the shapes cached results
     have); strings and small ints that several entries share are counted in each, which errs
-    on the side of holding less.
+    on the side of holding less. The exact built-in types are told apart by one lookup and a
+    dataclass's fields are read once per class: the layout of a 1 MB diff is some 100,000
+    objects, weighed on its first view.
     """
     total, stack = 0, [value]
+    size_of, push, push_all = sys.getsizeof, stack.append, stack.extend
     while stack:
         item = stack.pop()
-        total += sys.getsizeof(item)
-        if isinstance(item, (str, bytes, int, float, bool)) or item is None:
+        total += size_of(item)
+        shape = _SHAPES.get(type(item))
+        if shape is None:
+            shape = _shape_of(type(item))
+        if shape is _LEAF:
             continue
-        if isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple, set, frozenset)):
-            stack.extend(item)
-        elif dataclasses.is_dataclass(item):
-            stack.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+        if shape is _MAPPING:
+            push_all(item.keys())
+            push_all(item.values())
+        elif shape is _SEQUENCE:
+            push_all(item)
+        else:
+            for name in shape:
+                push(getattr(item, name))
     return total
+
+
+_LEAF, _MAPPING, _SEQUENCE = (), ("mapping",), ("sequence",)
+#: how deep_size walks each type it has met: a leaf, a mapping, a sequence, or the names of a
+#: dataclass's fields (a type of none of those shapes is a leaf: only its own size counts)
+_SHAPES: dict[type, tuple] = {kind: _LEAF for kind in (str, bytes, int, float, bool, type(None))}
+
+
+def _shape_of(kind: type) -> tuple:
+    if issubclass(kind, (str, bytes, int, float)):
+        shape = _LEAF
+    elif issubclass(kind, dict):
+        shape = _MAPPING
+    elif issubclass(kind, (list, tuple, set, frozenset)):
+        shape = _SEQUENCE
+    elif dataclasses.is_dataclass(kind):
+        shape = tuple(field.name for field in dataclasses.fields(kind))
+    else:
+        shape = _LEAF
+    _SHAPES[kind] = shape
+    return shape
