@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from whoosh import query as q
 
+from govwiki.search.exclusion import Excluding
+
 if TYPE_CHECKING:
     from govwiki.core.bounded_cache import BoundedCache
     from govwiki.search.index import SearchRequest
@@ -179,7 +181,7 @@ class Scope:
             clauses.append(q.DateRange("updated", naive_utc(request.since), naive_utc(request.until)))
         found = q.And([self.wanted, q.ConstantScoreQuery(q.And(clauses), 0.0)]) if clauses else self.wanted
         if hidden and len(shown) > len(hidden):
-            found = q.AndNot(found, q.Or([q.Term("consultation", id) for id in sorted(hidden)]))
+            found = Excluding(found, q.Or([q.Term("consultation", id) for id in sorted(hidden)]))
         return found
 
 

@@ -39,6 +39,23 @@ def test_a_draft_is_searchable_only_by_its_officials(
     assert _search(client, bearer(official), q="parking")["total"] == 1
 
 
+def test_a_draft_stays_hidden_where_open_consultations_outnumber_it(
+    client, make_consultation, make_page, official, bearer
+):
+    """With fewer unreadable consultations than readable ones, the rule takes the unreadable out
+    of the matches. A draft's page that is the first match, after the draft's own document
+    (which does not match), is taken out like every later one: whoosh's AndNot let that first
+    one through."""
+    for n in range(2):
+        make_page(make_consultation(), body=f"Bus timetable {n}.\n")
+    draft = make_consultation(status="draft")
+    make_page(draft, body="A secret ferry subsidy.\n")
+    make_page(draft, body="The ferry fares, also secret.\n")
+    found = _search(client, q="ferry")
+    assert (found["total"], found["items"]) == (0, [])
+    assert _search(client, bearer(official), q="ferry")["total"] == 2
+
+
 def test_a_hidden_comment_is_not_found(client, session, make_page, make_user, official):
     page = make_page()
     comment = comments.post_comment(session, make_user(), page, body="Bicycle lanes <b>now</b>.")

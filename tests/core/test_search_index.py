@@ -257,6 +257,28 @@ def test_an_answer_is_remembered_until_anyone_writes_to_the_index(tmp_path, monk
     assert ask().total == 6 and len(passes) == 3
 
 
+def test_an_unreadable_consultation_is_left_out_when_its_document_comes_before_the_first_match(tmp_path):
+    """Three consultations, one unreadable: its comment is the first match, and its other
+    document (which does not match) is written before it. Neither the total nor the hits
+    hold it, in the first state and after a commit that deletes another of its documents."""
+    searching = SearchIndex(str(tmp_path / "index"))
+    searching.create()
+    searching.write(
+        [
+            _doc("page:1", "ferry", consultation=3, status="closed"),
+            _doc("comment:2", "bus", kind="comment", consultation=2),
+            _doc("page:3", "ferry fares", consultation=1, status="closed"),
+            _doc("comment:4", "ferry fares", kind="comment", consultation=2),
+            _doc("page:5", "ferry fares", consultation=1),
+        ]
+    )
+    request = SearchRequest(text="ferry", readable=frozenset({1, 3}), status="open")
+    first = searching.search(request)
+    assert (first.total, [hit.key for hit in first.hits], first.consultations) == (1, ["page:5"], {1: 1})
+    searching.write(removed=["comment:2", "page:5"])
+    assert searching.search(request).total == 0
+
+
 def _counts(result) -> tuple:
     return result.total, result.kinds, result.consultations, result.statuses
 
@@ -288,6 +310,7 @@ def test_totals_and_facets_stay_exact_across_commits(tmp_path_factory, commits):
         SearchRequest(text="ferry", readable=frozenset({1, 3}), status="open"),
         SearchRequest(text="ferry", readable=frozenset({1, 2, 3}), consultation=2, kinds=("comment",)),
     ]
+    held = {}  # what the index should hold: key -> document
     for edits in commits:
         documents, removed = {}, []
         for action, number, text, consultation, status in edits:
@@ -299,8 +322,23 @@ def test_totals_and_facets_stay_exact_across_commits(tmp_path_factory, commits):
                 documents.pop(key, None)
                 removed.append(key)
         searching.write(list(documents.values()), removed)
+        for key in removed:
+            held.pop(key, None)
+        held.update(documents)
         for request in requests:
             assert _counts(searching.search(request)) == _counts(SearchIndex(folder).search(request))
+            assert searching.search(request).total == sum(_answers(request, doc) for doc in held.values())
+
+
+def _answers(request: SearchRequest, doc: Document) -> bool:
+    """Whether `doc` (of the property test above) is one of the matches `request` asks for."""
+    return (
+        "ferry" in doc.body
+        and doc.consultation in request.readable
+        and request.status in (None, doc.status)
+        and request.consultation in (None, doc.consultation)
+        and (not request.kinds or doc.kind in request.kinds)
+    )
 
 
 def test_a_commit_counts_and_highlights_only_its_own_segment_again(tmp_path, monkeypatch):
