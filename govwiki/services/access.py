@@ -84,6 +84,15 @@ class Verdicts:
         self._member = member_role(session, actor, consultation)
         self._situation = consultation.situation(clock.now())
 
+    @classmethod
+    def of_stranger(cls, situation: policy.Situation) -> Verdicts:
+        """A signed-out visitor's verdicts on a consultation in `situation` (as `Verdicts(session,
+        None, consultation)`, from facts read without the consultation's object)."""
+        verdicts = cls.__new__(cls)
+        verdicts._signed_in, verdicts._role, verdicts._member = False, None, None
+        verdicts._situation = situation
+        return verdicts
+
     def __call__(self, action: Action) -> Decision:
         return decide(self._role, self._member, action, self._situation)
 
@@ -179,10 +188,13 @@ def _page_to_show_query(kind: str | None):
 
 
 def open_count(page_id):
-    """The number of open suggestions on the page `page_id` (a column or a value), as SQL."""
+    """The number of open suggestions on the page `page_id` (a column or a value), as SQL: of
+    the table's plain columns, so that a Core statement holding it stays out of the ORM's
+    compilation (services/shown_pages.py)."""
+    proposals = Proposal.__table__
     return (
-        select(func.count(Proposal.id))
-        .where(Proposal.page_id == page_id, Proposal.status == "open")
+        select(func.count(proposals.c.id))
+        .where(proposals.c.page_id == page_id, proposals.c.status == "open")
         .scalar_subquery()
     )
 

@@ -18,6 +18,7 @@ from govwiki.services import people
 from govwiki.services.access import Verdicts, load_page
 from govwiki.services.errors import Invalid
 from govwiki.services.revision_list import list_revisions
+from govwiki.services.shown_pages import PageFacts
 from govwiki.web import page_cache, personal_parts
 from govwiki.web.fragments import fragment
 from govwiki.web.present import blame_bands, blame_sources, diff_layout, diff_view
@@ -68,7 +69,7 @@ def _shared(page, key: tuple, render, *arguments: str):
     if not page_cache.cacheable(*arguments):
         return render()
     verdicts = Verdicts(session(), actor(), page.consultation)
-    full_key = (*key, *page_cache.view_key(page, verdicts), page_cache.query_key())
+    full_key = (*key, *page_cache.view_key(PageFacts.of(page), verdicts), page_cache.query_key())
     return page_cache.serve(full_key, render, personal_parts.page_filler(page, verdicts))
 
 

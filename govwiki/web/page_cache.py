@@ -20,7 +20,7 @@ from flask_babel import get_locale
 
 from govwiki import http_cache
 from govwiki.core.bounded_cache import BoundedCache
-from govwiki.services import clock
+from govwiki.services.shown_pages import PageFacts
 from govwiki.web import skeleton
 
 MAX_ENTRIES = 4096
@@ -50,15 +50,15 @@ def query_key() -> tuple:
     return (request.query_string,)
 
 
-def view_key(page, verdicts) -> tuple:
-    """What every view of a page shows of its situation and its reader (for its cache key)."""
-    consultation = page.consultation
+def view_key(facts: PageFacts, verdicts) -> tuple:
+    """What every view of a page shows of its situation (`PageFacts.of(page)`) and its reader
+    (for its cache key)."""
     return (
-        page.id,
-        page.head_number,
-        page.updated_at,
-        consultation.updated_at,
-        consultation.situation(clock.now()).accepting,
+        facts.page_id,
+        facts.head_number,
+        facts.updated_at,
+        facts.consultation_updated_at,
+        facts.situation.accepting,
         str(get_locale()),
         verdicts.kind,
     )

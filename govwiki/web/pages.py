@@ -19,10 +19,11 @@ from govwiki.errors import error_response
 from govwiki.rate_limits import limit, refusal, retry_headers
 from govwiki.security import actor
 from govwiki.services import pages as service
-from govwiki.services import people
+from govwiki.services import people, shown_pages
 from govwiki.services.proposal_review import count_open
-from govwiki.services.access import load_page, load_page_to_show
+from govwiki.services.access import Verdicts, load_page, load_page_to_show
 from govwiki.services.errors import EditConflict, ServiceError
+from govwiki.services.shown_pages import PageFacts
 from govwiki.web import confirm, discussion, history, page_cache, personal_parts, preview, templating
 from govwiki.web.forms import EditForm, RevertForm, attach_errors
 from govwiki.web.present import conflict_passages
@@ -37,9 +38,9 @@ preview.routes.register_on(pages)
 
 @pages.get("/pages/<slug>")
 def show(slug: str):
-    page = load_page_to_show(session(), actor(), slug)
     if page_cache.cacheable():
-        return _show_shared(page)
+        return _show_shared(slug)
+    page = load_page_to_show(session(), actor(), slug)
     number = revision_arg("revision")
     revision = (
         service.head_revision(session(), page)
@@ -54,15 +55,24 @@ def _with_discussion(page, revision) -> dict:
     return {**context, **discussion.context(page, revision, context["rendered"])}
 
 
-def _show_shared(page):
+def _show_shared(slug: str):
     """The current revision from the page cache: the view as every reader of this kind sees it,
-    with this reader's own parts drawn in (web/personal_parts.py)."""
-    verdicts = discussion.visitor_verdicts(page.consultation)
-    key = ("show", *page_cache.view_key(page, verdicts), count_open(session(), page), page.discussion_version)
+    with this reader's own parts drawn in (web/personal_parts.py). A stranger's view is looked
+    up by facts read without loading the page (services/shown_pages.py)."""
+    stranger = shown_pages.for_stranger(session(), slug) if actor() is None else None
+    if stranger is None:  # signed in; or no page a stranger may read, which this load tells
+        page = load_page_to_show(session(), actor(), slug)
+        verdicts = discussion.visitor_verdicts(page.consultation)
+        facts, open_count = PageFacts.of(page), count_open(session(), page)
+    else:
+        facts, open_count = stranger
+        verdicts, page = Verdicts.of_stranger(facts.situation), None
+    key = ("show", *page_cache.view_key(facts, verdicts), open_count, facts.discussion_version)
 
     def render() -> str:
+        shown = page or load_page_to_show(session(), actor(), slug)
         return render_template(
-            "pages/show.html", **_with_discussion(page, service.head_revision(session(), page))
+            "pages/show.html", **_with_discussion(shown, service.head_revision(session(), shown))
         )
 
     return page_cache.serve(key, render, personal_parts.page_filler(page, verdicts))

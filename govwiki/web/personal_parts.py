@@ -40,7 +40,8 @@ def _fragments() -> BoundedCache[str]:
 
 def page_filler(page, verdicts: Verdicts | None):
     """A function that makes the filler of a view's skeleton (it needs the comment ids); `page`
-    None for views of no page (the front page), which have only the header to fill."""
+    None for views of no page (the front page), which have only the header to fill, and for a
+    stranger's view of a page (nothing on it is theirs: every part is the stranger's)."""
 
     def make(shared: skeleton.Skeleton) -> skeleton.Filler:
         who = actor()

@@ -2,7 +2,9 @@
 signed out and signed in (a resident's copy is shared by every resident: web/skeleton.py)."""
 
 import pytest
+from sqlalchemy import event
 
+from govwiki.models import Consultation, Page
 from govwiki.services import comments, consultations, pages, proposals
 
 from tests.web.test_comments_display import hide
@@ -137,3 +139,25 @@ def test_the_cache_holds_no_more_bytes_than_configured(app, client, make_page):
         len(app.extensions["govwiki_page_cache"]) == 0
         and app.extensions["govwiki_page_cache"].bytes_held == 0
     )
+
+
+def test_a_strangers_cached_view_builds_no_page_or_consultation_object(client, make_page, viewer):
+    """A signed-out reader's view is looked up by plain facts (services/shown_pages.py): once it
+    is cached, serving it again loads neither object (building them was a third of the view).
+    A signed-in reader's view loads the page (its header rides in the page's query)."""
+    page = make_page()
+    _read(client, page)
+    loaded = []
+
+    def record(target, _context):
+        loaded.append(target)
+
+    for model in (Page, Consultation):
+        event.listen(model, "load", record)
+    try:
+        text = _read(client, page)
+    finally:
+        for model in (Page, Consultation):
+            event.remove(model, "load", record)
+    assert "First text." in text
+    assert (loaded == []) == (viewer is None)
