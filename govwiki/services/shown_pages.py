@@ -57,8 +57,10 @@ def for_stranger(session: Session, slug: str) -> StrangersPage | None:
     row = session.execute(_stranger_query(), {"slug": slug}).first()
     if row is None:
         return None
-    page_id, head, updated, version, consultation_updated, status, policy, visibility, closes, count = row
-    situation = Situation(status, policy, visibility, closes, clock.now())
+    page_id, head, updated, version, consultation_updated, status, edit_policy, visibility, closes, count = (
+        row
+    )
+    situation = Situation(status, edit_policy, visibility, closes, clock.now())
     if not decide(None, None, Action.READ, situation):
         return None
     return StrangersPage(PageFacts(page_id, head, updated, version, consultation_updated, situation), count)
