@@ -94,7 +94,8 @@ def drain(engine, index: SearchIndex) -> int:
                 batch.remove(gone)
                 batch.put(found)
             # The index has committed; only now may the queue forget these rows. (A drain that
-            # reads them again in between indexes the same or a newer state: harmless.)
+            # reads them again in between indexes the same or a newer state: harmless. It may
+            # also forget them first: ids are never reused, so this deletes nothing newer.)
             if not rows:
                 return done
             session.execute(delete(SearchChange).where(SearchChange.id.in_([row.id for row in rows])))

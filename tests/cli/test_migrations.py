@@ -137,3 +137,26 @@ def test_revisions_keep_their_long_columns_last(fresh_app):
     if db.engine.dialect.name == "sqlite":
         assert columns[-3:] == ["body", "blame", "diff_shape"]
     assert [c.name for c in Base.metadata.tables["revisions"].columns][-3:] == ["body", "blame", "diff_shape"]
+
+
+def test_the_search_queue_keeps_its_rows_and_never_hands_an_id_out_again(fresh_app):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import delete, func, insert, select
+
+    from govwiki.models import SearchChange
+
+    upgrade(revision="5d0c1e2f3a4b")  # as before the ids were made never to be reused
+    at = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    db.session.execute(insert(SearchChange), [{"key": "page:1", "at": at}, {"key": "page:2", "at": at}])
+    db.session.commit()
+    db.session.remove()
+    upgrade()
+    assert db.session.scalars(select(SearchChange.key).order_by(SearchChange.id)).all() == [
+        "page:1",
+        "page:2",
+    ]
+    highest = db.session.scalar(select(func.max(SearchChange.id)))
+    db.session.execute(delete(SearchChange).where(SearchChange.id == highest))  # a drain forgets it
+    db.session.execute(insert(SearchChange), [{"key": "page:3", "at": at}])
+    assert db.session.scalar(select(SearchChange.id).where(SearchChange.key == "page:3")) > highest

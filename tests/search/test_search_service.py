@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
@@ -145,6 +146,42 @@ def test_a_request_that_saves_updates_the_index_once_its_response_is_sent(
     response.close()
     assert _in_index(index, "cable", page.consultation) == [f"page:{page.id}"]
     assert db.session.scalar(select(func.count()).select_from(SearchChange)) == 0
+
+
+class _LetsAnotherWorkerIn:
+    """An index whose first batch, once committed, lets `meanwhile` happen before the drain goes
+    on: the window between the index's commit (which releases the lock) and the queue's delete."""
+
+    def __init__(self, index: SearchIndex, meanwhile):
+        self._index, self._meanwhile = index, meanwhile
+
+    @contextmanager
+    def batch(self):
+        with self._index.batch() as batch:
+            yield batch
+        meanwhile, self._meanwhile = self._meanwhile, lambda: None
+        meanwhile()
+
+
+def test_a_change_queued_while_another_worker_drains_the_same_rows_is_not_forgotten(
+    session, make_page, make_user, index
+):
+    # Two workers can read the same queued rows: the first forgets them only after the index's
+    # commit has let the second in. A change queued once the second has forgotten them must not
+    # take one of their ids (SQLite hands the highest rowid out again once it is deleted), or
+    # the first worker's delete forgets it unindexed.
+    tram, bus = make_page(body="Tram lines.\n"), make_page(body="Bus stops.\n")
+    found(session, None, index, "tram")  # the first search builds the index: the queue is empty
+    resident = make_user()
+    pages.save_page(session, resident, tram, body="Cable cars.\n", base_revision=1)
+
+    def another_worker():
+        search_queue.drain(db.engine, SearchIndex(index.folder))
+        pages.save_page(session, resident, bus, body="Ferries to the islands.\n", base_revision=1)
+
+    search_queue.drain(db.engine, _LetsAnotherWorkerIn(index, another_worker))
+    assert _in_index(index, "cable", tram.consultation) == [f"page:{tram.id}"]
+    assert _in_index(index, "ferries", bus.consultation) == [f"page:{bus.id}"]
 
 
 def test_a_rebuild_takes_the_queued_changes_with_it(session, make_page, tmp_path):
